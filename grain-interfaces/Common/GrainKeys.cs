@@ -1,0 +1,22 @@
+namespace Retail.Orleans.Common;
+
+/// <summary>
+/// Grain keys always carry a kind prefix: a key that looks hexadecimal ("12345") would be stored
+/// by the ADO.NET grain storage as an integer key and collide with "012345".
+/// </summary>
+public static class GrainKeys
+{
+    public static string Store(string storeId) => $"store/{storeId}";
+    public static string Sku(string sku) => $"sku/{sku}";
+    public static string Stock(string storeId, string sku) => $"{storeId}/{sku}";
+    public static string Register(string registerId) => $"register/{registerId}";
+
+    public static (string StoreId, string Sku) ParseStock(string key)
+    {
+        var slash = key.IndexOf('/');
+        return (key[..slash], key[(slash + 1)..]);
+    }
+
+    /// <summary>The part after the kind prefix ("store/42" -> "42").</summary>
+    public static string Id(string key) => key[(key.IndexOf('/') + 1)..];
+}
