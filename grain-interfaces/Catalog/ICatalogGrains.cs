@@ -1,0 +1,43 @@
+using Retail.Orleans.Common;
+
+namespace Retail.Orleans.Catalog;
+
+/// <summary>A store's master data. Key: <c>store/{storeId}</c>.</summary>
+[Alias("IStoreGrain")]
+public interface IStoreGrain : IGrainWithStringKey
+{
+    [Alias("Define")]
+    Task<Store> DefineAsync(Store store);
+
+    [Alias("Get"), ReadOnly, AlwaysInterleave]
+    Task<Store?> GetAsync();
+}
+
+/// <summary>A SKU's master data and recipe. Key: <c>sku/{sku}</c>.</summary>
+[Alias("ISkuGrain")]
+public interface ISkuGrain : IGrainWithStringKey
+{
+    /// <summary>Refuses a recipe whose components are unknown or lead back to this SKU.</summary>
+    [Alias("Define")]
+    Task<DefineSkuResult> DefineAsync(Sku sku);
+
+    // Interleaved so that a recipe walk may read any SKU, also one that is itself defining.
+    [Alias("Get"), ReadOnly, AlwaysInterleave]
+    Task<Sku?> GetAsync();
+}
+
+[GenerateSerializer, Immutable, Alias("DefineSkuResult")]
+public sealed record DefineSkuResult(
+    [property: Id(0)] Sku? Sku,
+    [property: Id(1)] DomainError? Error);
+
+/// <summary>The list of the chain's stores. Key: <c>chain</c>.</summary>
+[Alias("IChainGrain")]
+public interface IChainGrain : IGrainWithStringKey
+{
+    [Alias("AddStore")]
+    Task AddStoreAsync(string storeId);
+
+    [Alias("StoreIds"), ReadOnly]
+    Task<IReadOnlyList<string>> StoreIdsAsync();
+}

@@ -1,0 +1,122 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans.Configuration;
+using Retail.Orleans.Stock;
+
+namespace Retail.Orleans.Hosting;
+
+/// <summary>The silo wiring shared by the API host and the stand-alone silo host.</summary>
+public static class RetailSilo
+{
+    public const string ConnectionStringName = "Retail";
+    public const string StreamProvider = "retail";
+
+    /// <summary>
+    /// Embedded (no connection string): one process, localhost clustering, everything in memory.
+    /// PostgreSQL (<c>ConnectionStrings:Retail</c> set): ADO.NET clustering, storage and reminders on
+    /// our own schema, migrated before the silo starts, and the ledger in PostgreSQL.
+    /// </summary>
+    public static IHostApplicationBuilder AddRetailSilo(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configure = null)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        var cluster = ClusterSettings.From(builder.Configuration);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            builder.Services.AddSingleton<IStockLedger, InMemoryStockLedger>();
+            builder.Services.AddHostedService<EmbeddedModeWarning>();
+            builder.UseOrleans(silo =>
+            {
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+                silo.AddMemoryGrainStorage(StorageNames.Stock);
+                silo.AddMemoryGrainStorage(StorageNames.Catalog);
+                silo.AddMemoryGrainStorage(StorageNames.PubSub);
+                silo.UseInMemoryReminderService();
+                silo.AddMemoryStreams(StreamProvider);
+                configure?.Invoke(silo);
+            });
+            return builder;
+        }
+
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton<IStockLedger, PostgresStockLedger>();
+        // Registered before the silo, so the schema exists when the ADO.NET providers read their queries.
+        builder.Services.AddHostedService<SchemaMigration>();
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = cluster.ClusterId;
+                options.ServiceId = cluster.ServiceId;
+            });
+            silo.ConfigureEndpoints(cluster.AdvertisedAddress ?? Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? IPAddress.Loopback,
+                cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            silo.UseAdoNetClustering(options =>
+            {
+                options.Invariant = PostgresInvariant;
+                options.ConnectionString = connectionString;
+            });
+            foreach (var storage in new[] { StorageNames.Stock, StorageNames.Catalog, StorageNames.PubSub })
+                silo.AddAdoNetGrainStorage(storage, options =>
+                {
+                    options.Invariant = PostgresInvariant;
+                    options.ConnectionString = connectionString;
+                });
+            silo.UseAdoNetReminderService(options =>
+            {
+                options.Invariant = PostgresInvariant;
+                options.ConnectionString = connectionString;
+            });
+            silo.AddMemoryStreams(StreamProvider);
+            configure?.Invoke(silo);
+        });
+        return builder;
+    }
+
+    public const string PostgresInvariant = "Npgsql";
+
+    private sealed class SchemaMigration(NpgsqlDataSource dataSource, ILogger<SchemaMigration> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await DatabaseSchema.ApplyAsync(dataSource, cancellationToken);
+            logger.LogInformation("Database schema is up to date ({Count} scripts)", DatabaseSchema.ScriptNames().Count);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class EmbeddedModeWarning(ILogger<EmbeddedModeWarning> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            logger.LogWarning("EMBEDDED MODE: stock, receipts and master data live in memory only and are lost when this process stops. " +
+                              "Set ConnectionStrings__Retail to a PostgreSQL database for durable operation.");
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+/// <summary>Cluster identity and ports (<c>Retail:Cluster:*</c>).</summary>
+public sealed record ClusterSettings(string ClusterId, string ServiceId, int SiloPort, int GatewayPort, IPAddress? AdvertisedAddress)
+{
+    public static ClusterSettings From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Retail:Cluster");
+        var advertised = section["AdvertisedAddress"];
+        return new ClusterSettings(
+            section["ClusterId"] ?? "retail",
+            section["ServiceId"] ?? "retail",
+            section.GetValue("SiloPort", 11111),
+            section.GetValue("GatewayPort", 30000),
+            string.IsNullOrEmpty(advertised) ? null : IPAddress.Parse(advertised));
+    }
+}
