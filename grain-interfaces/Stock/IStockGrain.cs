@@ -9,6 +9,10 @@ public interface IStockGrain : IGrainWithStringKey
 
     [Alias("Get"), ReadOnly]
     Task<StockLevel> GetAsync();
+
+    /// <summary>The pair's movements from the ledger, newest first.</summary>
+    [Alias("History"), ReadOnly]
+    Task<IReadOnlyList<StockMovementRecord>> HistoryAsync(int limit, long? beforeVersion);
 }
 
 /// <summary>Live stock of every SKU in one store, fed by its stock grains. Key: <c>store/{storeId}</c>.</summary>

@@ -51,6 +51,9 @@ public sealed class StockGrain(
 
     public Task<StockLevel> GetAsync() => Task.FromResult(level);
 
+    public Task<IReadOnlyList<StockMovementRecord>> HistoryAsync(int limit, long? beforeVersion) =>
+        ledger.ReadHistoryAsync(level.StoreId, level.Sku, limit, beforeVersion);
+
     public async Task<StockResult> ApplyAsync(StockMovement movement)
     {
         if (StockRules.Validate(movement) is { } invalid)

@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Retail.Orleans.Api.Http;
+using Retail.Orleans.Catalog;
+using Retail.Orleans.Common;
+
+namespace Retail.Orleans.Api.Catalog;
+
+public sealed record PutStoreRequest(string? Name, string? Address, string? TimeZone, string? Inn, TaxationSystem? TaxationSystem);
+
+public sealed record ComponentRequest(string? Sku, decimal? Quantity);
+
+public sealed record PutSkuRequest(
+    string? Name, MeasureUnit? Unit, VatRate? Vat, decimal? Price, SkuKind? Kind,
+    bool? Marked, IReadOnlyList<string>? Barcodes, IReadOnlyList<ComponentRequest>? Components);
+
+public sealed record SkuView(
+    string Sku, string Name, MeasureUnit Unit, VatRate Vat, decimal Price, SkuKind Kind,
+    bool Marked, IReadOnlyList<string> Barcodes, IReadOnlyList<RecipeComponent> Components)
+{
+    public static SkuView Of(Sku sku) => new(sku.Code, sku.Name, sku.Unit, sku.Vat, sku.Price, sku.Kind, sku.Marked, sku.Barcodes, sku.Components);
+}
+
+/// <summary>Master data: stores and SKUs (API.md, "Master data").</summary>
+public static class CatalogApi
+{
+    public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/v1").WithTags("Master data");
+        api.MapPut("/stores/{storeId}", PutStore).WithName("PutStore").WithSummary("Create or update a store");
+        api.MapGet("/stores", ListStores).WithName("ListStores").WithSummary("All stores of the chain");
+        api.MapGet("/stores/{storeId}", GetStore).WithName("GetStore").WithSummary("One store");
+        api.MapPut("/skus/{sku}", PutSku).WithName("PutSku").WithSummary("Create or update a SKU, with its recipe");
+        api.MapGet("/skus/{sku}", GetSku).WithName("GetSku").WithSummary("One SKU");
+        return routes;
+    }
+
+    private static async Task<IResult> PutStore(string storeId, PutStoreRequest request, IGrainFactory grains)
+    {
+        var error = Validation.First(
+            Validation.Key(storeId, "storeId"),
+            Validation.Text(request.Name, "name", 256),
+            Validation.Text(request.Address, "address", 512, required: false),
+            TimeZoneError(request.TimeZone),
+            InnError(request.Inn),
+            Validation.Required(request.TaxationSystem, "taxationSystem"));
+        if (error is not null)
+            return Problems.Of(error);
+        var store = new Store(storeId, request.Name!.Trim(), request.Address?.Trim() ?? "", request.TimeZone!, request.Inn!, request.TaxationSystem!.Value);
+        return TypedResults.Ok(await grains.GetGrain<IStoreGrain>(GrainKeys.Store(storeId)).DefineAsync(store));
+    }
+
+    private static async Task<Ok<List<Store>>> ListStores(IGrainFactory grains)
+    {
+        var ids = await grains.GetGrain<IChainGrain>("chain").StoreIdsAsync();
+        var stores = await Task.WhenAll(ids.Select(id => grains.GetGrain<IStoreGrain>(GrainKeys.Store(id)).GetAsync()));
+        return TypedResults.Ok(stores.OfType<Store>().ToList());
+    }
+
+    private static async Task<IResult> GetStore(string storeId, IGrainFactory grains) =>
+        Validation.Key(storeId, "storeId") is null && await grains.GetGrain<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync() is { } store
+            ? TypedResults.Ok(store)
+            : Problems.Of(new DomainError(ErrorCodes.UnknownStore, $"Store {storeId} is not known."));
+
+    private static async Task<IResult> PutSku(string sku, PutSkuRequest request, IGrainFactory grains)
+    {
+        var components = request.Components ?? [];
+        var error = Validation.First(
+            Validation.Key(sku, "sku"),
+            Validation.Text(request.Name, "name", 256),
+            Validation.Required(request.Unit, "unit"),
+            Validation.Required(request.Vat, "vat"),
+            Validation.Required(request.Price, "price"),
+            Validation.Money(request.Price, "price"),
+            Validation.Required(request.Kind, "kind"),
+            request.Barcodes is { Count: > 100 } || request.Barcodes?.Any(b => string.IsNullOrWhiteSpace(b) || b.Length > 64) == true
+                ? new DomainError(ErrorCodes.ValidationFailed, "Up to 100 barcodes of 1 to 64 characters.", "barcodes") : null,
+            components.Count > 100 ? new DomainError(ErrorCodes.ValidationFailed, "A recipe has at most 100 components.", "components") : null,
+            components.Count > 0 && request.Kind is not (SkuKind.Dish or SkuKind.Service)
+                ? new DomainError(ErrorCodes.ValidationFailed, "Only a dish or a service has a recipe.", "components") : null);
+        for (var i = 0; error is null && i < components.Count; i++)
+            error = Validation.First(
+                Validation.Key(components[i].Sku, $"components[{i}].sku"),
+                Validation.Required(components[i].Quantity, $"components[{i}].quantity"),
+                Validation.Quantity(components[i].Quantity, $"components[{i}].quantity"),
+                components[i].Quantity <= 0 ? new DomainError(ErrorCodes.ValidationFailed, "A component quantity is greater than zero.", $"components[{i}].quantity") : null);
+        if (error is not null)
+            return Problems.Of(error);
+
+        var definition = new Sku(sku, request.Name!.Trim(), request.Unit!.Value, request.Vat!.Value, Money.WithKopecks(request.Price!.Value), request.Kind!.Value,
+            request.Marked ?? false, request.Barcodes ?? [],
+            components.Select(c => new RecipeComponent(c.Sku!, c.Quantity!.Value)).ToList());
+        var result = await grains.GetGrain<ISkuGrain>(GrainKeys.Sku(sku)).DefineAsync(definition);
+        return result.Error is { } refused ? Problems.Of(refused) : TypedResults.Ok(SkuView.Of(result.Sku!));
+    }
+
+    private static async Task<IResult> GetSku(string sku, IGrainFactory grains) =>
+        Validation.Key(sku, "sku") is null && await grains.GetGrain<ISkuGrain>(GrainKeys.Sku(sku)).GetAsync() is { } found
+            ? TypedResults.Ok(SkuView.Of(found))
+            : Problems.Of(new DomainError(ErrorCodes.UnknownSku, $"SKU {sku} is not known."));
+
+    private static DomainError? TimeZoneError(string? timeZone) =>
+        timeZone is not null && TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _)
+            ? null
+            : new DomainError(ErrorCodes.ValidationFailed, "An IANA time zone such as Europe/Moscow is required.", "timeZone");
+
+    private static DomainError? InnError(string? inn) =>
+        Inn.IsValid(inn) ? null : new DomainError(ErrorCodes.ValidationFailed, "An INN of 10 or 12 digits with valid check digits is required.", "inn");
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Retail.Orleans.Common;
+
+namespace Retail.Orleans.Api.Http;
+
+/// <summary>Every refusal becomes RFC 9457 problem details with a stable <c>code</c>, here and nowhere else.</summary>
+public static class Problems
+{
+    public static int StatusOf(string code) => code switch
+    {
+        ErrorCodes.ValidationFailed => StatusCodes.Status400BadRequest,
+        ErrorCodes.Unauthorized => StatusCodes.Status401Unauthorized,
+        ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorCodes.NotFound or ErrorCodes.UnknownSku or ErrorCodes.UnknownStore => StatusCodes.Status404NotFound,
+        ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorCodes.UnsupportedVatRate or ErrorCodes.PaymentMismatch => StatusCodes.Status422UnprocessableEntity,
+        _ => StatusCodes.Status409Conflict,
+    };
+
+    public static IResult Of(DomainError error)
+    {
+        var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
+        if (error.Field is not null)
+            extensions["errors"] = new Dictionary<string, string[]> { [error.Field] = [error.Detail] };
+        return Results.Problem(
+            statusCode: StatusOf(error.Code),
+            title: Title(error.Code),
+            detail: error.Detail,
+            type: $"https://retail-orleans.dev/problems/{error.Code.Replace('_', '-')}",
+            extensions: extensions);
+    }
+
+    public static IResult Validation(string field, string detail) => Of(new DomainError(ErrorCodes.ValidationFailed, detail, field));
+
+    public static IResult NotFound(string what) => Of(new DomainError(ErrorCodes.NotFound, $"{what} was not found."));
+
+    private static string Title(string code) => code switch
+    {
+        ErrorCodes.ValidationFailed => "The request is not valid",
+        ErrorCodes.NotFound => "Not found",
+        ErrorCodes.UnknownSku => "Unknown SKU",
+        ErrorCodes.UnknownStore => "Unknown store",
+        ErrorCodes.IdempotencyConflict => "This id was already used for a different request",
+        ErrorCodes.InsufficientStock => "Not enough stock available",
+        ErrorCodes.StaleQuantity => "The stock changed since it was read",
+        ErrorCodes.Unauthorized => "Authentication required",
+        ErrorCodes.Forbidden => "Not allowed for this key",
+        ErrorCodes.PayloadTooLarge => "The request body is too large",
+        _ => code.Replace('_', ' '),
+    };
+
+    /// <summary>
+    /// Turns what the framework throws for a bad body (malformed JSON, a wrong field type, too large)
+    /// into a problem; anything else is a 500 without internals.
+    /// </summary>
+    public static async Task HandleExceptionAsync(HttpContext context)
+    {
+        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var result = exception switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                Of(new DomainError(ErrorCodes.PayloadTooLarge, $"A request body is at most {RequestLimits.MaxBodyBytes} bytes.")),
+            BadHttpRequestException { InnerException: JsonException json } =>
+                Validation(FieldOf(json.Path), "The value is malformed or of the wrong type."),
+            BadHttpRequestException bad =>
+                Of(new DomainError(ErrorCodes.ValidationFailed, bad.Message)),
+            _ => Results.Problem(statusCode: 500, title: "Internal error",
+                detail: "The request failed inside the service; it has been logged.",
+                extensions: new Dictionary<string, object?> { ["code"] = "internal_error" }),
+        };
+        await result.ExecuteAsync(context);
+    }
+
+    /// <summary>"$.items[0].price" -> "items[0].price"; the whole body when the path is unknown.</summary>
+    public static string FieldOf(string? jsonPath) =>
+        string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "body" : JsonNamingPolicy.CamelCase.ConvertName(jsonPath.TrimStart('$', '.'));
+}
+
+public static class RequestLimits
+{
+    public const long MaxBodyBytes = 1024 * 1024;
+}

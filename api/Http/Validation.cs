@@ -1,0 +1,38 @@
+using Retail.Orleans.Common;
+
+namespace Retail.Orleans.Api.Http;
+
+/// <summary>Checks of request values that every area shares.</summary>
+public static class Validation
+{
+    public static DomainError? Key(string? value, string field) =>
+        Identifiers.IsValidKey(value)
+            ? null
+            : new DomainError(ErrorCodes.ValidationFailed, "Use 1 to 128 letters, digits, '.', '_', ':' or '-'.", field);
+
+    public static DomainError? ClientId(string? value, string field) =>
+        Identifiers.IsValidClientId(value)
+            ? null
+            : new DomainError(ErrorCodes.ValidationFailed, "An id is 1 to 128 printable characters.", field);
+
+    public static DomainError? Required<T>(T? value, string field) where T : struct =>
+        value is null ? new DomainError(ErrorCodes.ValidationFailed, "This field is required.", field) : null;
+
+    public static DomainError? Text(string? value, string field, int maxLength, bool required = true) =>
+        (required && string.IsNullOrWhiteSpace(value)) || value?.Length > maxLength
+            ? new DomainError(ErrorCodes.ValidationFailed, $"Text of 1 to {maxLength} characters is required.", field)
+            : null;
+
+    public static DomainError? Quantity(decimal? value, string field) =>
+        value is { } q && !Common.Quantity.HasAtMostThreeDecimals(q)
+            ? new DomainError(ErrorCodes.ValidationFailed, "A quantity has at most 3 decimals.", field)
+            : null;
+
+    public static DomainError? Money(decimal? value, string field) =>
+        value is { } m && (m < 0 || !Common.Money.HasAtMostKopecks(m) || m > 1_000_000_000m)
+            ? new DomainError(ErrorCodes.ValidationFailed, "An amount is a non-negative number of rubles with at most 2 decimals.", field)
+            : null;
+
+    /// <summary>The first refusal of several checks, in order.</summary>
+    public static DomainError? First(params DomainError?[] checks) => checks.FirstOrDefault(c => c is not null);
+}

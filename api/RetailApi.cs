@@ -1,0 +1,98 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using Orleans.Configuration;
+using Retail.Orleans.Api.Catalog;
+using Retail.Orleans.Api.Http;
+using Retail.Orleans.Api.Operations;
+using Retail.Orleans.Api.Stock;
+using Retail.Orleans.Hosting;
+
+namespace Retail.Orleans.Api;
+
+/// <summary>The API host: co-hosts a silo by default, or joins an external cluster as a client.</summary>
+public static class RetailApi
+{
+    public static WebApplicationBuilder AddRetailApi(this WebApplicationBuilder builder, bool demo = false)
+    {
+        var configuration = builder.Configuration;
+        var clientOnly = string.Equals(configuration["Retail:Cluster:Mode"], "client", StringComparison.OrdinalIgnoreCase);
+        if (clientOnly)
+            builder.AddRetailClient();
+        else
+            builder.AddRetailSilo();
+
+        var connectionString = configuration.GetConnectionString(RetailSilo.ConnectionStringName);
+        var token = configuration["Retail:Auth:AdminToken"];
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            if (!string.IsNullOrWhiteSpace(connectionString) || clientOnly)
+                throw new InvalidOperationException("Set Retail:Auth:AdminToken (Retail__Auth__AdminToken): a durable deployment needs its own admin token.");
+            token = AdminToken.EmbeddedDefault;
+        }
+        builder.Services.AddSingleton(new AdminToken(token));
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks().AddCheck<ClusterReadiness>("cluster", tags: ["ready"]);
+        builder.Services.AddOpenApi();
+        if (demo)
+            builder.Services.AddHostedService<DemoChain>();
+        return builder;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        json.NumberHandling = JsonNumberHandling.Strict;
+    }
+
+    public static WebApplication UseRetailApi(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Problems.HandleExceptionAsync });
+        app.UseStatusCodePages();
+        app.Use(RejectOversizedBodies);
+        app.Use(AdminToken.Authenticate);
+        app.MapOpenApi();
+        app.MapHealthApi();
+        app.MapCatalogApi();
+        app.MapStockApi();
+        return app;
+    }
+
+    /// <summary>Refuses a declared oversized body up front (the server's own limit catches undeclared ones while reading).</summary>
+    private static async Task RejectOversizedBodies(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.ContentLength > RequestLimits.MaxBodyBytes)
+        {
+            await Problems.Of(new Common.DomainError(Common.ErrorCodes.PayloadTooLarge,
+                $"A request body is at most {RequestLimits.MaxBodyBytes} bytes.")).ExecuteAsync(context);
+            return;
+        }
+        await next(context);
+    }
+
+    private static void AddRetailClient(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(RetailSilo.ConnectionStringName)
+            ?? throw new InvalidOperationException("Client mode joins the PostgreSQL cluster: set ConnectionStrings__Retail.");
+        var cluster = ClusterSettings.From(builder.Configuration);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = cluster.ClusterId;
+                options.ServiceId = cluster.ServiceId;
+            });
+            client.UseAdoNetClustering(options =>
+            {
+                options.Invariant = RetailSilo.PostgresInvariant;
+                options.ConnectionString = connectionString;
+            });
+        });
+    }
+}

@@ -1,0 +1,132 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Retail.Orleans.Api.Http;
+using Retail.Orleans.Catalog;
+using Retail.Orleans.Common;
+using Retail.Orleans.Stock;
+
+namespace Retail.Orleans.Api.Stock;
+
+public sealed record MovementRequest(string? Id, MovementType? Type, decimal? Quantity, string? Reason, DateTimeOffset? OccurredAt);
+
+public sealed record StockPage(IReadOnlyList<StockLevel> Items, int Page, int PageSize, int Total);
+
+public sealed record StoreQuantity(string StoreId, decimal OnHand, decimal Reserved, decimal Available, decimal Incoming);
+
+public sealed record ChainStock(string Sku, decimal OnHand, decimal Reserved, decimal Available, decimal Incoming, IReadOnlyList<StoreQuantity> Stores);
+
+public sealed record MovementView(
+    string Id, MovementType Type, decimal Quantity, long Version,
+    decimal OnHandDelta, decimal ReservedDelta, decimal IncomingDelta,
+    decimal OnHandAfter, decimal ReservedAfter, decimal IncomingAfter,
+    DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, string? Reason, DocumentRef? Document)
+{
+    public static MovementView Of(StockMovementRecord r) => new(
+        r.MovementId, r.Type, r.Quantity, r.Version, r.OnHandDelta, r.ReservedDelta, r.IncomingDelta,
+        r.OnHandAfter, r.ReservedAfter, r.IncomingAfter, r.OccurredAt, r.RecordedAt, r.Reason, r.Document);
+}
+
+/// <summary>Stock reads, manual movements and their history (API.md, "Stock").</summary>
+public static class StockApi
+{
+    /// <summary>The movement types a client may post directly; the rest come from documents (receipts, transfers, counts, orders).</summary>
+    public static readonly IReadOnlySet<MovementType> ManualTypes =
+        new HashSet<MovementType> { MovementType.GoodsReceipt, MovementType.WriteOff, MovementType.Correction };
+
+    public static IEndpointRouteBuilder MapStockApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/v1").WithTags("Stock");
+        api.MapGet("/stores/{storeId}/stock/{sku}", GetLevel).WithName("GetStock").WithSummary("Stock of one SKU in one store");
+        api.MapGet("/stores/{storeId}/stock", ListStoreStock).WithName("ListStoreStock").WithSummary("Stock of a store, paged and filtered");
+        api.MapGet("/skus/{sku}/stock", GetChainStock).WithName("GetChainStock").WithSummary("Stock of one SKU across the chain");
+        api.MapPost("/stores/{storeId}/stock/{sku}/movements", PostMovement).WithName("PostMovement")
+            .WithSummary("Apply a goods receipt, write-off or correction (idempotent by id)");
+        api.MapGet("/stores/{storeId}/stock/{sku}/movements", GetMovements).WithName("GetMovements").WithSummary("Movements of a pair, newest first");
+        return routes;
+    }
+
+    private static async Task<IResult> GetLevel(string storeId, string sku, IGrainFactory grains)
+    {
+        if (await CheckPairAsync(grains, storeId, sku) is { } error)
+            return Problems.Of(error);
+        return TypedResults.Ok(await grains.GetGrain<IStockGrain>(GrainKeys.Stock(storeId, sku)).GetAsync());
+    }
+
+    private static async Task<IResult> ListStoreStock(
+        string storeId, IGrainFactory grains,
+        bool? negative = null, bool? belowReorderPoint = null, int page = 1, int pageSize = 50)
+    {
+        if (await CheckStoreAsync(grains, storeId) is { } error)
+            return Problems.Of(error);
+        if (page < 1)
+            return Problems.Validation("page", "Pages are numbered from 1.");
+        if (pageSize is < 1 or > 1000)
+            return Problems.Validation("pageSize", "A page holds 1 to 1000 items.");
+        var levels = (await grains.GetGrain<IStoreStockGrain>(GrainKeys.Store(storeId)).ListAsync())
+            .Where(l => negative != true || l.OnHand < 0)
+            .Where(l => negative != false || l.OnHand >= 0)
+            .OrderBy(l => l.Sku, StringComparer.Ordinal)
+            .ToList();
+        // Reorder points come from procurement; without one, no SKU is below it.
+        if (belowReorderPoint == true)
+            levels = [];
+        var items = levels.Skip((page - 1) * pageSize).Take(pageSize).ToList();
+        return TypedResults.Ok(new StockPage(items, page, pageSize, levels.Count));
+    }
+
+    private static async Task<IResult> GetChainStock(string sku, IGrainFactory grains)
+    {
+        if (await CheckSkuAsync(grains, sku) is { } error)
+            return Problems.Of(error);
+        var levels = (await grains.GetGrain<ISkuStockGrain>(GrainKeys.Sku(sku)).ListAsync())
+            .OrderBy(l => l.StoreId, StringComparer.Ordinal).ToList();
+        return TypedResults.Ok(new ChainStock(sku,
+            levels.Sum(l => l.OnHand), levels.Sum(l => l.Reserved), levels.Sum(l => l.Available), levels.Sum(l => l.Incoming),
+            levels.Select(l => new StoreQuantity(l.StoreId, l.OnHand, l.Reserved, l.Available, l.Incoming)).ToList()));
+    }
+
+    private static async Task<IResult> PostMovement(string storeId, string sku, MovementRequest request, IGrainFactory grains)
+    {
+        var invalid = Validation.First(
+            Validation.ClientId(request.Id, "id"),
+            Validation.Required(request.Type, "type"),
+            request.Type is { } type && !ManualTypes.Contains(type)
+                ? new DomainError(ErrorCodes.ValidationFailed, "Post goodsReceipt, writeOff or correction here; other movements come from their documents.", "type")
+                : null,
+            Validation.Required(request.Quantity, "quantity"),
+            Validation.Text(request.Reason, "reason", StockRules.MaxReasonLength, required: false));
+        if (invalid is not null)
+            return Problems.Of(invalid);
+        if (await CheckPairAsync(grains, storeId, sku) is { } unknown)
+            return Problems.Of(unknown);
+
+        var movement = new StockMovement(request.Id!, request.Type!.Value, request.Quantity!.Value, request.Reason,
+            new DocumentRef("manual", request.Id!), request.OccurredAt);
+        var result = await grains.GetGrain<IStockGrain>(GrainKeys.Stock(storeId, sku)).ApplyAsync(movement);
+        return result.Error is { } error ? Problems.Of(error) : TypedResults.Ok(result.Record!.LevelAfter);
+    }
+
+    private static async Task<IResult> GetMovements(string storeId, string sku, IGrainFactory grains, int limit = 50, long? before = null)
+    {
+        if (await CheckPairAsync(grains, storeId, sku) is { } error)
+            return Problems.Of(error);
+        if (limit is < 1 or > 1000)
+            return Problems.Validation("limit", "A limit is 1 to 1000.");
+        if (before is < 1)
+            return Problems.Validation("before", "'before' is a movement version, 1 or more.");
+        var records = await grains.GetGrain<IStockGrain>(GrainKeys.Stock(storeId, sku)).HistoryAsync(limit, before);
+        return TypedResults.Ok(records.Select(MovementView.Of).ToList());
+    }
+
+    public static async Task<DomainError?> CheckStoreAsync(IGrainFactory grains, string storeId) =>
+        Validation.Key(storeId, "storeId") ?? (await grains.GetGrain<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync() is null
+            ? new DomainError(ErrorCodes.UnknownStore, $"Store {storeId} is not known.")
+            : null);
+
+    public static async Task<DomainError?> CheckSkuAsync(IGrainFactory grains, string sku) =>
+        Validation.Key(sku, "sku") ?? (await grains.GetGrain<ISkuGrain>(GrainKeys.Sku(sku)).GetAsync() is null
+            ? new DomainError(ErrorCodes.UnknownSku, $"SKU {sku} is not known.")
+            : null);
+
+    public static async Task<DomainError?> CheckPairAsync(IGrainFactory grains, string storeId, string sku) =>
+        await CheckStoreAsync(grains, storeId) ?? await CheckSkuAsync(grains, sku);
+}
