@@ -34,11 +34,7 @@ public static class RetailSilo
             builder.UseOrleans(silo =>
             {
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-                silo.AddMemoryGrainStorage(StorageNames.Stock);
-                silo.AddMemoryGrainStorage(StorageNames.Catalog);
-                silo.AddMemoryGrainStorage(StorageNames.PubSub);
-                silo.UseInMemoryReminderService();
-                silo.AddMemoryStreams(StreamProvider);
+                silo.AddInMemoryProviders();
                 configure?.Invoke(silo);
             });
             return builder;
@@ -80,6 +76,17 @@ public static class RetailSilo
     }
 
     public const string PostgresInvariant = "Npgsql";
+
+    /// <summary>Grain storage, reminders and streams in memory: the embedded mode, and fast tests.</summary>
+    public static ISiloBuilder AddInMemoryProviders(this ISiloBuilder silo)
+    {
+        silo.AddMemoryGrainStorage(StorageNames.Stock);
+        silo.AddMemoryGrainStorage(StorageNames.Catalog);
+        silo.AddMemoryGrainStorage(StorageNames.PubSub);
+        silo.UseInMemoryReminderService();
+        silo.AddMemoryStreams(StreamProvider);
+        return silo;
+    }
 
     private sealed class SchemaMigration(NpgsqlDataSource dataSource, ILogger<SchemaMigration> logger) : IHostedService
     {

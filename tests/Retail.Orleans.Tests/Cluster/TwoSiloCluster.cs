@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using Retail.Orleans.Hosting;
+using Retail.Orleans.Stock;
+
+namespace Retail.Orleans.Tests.Cluster;
+
+/// <summary>Two in-process silos with in-memory providers, sharing one ledger as they would share PostgreSQL.</summary>
+public sealed class TwoSiloCluster : IAsyncLifetime
+{
+    public static readonly InMemoryStockLedger SharedLedger = new();
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder { Options = { InitialSilosCount = 2 } };
+        builder.AddSiloBuilderConfigurator<Silo>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private sealed class Silo : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            silo.AddInMemoryProviders();
+            silo.Services.AddSingleton<IStockLedger>(SharedLedger);
+            silo.Services.AddSingleton(TimeProvider.System);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class TwoSiloCollection : ICollectionFixture<TwoSiloCluster>
+{
+    public const string Name = "two silos";
+}

@@ -1,0 +1,106 @@
+using Retail.Orleans.Common;
+using Retail.Orleans.Stock;
+using Retail.Orleans.Tests.Cluster;
+
+namespace Retail.Orleans.Tests.Stock;
+
+[Collection(TwoSiloCollection.Name)]
+public sealed class StockGrainClusterTests(TwoSiloCluster fixture)
+{
+    private static string NewStore() => $"s{Guid.NewGuid():N}"[..12];
+
+    [Fact]
+    public async Task Fifty_concurrent_callers_of_a_hundred_movements_end_at_the_exact_balance()
+    {
+        var store = NewStore();
+        const int callers = 50, perCaller = 100;
+
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(caller => Task.Run(async () =>
+        {
+            // Each caller has its own reference, as separate tills and API nodes would.
+            var stock = fixture.Grains.GetGrain<IStockGrain>(GrainKeys.Stock(store, "hot-sku"));
+            for (var i = 0; i < perCaller; i++)
+            {
+                var movement = i % 2 == 0
+                    ? new StockMovement($"{caller}-{i}", MovementType.GoodsReceipt, 2.5m)
+                    : new StockMovement($"{caller}-{i}", MovementType.Sale, 1.125m);
+                var result = await stock.ApplyAsync(movement);
+                Assert.Null(result.Error);
+            }
+        })));
+
+        var level = await fixture.Grains.GetGrain<IStockGrain>(GrainKeys.Stock(store, "hot-sku")).GetAsync();
+        Assert.Equal(callers * perCaller / 2 * (2.5m - 1.125m), level.OnHand);
+        Assert.Equal(callers * perCaller, level.Version);
+        var ledger = await TwoSiloCluster.SharedLedger.ReadAfterAsync(store, "hot-sku", 0);
+        Assert.Equal(callers * perCaller, ledger.Count);
+        Assert.Equal(Enumerable.Range(1, callers * perCaller).Select(v => (long)v), ledger.Select(r => r.Version));
+    }
+
+    [Fact]
+    public async Task Copies_of_one_movement_racing_each_other_apply_once_and_all_get_the_first_result()
+    {
+        var store = NewStore();
+        var movement = new StockMovement("receipt-42/1", MovementType.Sale, 3);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(() =>
+            fixture.Grains.GetGrain<IStockGrain>(GrainKeys.Stock(store, "milk")).ApplyAsync(movement))));
+
+        Assert.All(results, r => Assert.Null(r.Error));
+        Assert.Single(results, r => !r.Replayed);
+        Assert.All(results, r => Assert.Equal(results[0].Record, r.Record));
+        var level = await fixture.Grains.GetGrain<IStockGrain>(GrainKeys.Stock(store, "milk")).GetAsync();
+        Assert.Equal((-3m, 1L), (level.OnHand, level.Version));
+    }
+
+    [Fact]
+    public async Task A_replayed_id_changes_nothing_and_another_body_is_a_conflict()
+    {
+        var stock = fixture.Grains.GetGrain<IStockGrain>(GrainKeys.Stock(NewStore(), "milk"));
+        await stock.ApplyAsync(new StockMovement("in", MovementType.GoodsReceipt, 10));
+        var first = await stock.ApplyAsync(new StockMovement("w", MovementType.WriteOff, 4, "damaged"));
+
+        var again = await stock.ApplyAsync(new StockMovement("w", MovementType.WriteOff, 4, "damaged"));
+        var other = await stock.ApplyAsync(new StockMovement("w", MovementType.WriteOff, 5, "damaged"));
+
+        Assert.True(again.Replayed);
+        Assert.Equal(first.Record, again.Record);
+        Assert.Equal(ErrorCodes.IdempotencyConflict, other.Error!.Code);
+        Assert.Equal(6, (await stock.GetAsync()).OnHand);
+        Assert.Equal(2, (await stock.GetAsync()).Version);
+    }
+
+    [Fact]
+    public async Task A_replay_older_than_the_idempotency_window_is_still_applied_once()
+    {
+        var stock = fixture.Grains.GetGrain<IStockGrain>(GrainKeys.Stock(NewStore(), "bread"));
+        for (var i = 0; i < 300; i++)
+            await stock.ApplyAsync(new StockMovement($"sale-{i}", MovementType.Sale, 1));
+
+        var replay = await stock.ApplyAsync(new StockMovement("sale-0", MovementType.Sale, 1));
+
+        Assert.True(replay.Replayed);
+        Assert.Equal(1, replay.Record!.Version);
+        Assert.Equal((-300m, 300L), ((await stock.GetAsync()).OnHand, (await stock.GetAsync()).Version));
+    }
+
+    [Fact]
+    public async Task Store_and_chain_views_follow_every_change()
+    {
+        var (storeA, storeB) = (NewStore(), NewStore());
+        await fixture.Grains.GetGrain<IStockGrain>(GrainKeys.Stock(storeA, "tea")).ApplyAsync(new StockMovement("a", MovementType.GoodsReceipt, 5));
+        await fixture.Grains.GetGrain<IStockGrain>(GrainKeys.Stock(storeB, "tea")).ApplyAsync(new StockMovement("b", MovementType.GoodsReceipt, 7));
+        await fixture.Grains.GetGrain<IStockGrain>(GrainKeys.Stock(storeB, "tea")).ApplyAsync(new StockMovement("c", MovementType.Sale, 2));
+
+        // The views are fed by one-way messages: wait until they have arrived.
+        var chain = fixture.Grains.GetGrain<ISkuStockGrain>(GrainKeys.Sku("tea"));
+        var levels = await Eventually.Until(
+            async () => (await chain.ListAsync()).Where(l => l.StoreId == storeA || l.StoreId == storeB).ToList(),
+            l => l.Sum(x => x.OnHand) == 10);
+        Assert.Equal(10, levels.Sum(l => l.OnHand));
+        var storeView = await Eventually.Until(
+            () => fixture.Grains.GetGrain<IStoreStockGrain>(GrainKeys.Store(storeB)).ListAsync(),
+            l => l.Count == 1 && l[0].Version == 2);
+        Assert.Equal(5, Assert.Single(storeView).OnHand);
+    }
+}
