@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Retail.Orleans.Hosting;
+
+namespace Retail.Orleans.Tests.Postgres;
+
+/// <summary>
+/// An in-process silo wired to PostgreSQL exactly as production wires it (ADO.NET clustering,
+/// grain storage and reminders), with timings shortened so tests do not wait on defaults.
+/// </summary>
+public sealed class PostgresSilo : IAsyncDisposable
+{
+    public const string ClusterId = "retail-test";
+    public const string ServiceId = "retail";
+    public const string TallyStorage = "tally";
+    public const string DeletingTallyStorage = "tally-deleting";
+
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly IHost _host;
+    private bool _stopped;
+
+    private PostgresSilo(IHost host, int siloPort, int gatewayPort)
+    {
+        _host = host;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+    }
+
+    public IServiceProvider Services => _host.Services;
+    public int SiloPort { get; }
+    public int GatewayPort { get; }
+
+    public static async Task<PostgresSilo> StartAsync(
+        string connectionString, string clusterId = ClusterId, Action<ISiloBuilder>? configure = null)
+    {
+        var siloPort = FreePort();
+        var gatewayPort = FreePort();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = clusterId;
+                options.ServiceId = ServiceId;
+            });
+            silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort);
+            silo.UsePostgresClustering(connectionString);
+            silo.AddPostgresGrainStorage(TallyStorage, connectionString);
+            silo.AddPostgresGrainStorage(DeletingTallyStorage, connectionString, deleteStateOnClear: true);
+            silo.UsePostgresReminders(connectionString);
+            silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            configure?.Invoke(silo);
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return new PostgresSilo(host, siloPort, gatewayPort);
+    }
+
+    public async Task StopAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        await _host.StopAsync(timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        finally
+        {
+            _host.Dispose();
+        }
+    }
+
+    /// <summary>A client that finds the silos through the gateway rows of the membership table.</summary>
+    public static async Task<IHost> StartClientAsync(string connectionString, string clusterId = ClusterId)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = clusterId;
+                options.ServiceId = ServiceId;
+            });
+            client.UsePostgresGateways(connectionString);
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
