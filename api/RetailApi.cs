@@ -88,11 +88,7 @@ public static class RetailApi
                 options.ClusterId = cluster.ClusterId;
                 options.ServiceId = cluster.ServiceId;
             });
-            client.UseAdoNetClustering(options =>
-            {
-                options.Invariant = RetailSilo.PostgresInvariant;
-                options.ConnectionString = connectionString;
-            });
+            client.UsePostgresGateways(connectionString);
         });
     }
 }

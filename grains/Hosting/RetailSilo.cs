@@ -53,29 +53,15 @@ public static class RetailSilo
             });
             silo.ConfigureEndpoints(cluster.AdvertisedAddress ?? Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? IPAddress.Loopback,
                 cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
-            silo.UseAdoNetClustering(options =>
-            {
-                options.Invariant = PostgresInvariant;
-                options.ConnectionString = connectionString;
-            });
+            silo.UsePostgresClustering(connectionString);
             foreach (var storage in new[] { StorageNames.Stock, StorageNames.Catalog, StorageNames.PubSub })
-                silo.AddAdoNetGrainStorage(storage, options =>
-                {
-                    options.Invariant = PostgresInvariant;
-                    options.ConnectionString = connectionString;
-                });
-            silo.UseAdoNetReminderService(options =>
-            {
-                options.Invariant = PostgresInvariant;
-                options.ConnectionString = connectionString;
-            });
+                silo.AddPostgresGrainStorage(storage, connectionString);
+            silo.UsePostgresReminders(connectionString);
             silo.AddMemoryStreams(StreamProvider);
             configure?.Invoke(silo);
         });
         return builder;
     }
-
-    public const string PostgresInvariant = "Npgsql";
 
     /// <summary>Grain storage, reminders and streams in memory: the embedded mode, and fast tests.</summary>
     public static ISiloBuilder AddInMemoryProviders(this ISiloBuilder silo)
