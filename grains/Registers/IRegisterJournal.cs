@@ -1,0 +1,71 @@
+using Retail.Orleans.Stock;
+
+namespace Retail.Orleans.Registers;
+
+/// <summary>One entry of a register's journal: a fiscal document or an OFD confirmation, and the drive state after it.</summary>
+public sealed record JournalEntry(
+    string RegisterId,
+    long Sequence,
+    string Kind,
+    string? ClientId,
+    long? FiscalDocumentNumber,
+    string? Fingerprint,
+    string Document,
+    string StateAfter,
+    DateTimeOffset RecordedAt);
+
+/// <summary>The registers' journal: each register's entries, once, in sequence order.</summary>
+public interface IRegisterJournal
+{
+    /// <summary>Appended, or <see cref="AppendOutcome.DuplicateMovement"/> for a client id already journaled, or <see cref="AppendOutcome.VersionTaken"/>.</summary>
+    Task<AppendOutcome> AppendAsync(JournalEntry entry);
+
+    Task<JournalEntry?> LatestAsync(string registerId);
+
+    Task<JournalEntry?> FindAsync(string registerId, string clientId);
+
+    /// <summary>The register's entries after a sequence number, oldest first.</summary>
+    Task<IReadOnlyList<JournalEntry>> ReadAfterAsync(string registerId, long afterSequence, int limit);
+}
+
+/// <summary>The embedded mode's journal: one process, nothing durable.</summary>
+public sealed class InMemoryRegisterJournal : IRegisterJournal
+{
+    private readonly Lock sync = new();
+    private readonly Dictionary<string, List<JournalEntry>> registers = new(StringComparer.Ordinal);
+
+    public Task<AppendOutcome> AppendAsync(JournalEntry entry)
+    {
+        lock (sync)
+        {
+            if (!registers.TryGetValue(entry.RegisterId, out var entries))
+                registers[entry.RegisterId] = entries = [];
+            if (entry.ClientId is not null && entries.Any(e => e.ClientId == entry.ClientId))
+                return Task.FromResult(AppendOutcome.DuplicateMovement);
+            if (entries.Count > 0 && entries[^1].Sequence >= entry.Sequence)
+                return Task.FromResult(AppendOutcome.VersionTaken);
+            entries.Add(entry);
+            return Task.FromResult(AppendOutcome.Appended);
+        }
+    }
+
+    public Task<JournalEntry?> LatestAsync(string registerId)
+    {
+        lock (sync)
+            return Task.FromResult(registers.TryGetValue(registerId, out var entries) && entries.Count > 0 ? entries[^1] : null);
+    }
+
+    public Task<JournalEntry?> FindAsync(string registerId, string clientId)
+    {
+        lock (sync)
+            return Task.FromResult(registers.TryGetValue(registerId, out var entries) ? entries.LastOrDefault(e => e.ClientId == clientId) : null);
+    }
+
+    public Task<IReadOnlyList<JournalEntry>> ReadAfterAsync(string registerId, long afterSequence, int limit)
+    {
+        lock (sync)
+            return Task.FromResult<IReadOnlyList<JournalEntry>>(registers.TryGetValue(registerId, out var entries)
+                ? entries.Where(e => e.Sequence > afterSequence).Take(limit).ToList()
+                : []);
+    }
+}

@@ -1,0 +1,113 @@
+using Npgsql;
+using NpgsqlTypes;
+using Retail.Orleans.Ledger;
+using Retail.Orleans.Stock;
+
+namespace Retail.Orleans.Registers;
+
+/// <summary>The registers' journal in PostgreSQL, group-committed like the stock ledger.</summary>
+public sealed class PostgresRegisterJournal : IRegisterJournal, IAsyncDisposable
+{
+    private const string Columns = "register_id, sequence, kind, client_id, fiscal_document_number, fingerprint, document, state_after, recorded_at";
+
+    private const string InsertBatchSql =
+        $"INSERT INTO register_journal ({Columns}) " +
+        "SELECT r, s, k, c, f, p, d::jsonb, a::jsonb, t FROM unnest(@register_id, @sequence, @kind, @client_id, " +
+        "@fiscal_document_number, @fingerprint, @document, @state_after, @recorded_at) AS x(r, s, k, c, f, p, d, a, t) " +
+        "ON CONFLICT DO NOTHING RETURNING register_id, sequence";
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly GroupCommit<JournalEntry, AppendOutcome> commits;
+
+    public PostgresRegisterJournal(NpgsqlDataSource dataSource)
+    {
+        this.dataSource = dataSource;
+        commits = new GroupCommit<JournalEntry, AppendOutcome>("registers", WriteBatchAsync);
+    }
+
+    public Task<AppendOutcome> AppendAsync(JournalEntry entry) => commits.AppendAsync(entry);
+
+    private async Task<IReadOnlyList<AppendOutcome>> WriteBatchAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var inserted = new HashSet<(string, long)>();
+        await using (var insert = new NpgsqlCommand(InsertBatchSql, connection))
+        {
+            Add(insert, "register_id", NpgsqlDbType.Text, batch.Select(e => e.RegisterId));
+            Add(insert, "sequence", NpgsqlDbType.Bigint, batch.Select(e => e.Sequence));
+            Add(insert, "kind", NpgsqlDbType.Text, batch.Select(e => e.Kind));
+            Add(insert, "client_id", NpgsqlDbType.Text, batch.Select(e => e.ClientId));
+            Add(insert, "fiscal_document_number", NpgsqlDbType.Bigint, batch.Select(e => e.FiscalDocumentNumber));
+            Add(insert, "fingerprint", NpgsqlDbType.Text, batch.Select(e => e.Fingerprint));
+            Add(insert, "document", NpgsqlDbType.Text, batch.Select(e => e.Document));
+            Add(insert, "state_after", NpgsqlDbType.Text, batch.Select(e => e.StateAfter));
+            Add(insert, "recorded_at", NpgsqlDbType.TimestampTz, batch.Select(e => e.RecordedAt.UtcDateTime));
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                inserted.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+        var outcomes = new AppendOutcome[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var entry = batch[i];
+            outcomes[i] = inserted.Contains((entry.RegisterId, entry.Sequence)) ? AppendOutcome.Appended
+                : entry.ClientId is not null && await FindAsync(connection, entry.RegisterId, entry.ClientId, cancellationToken) is not null
+                    ? AppendOutcome.DuplicateMovement
+                    : AppendOutcome.VersionTaken;
+        }
+        return outcomes;
+    }
+
+    private static void Add<T>(NpgsqlCommand command, string name, NpgsqlDbType type, IEnumerable<T> values) =>
+        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values.ToArray() });
+
+    public async Task<JournalEntry?> LatestAsync(string registerId)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM register_journal WHERE register_id = @register_id ORDER BY sequence DESC LIMIT 1");
+        command.Parameters.AddWithValue("register_id", registerId);
+        return (await ReadAsync(command, CancellationToken.None)).FirstOrDefault();
+    }
+
+    public async Task<JournalEntry?> FindAsync(string registerId, string clientId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await FindAsync(connection, registerId, clientId, CancellationToken.None);
+    }
+
+    private static async Task<JournalEntry?> FindAsync(NpgsqlConnection connection, string registerId, string clientId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT {Columns} FROM register_journal WHERE register_id = @register_id AND client_id = @client_id", connection);
+        command.Parameters.AddWithValue("register_id", registerId);
+        command.Parameters.AddWithValue("client_id", clientId);
+        return (await ReadAsync(command, cancellationToken)).FirstOrDefault();
+    }
+
+    public async Task<IReadOnlyList<JournalEntry>> ReadAfterAsync(string registerId, long afterSequence, int limit)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM register_journal WHERE register_id = @register_id AND sequence > @after ORDER BY sequence LIMIT @limit");
+        command.Parameters.AddWithValue("register_id", registerId);
+        command.Parameters.AddWithValue("after", afterSequence);
+        command.Parameters.AddWithValue("limit", limit);
+        return await ReadAsync(command, CancellationToken.None);
+    }
+
+    private static async Task<IReadOnlyList<JournalEntry>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var entries = new List<JournalEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            entries.Add(new JournalEntry(
+                reader.GetString(0), reader.GetInt64(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetString(6), reader.GetString(7),
+                new DateTimeOffset(reader.GetDateTime(8), TimeSpan.Zero)));
+        return entries;
+    }
+
+    public ValueTask DisposeAsync() => commits.DisposeAsync();
+}
