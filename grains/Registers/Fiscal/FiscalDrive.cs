@@ -152,7 +152,7 @@ public static class FiscalDrive
         if (upToFiscalDocumentNumber < 1 || upToFiscalDocumentNumber > state.LastFiscalDocumentNumber)
             return (state, null, FiscalErrors.ValidationFailed("fiscalDocumentNumber",
                 $"The drive has issued fiscal documents 1 to {state.LastFiscalDocumentNumber}."));
-        return Confirmed(state, state.OfdOutbox.RemoveAll(e => e.FiscalDocumentNumber <= upToFiscalDocumentNumber), now);
+        return Confirmed(state, Outbox(state).RemoveAll(e => e.FiscalDocumentNumber <= upToFiscalDocumentNumber), now);
     }
 
     /// <summary>The OFD acknowledged these documents (in any order, gaps allowed).</summary>
@@ -166,16 +166,17 @@ public static class FiscalDrive
                     $"Fiscal document {n} was never issued; the drive has issued 1 to {state.LastFiscalDocumentNumber}."));
         }
         var confirmed = fiscalDocumentNumbers.ToHashSet();
-        return Confirmed(state, state.OfdOutbox.RemoveAll(e => confirmed.Contains(e.FiscalDocumentNumber)), now);
+        return Confirmed(state, Outbox(state).RemoveAll(e => confirmed.Contains(e.FiscalDocumentNumber)), now);
     }
 
     /// <summary>The OFD outbox at <paramref name="now"/>; blocked once the oldest entry is more than 30 days old.</summary>
     public static OfdBacklog Backlog(FiscalDriveState state, DateTimeOffset now)
     {
-        if (state.OfdOutbox.IsDefaultOrEmpty)
+        var outbox = Outbox(state);
+        if (outbox.IsEmpty)
             return new OfdBacklog(0, null, null, false);
-        var first = state.OfdOutbox[0];
-        return new OfdBacklog(state.OfdOutbox.Length, first.DateTime, first.FiscalDocumentNumber, now - first.DateTime > OfdDeliveryLimit);
+        var first = outbox[0];
+        return new OfdBacklog(outbox.Length, first.DateTime, first.FiscalDocumentNumber, now - first.DateTime > OfdDeliveryLimit);
     }
 
     /// <summary>Whether the open shift has run for more than 24 hours at <paramref name="now"/>.</summary>
@@ -215,7 +216,7 @@ public static class FiscalDrive
         {
             LastFiscalDocumentNumber = h.FiscalDocumentNumber,
             LastDocumentAt = h.DateTime,
-            OfdOutbox = (state.OfdOutbox.IsDefault ? [] : state.OfdOutbox).Add(new OfdOutboxEntry(h.FiscalDocumentNumber, h.DateTime)),
+            OfdOutbox = Outbox(state).Add(new OfdOutboxEntry(h.FiscalDocumentNumber, h.DateTime)),
         };
         return document switch
         {
@@ -296,9 +297,8 @@ public static class FiscalDrive
     private static (FiscalDriveState, OfdConfirmation?, DomainError?) Confirmed(
         FiscalDriveState state, ImmutableArray<OfdOutboxEntry> remaining, DateTimeOffset now)
     {
-        var outbox = state.OfdOutbox.IsDefault ? [] : state.OfdOutbox;
         var next = state with { OfdOutbox = remaining };
-        return (next, new OfdConfirmation(outbox.Length - remaining.Length, Backlog(next, now)), null);
+        return (next, new OfdConfirmation(Outbox(state).Length - remaining.Length, Backlog(next, now)), null);
     }
 
     /// <summary>
@@ -332,9 +332,17 @@ public static class FiscalDrive
 
     private static bool TryFindZone(string? id, out TimeZoneInfo zone)
     {
+        if (!string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var found))
+        {
+            zone = found;
+            return true;
+        }
         zone = TimeZoneInfo.Utc;
-        return !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone!);
+        return false;
     }
+
+    /// <summary>Entries in FD order; a state read from storage without the list has an empty outbox.</summary>
+    private static ImmutableArray<OfdOutboxEntry> Outbox(FiscalDriveState state) => state.OfdOutbox.IsDefault ? [] : state.OfdOutbox;
 
     private static DateTimeOffset Truncate(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);
 }

@@ -560,4 +560,15 @@ public sealed class FiscalDriveTests
         Assert.Null(error);
         Assert.Equal("500100732259", report!.Cashier.Inn);
     }
+
+    [Fact]
+    public void A_state_read_without_its_outbox_counts_as_an_empty_outbox()
+    {
+        var state = Registered() with { OfdOutbox = default };
+
+        Assert.Equal(new OfdBacklog(0, null, null, false), FiscalDrive.Backlog(state, T0));
+        Assert.Equal(0, FiscalDrive.Confirm(state, 1, T0).Confirmation!.Confirmed);
+        var (opened, _) = Open(state, T0 + Minute);
+        Assert.Equal(new long[] { 2 }, opened.OfdOutbox.Select(e => e.FiscalDocumentNumber));
+    }
 }
