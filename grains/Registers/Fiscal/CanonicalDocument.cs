@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+
+namespace Retail.Orleans.Registers.Fiscal;
+
+/// <summary>
+/// The bytes a fiscal sign is computed over: every field of the document except the sign itself
+/// (and the QR string, which is derived from the sign), one <c>tag=value</c> line each in a fixed
+/// order, numbers in invariant fixed-point form, strings length-prefixed so no value can forge a line.
+/// </summary>
+public static class CanonicalDocument
+{
+    public static byte[] ToBytes(IFiscalDocument document)
+    {
+        var w = new Writer();
+        var h = document.Header;
+        w.Int("form", (int)h.Form).Text("1041", h.FnSerial).Text("1037", h.RegistrationNumber)
+            .Long("1040", h.FiscalDocumentNumber).Int("1038", h.ShiftNumber).Time("1012", h.DateTime);
+
+        switch (document)
+        {
+            case RegistrationReport r:
+                w.Text("register", r.RegisterId).Text("1018", r.UserInn).Int("1055", (int)r.TaxationSystems)
+                    .Int("1209", r.FfdVersion).Text("timeZone", r.TimeZoneId);
+                break;
+            case ShiftOpenReport r:
+                w.Cashier(r.Cashier);
+                break;
+            case ShiftCloseReport r:
+                w.Cashier(r.Cashier).Time("openedAt", r.OpenedAt).Int("1118", r.ReceiptCount).Int("1111", r.DocumentCount)
+                    .Totals(r.Totals).Backlog(r.Ofd);
+                break;
+            case StateReport r:
+                w.Bool("shiftOpen", r.ShiftOpen).Bool("shiftExpired", r.ShiftExpired).Backlog(r.Ofd);
+                break;
+            case FiscalReceipt r:
+                w.Int("1042", r.ReceiptNumber).Int("1054", (int)r.Operation).Int("1055", (int)r.TaxationSystem);
+                if (r.Correction is { } c)
+                    w.Int("1173", (int)c.Type).Date("1178", c.SettlementDate).Text("1179", c.OrderNumber);
+                w.Int("lines", r.Lines.Length);
+                foreach (var line in r.Lines)
+                {
+                    w.Text("sku", line.Sku).Text("1030", line.Name).Quantity("1023", line.Quantity).Money("1079", line.Price)
+                        .Int("2108", (int)line.Unit).Int("1212", (int)line.PaymentObject).Int("1199", (int)line.Vat)
+                        .Money("1043", line.Sum).Money("1200", line.VatAmount).Text("2000", line.MarkingCode);
+                }
+                w.Money("1020", r.Total);
+                foreach (var vat in r.Vat)
+                    w.Int("vatRate", (int)vat.Rate).Money("vatAmount", vat.Amount);
+                w.Money("1031", r.Payments.Cash).Money("1081", r.Payments.Electronic).Money("1215", r.Payments.Prepayment)
+                    .Money("1216", r.Payments.Credit).Money("1217", r.Payments.Other).Money("change", r.Change)
+                    .Text("1008", r.CustomerContact);
+                break;
+            default:
+                throw new ArgumentException($"No canonical form for {document.GetType().Name}.", nameof(document));
+        }
+        return w.ToBytes();
+    }
+
+    private sealed class Writer
+    {
+        private readonly StringBuilder _text = new();
+
+        public Writer Text(string key, string? value) =>
+            Line(key, value is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{value.Length}:{value}"));
+
+        public Writer Int(string key, int value) => Line(key, value.ToString(CultureInfo.InvariantCulture));
+
+        public Writer Long(string key, long value) => Line(key, value.ToString(CultureInfo.InvariantCulture));
+
+        public Writer Bool(string key, bool value) => Line(key, value ? "1" : "0");
+
+        public Writer Money(string key, decimal value) => Line(key, value.ToString("0.00", CultureInfo.InvariantCulture));
+
+        public Writer Quantity(string key, decimal value) => Line(key, value.ToString("0.000", CultureInfo.InvariantCulture));
+
+        public Writer Time(string key, DateTimeOffset value) =>
+            Line(key, value.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
+
+        public Writer Date(string key, DateOnly value) => Line(key, value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+        public Writer Cashier(Cashier? cashier) => Text("1021", cashier?.Name).Text("1203", cashier?.Inn);
+
+        public Writer Totals(ShiftTotals t) =>
+            Money("sell", t.Sell).Money("sellRefund", t.SellRefund).Int("sellCount", t.SellCount)
+                .Int("sellRefundCount", t.SellRefundCount).Int("correctionCount", t.CorrectionCount);
+
+        public Writer Backlog(OfdBacklog b)
+        {
+            Int("1097", b.UnconfirmedCount).Long("1116", b.FirstUnconfirmedNumber ?? 0).Bool("ofdBlocked", b.Blocked);
+            return b.FirstUnconfirmedAt is { } at ? Time("1098", at) : Line("1098", "-");
+        }
+
+        public byte[] ToBytes() => Encoding.UTF8.GetBytes(_text.ToString());
+
+        private Writer Line(string key, string value)
+        {
+            _text.Append(key).Append('=').Append(value).Append('\n');
+            return this;
+        }
+    }
+}
