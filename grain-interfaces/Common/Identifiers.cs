@@ -14,6 +14,6 @@ public static partial class Identifiers
     public static bool IsValidClientId(string? id) =>
         !string.IsNullOrWhiteSpace(id) && id.Length <= MaxLength && !id.Any(char.IsControl);
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,128}\z")]
     private static partial Regex KeyPattern();
 }
