@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Operations;
+using Retail.Orleans.Api.Registers;
 using Retail.Orleans.Api.Stock;
 using Retail.Orleans.Hosting;
 
@@ -60,6 +61,7 @@ public static class RetailApi
         app.MapHealthApi();
         app.MapCatalogApi();
         app.MapStockApi();
+        app.MapRegistersApi();
         return app;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
+using Retail.Orleans.Registers;
 using Retail.Orleans.Stock;
 
 namespace Retail.Orleans.Hosting;
@@ -30,6 +31,7 @@ public static class RetailSilo
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             builder.Services.AddSingleton<IStockLedger, InMemoryStockLedger>();
+            builder.Services.AddSingleton<IRegisterJournal, InMemoryRegisterJournal>();
             builder.Services.AddHostedService<EmbeddedModeWarning>();
             builder.UseOrleans(silo =>
             {
@@ -42,6 +44,7 @@ public static class RetailSilo
 
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<IStockLedger, PostgresStockLedger>();
+        builder.Services.AddSingleton<IRegisterJournal, PostgresRegisterJournal>();
         // Registered before the silo, so the schema exists when the ADO.NET providers read their queries.
         builder.Services.AddHostedService<SchemaMigration>();
         builder.UseOrleans(silo =>

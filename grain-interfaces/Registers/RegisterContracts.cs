@@ -1,0 +1,208 @@
+namespace Retail.Orleans.Registers;
+
+/// <summary>A register as the API shows it (API.md, "Registers").</summary>
+[GenerateSerializer, Immutable, Alias("RegisterView")]
+public sealed record RegisterView(
+    [property: Id(0)] string RegisterId,
+    [property: Id(1)] string StoreId,
+    [property: Id(2)] string Mode,
+    [property: Id(3)] string FnSerial,
+    [property: Id(4)] string RegistrationNumber,
+    [property: Id(5)] long LastFiscalDocumentNumber,
+    [property: Id(6)] ShiftView Shift,
+    [property: Id(7)] OfdView Ofd,
+    [property: Id(8)] Catalog.TaxationSystem TaxationSystem,
+    [property: Id(9)] string Inn,
+    [property: Id(10)] int FfdVersion);
+
+[GenerateSerializer, Immutable, Alias("ShiftView")]
+public sealed record ShiftView(
+    [property: Id(0)] int Number,
+    [property: Id(1)] bool IsOpen,
+    [property: Id(2)] DateTimeOffset? OpenedAt,
+    [property: Id(3)] int ReceiptCount,
+    [property: Id(4)] bool Expired);
+
+[GenerateSerializer, Immutable, Alias("OfdView")]
+public sealed record OfdView(
+    [property: Id(0)] int Unconfirmed,
+    [property: Id(1)] DateTimeOffset? OldestUnconfirmedAt,
+    [property: Id(2)] long? FirstUnconfirmedNumber,
+    [property: Id(3)] bool Blocked,
+    [property: Id(4)] bool Reachable);
+
+[GenerateSerializer, Immutable, Alias("CashierInfo")]
+public sealed record CashierInfo(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string? Inn);
+
+/// <summary>Form 2: the shift-open report.</summary>
+[GenerateSerializer, Immutable, Alias("ShiftOpened")]
+public sealed record ShiftOpened(
+    [property: Id(0)] int ShiftNumber,
+    [property: Id(1)] long FiscalDocumentNumber,
+    [property: Id(2)] DateTimeOffset DateTime,
+    [property: Id(3)] long FiscalSign,
+    [property: Id(4)] CashierInfo Cashier);
+
+[GenerateSerializer, Immutable, Alias("ShiftTotalsView")]
+public sealed record ShiftTotalsView(
+    [property: Id(0)] decimal Sell,
+    [property: Id(1)] decimal SellRefund);
+
+/// <summary>Form 5: the Z-report with the shift's counters (1118, 1111) and the OFD backlog (1097, 1098, 1116).</summary>
+[GenerateSerializer, Immutable, Alias("ShiftClosed")]
+public sealed record ShiftClosed(
+    [property: Id(0)] int ShiftNumber,
+    [property: Id(1)] long FiscalDocumentNumber,
+    [property: Id(2)] DateTimeOffset DateTime,
+    [property: Id(3)] long FiscalSign,
+    [property: Id(4)] int ReceiptCount,
+    [property: Id(5)] int DocumentCount,
+    [property: Id(6)] ShiftTotalsView Totals,
+    [property: Id(7)] int UnconfirmedDocuments,
+    [property: Id(8)] DateTimeOffset? FirstUnconfirmedAt,
+    [property: Id(9)] long? FirstUnconfirmedNumber,
+    [property: Id(10)] DateTimeOffset OpenedAt);
+
+/// <summary>Form 21: the current-state report.</summary>
+[GenerateSerializer, Immutable, Alias("StateReported")]
+public sealed record StateReported(
+    [property: Id(0)] long FiscalDocumentNumber,
+    [property: Id(1)] DateTimeOffset DateTime,
+    [property: Id(2)] long FiscalSign,
+    [property: Id(3)] int ShiftNumber,
+    [property: Id(4)] bool ShiftOpen,
+    [property: Id(5)] int UnconfirmedDocuments,
+    [property: Id(6)] DateTimeOffset? FirstUnconfirmedAt,
+    [property: Id(7)] long? FirstUnconfirmedNumber);
+
+[GenerateSerializer, Immutable, Alias("ReceiptItemInput")]
+public sealed record ReceiptItemInput(
+    [property: Id(0)] string Sku,
+    [property: Id(1)] decimal Quantity,
+    [property: Id(2)] decimal Price,
+    [property: Id(3)] string? MarkingCode = null);
+
+[GenerateSerializer, Immutable, Alias("PaymentInput")]
+public sealed record PaymentInput(
+    [property: Id(0)] string Type,
+    [property: Id(1)] decimal Amount);
+
+[GenerateSerializer, Immutable, Alias("CustomerInput")]
+public sealed record CustomerInput(
+    [property: Id(0)] string? Email,
+    [property: Id(1)] string? Phone);
+
+/// <summary>A receipt as the till posts it; <see cref="Id"/> is the till's idempotency key.</summary>
+[GenerateSerializer, Immutable, Alias("ReceiptInput")]
+public sealed record ReceiptInput(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Operation,
+    [property: Id(2)] IReadOnlyList<ReceiptItemInput> Items,
+    [property: Id(3)] IReadOnlyList<PaymentInput> Payments,
+    [property: Id(4)] CustomerInput? Customer = null);
+
+[GenerateSerializer, Immutable, Alias("VatLine")]
+public sealed record VatLine(
+    [property: Id(0)] string Rate,
+    [property: Id(1)] decimal Amount);
+
+[GenerateSerializer, Immutable, Alias("ReceiptLineView")]
+public sealed record ReceiptLineView(
+    [property: Id(0)] string Sku,
+    [property: Id(1)] string Name,
+    [property: Id(2)] decimal Quantity,
+    [property: Id(3)] decimal Price,
+    [property: Id(4)] decimal Sum,
+    [property: Id(5)] string Vat,
+    [property: Id(6)] decimal VatAmount,
+    [property: Id(7)] string? MarkingCode);
+
+[GenerateSerializer, Immutable, Alias("PaymentView")]
+public sealed record PaymentView(
+    [property: Id(0)] string Type,
+    [property: Id(1)] decimal Amount);
+
+/// <summary>A fiscalized receipt (form 3) as the API returns it.</summary>
+[GenerateSerializer, Immutable, Alias("ReceiptDocument")]
+public sealed record ReceiptDocument(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string RegisterId,
+    [property: Id(2)] string StoreId,
+    [property: Id(3)] string Operation,
+    [property: Id(4)] long FiscalDocumentNumber,
+    [property: Id(5)] int ShiftNumber,
+    [property: Id(6)] int ReceiptNumber,
+    [property: Id(7)] long FiscalSign,
+    [property: Id(8)] string FnSerial,
+    [property: Id(9)] string RegistrationNumber,
+    [property: Id(10)] DateTimeOffset DateTime,
+    [property: Id(11)] decimal Total,
+    [property: Id(12)] IReadOnlyList<VatLine> Vat,
+    [property: Id(13)] string Qr,
+    [property: Id(14)] IReadOnlyList<ReceiptLineView> Items,
+    [property: Id(15)] IReadOnlyList<PaymentView> Payments,
+    [property: Id(16)] decimal Change,
+    [property: Id(17)] string? CustomerContact);
+
+/// <summary>A register's fiscal commands, one at a time. Key: <c>register/{registerId}</c>.</summary>
+[Alias("IRegisterGrain")]
+public interface IRegisterGrain : IGrainWithStringKey
+{
+    /// <summary>Registers the emulated drive for a store (FD 1). Repeating it for the same store changes nothing.</summary>
+    [Alias("Register")]
+    Task<Common.Outcome<RegisterView>> RegisterAsync(string storeId);
+
+    [Alias("Get")]
+    Task<RegisterView?> GetAsync();
+
+    [Alias("OpenShift")]
+    Task<Common.Outcome<ShiftOpened>> OpenShiftAsync(CashierInfo cashier);
+
+    [Alias("CloseShift")]
+    Task<Common.Outcome<ShiftClosed>> CloseShiftAsync(CashierInfo? cashier);
+
+    [Alias("ReportState")]
+    Task<Common.Outcome<StateReported>> ReportStateAsync();
+
+    [Alias("Fiscalize")]
+    Task<Common.Outcome<ReceiptDocument>> FiscalizeAsync(ReceiptInput receipt);
+
+    [Alias("GetReceipt")]
+    Task<ReceiptDocument?> GetReceiptAsync(string receiptId);
+
+    /// <summary>The emulated fiscal data operator: reachable or not.</summary>
+    [Alias("SetOfdReachable")]
+    Task<OfdView> SetOfdReachableAsync(bool reachable);
+
+    /// <summary>Sends the OFD outbox now; a reachable operator confirms every document in it.</summary>
+    [Alias("DeliverToOfd")]
+    Task<OfdView> DeliverToOfdAsync();
+}
+
+/// <summary>One marked unit (Честный ЗНАК): in stock, sold, returned. Key: the marking code.</summary>
+[Alias("IMarkingCodeGrain")]
+public interface IMarkingCodeGrain : IGrainWithStringKey
+{
+    /// <summary>Marks the unit sold by this receipt; refused if another receipt sold it. Repeating it for the same receipt is harmless.</summary>
+    [Alias("Sell")]
+    Task<Common.DomainError?> SellAsync(string receiptKey);
+
+    /// <summary>Undoes a sale that was never fiscalized.</summary>
+    [Alias("CancelSale")]
+    Task CancelSaleAsync(string receiptKey);
+
+    /// <summary>A refund puts the unit back in stock.</summary>
+    [Alias("Return")]
+    Task ReturnAsync(string receiptKey);
+
+    [Alias("Status")]
+    Task<string> StatusAsync();
+}
+
+/// <summary>Published on the <c>receipts</c> stream of the store for every fiscalized receipt.</summary>
+[GenerateSerializer, Immutable, Alias("ReceiptFiscalized")]
+public sealed record ReceiptFiscalized(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] ReceiptDocument Receipt);

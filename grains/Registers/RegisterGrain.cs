@@ -1,0 +1,391 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using Retail.Orleans.Catalog;
+using Retail.Orleans.Common;
+using Retail.Orleans.Hosting;
+using Retail.Orleans.Registers.Fiscal;
+using Retail.Orleans.Stock;
+using CatalogTaxation = Retail.Orleans.Catalog.TaxationSystem;
+using FiscalTaxation = Retail.Orleans.Registers.Fiscal.TaxationSystem;
+
+namespace Retail.Orleans.Registers;
+
+/// <summary>What a register remembers; journaled after every document, so the journal's last row restores it.</summary>
+public sealed record RegisterState(string StoreId, string Mode, FiscalDriveState Drive, bool OfdReachable);
+
+/// <summary>A stock movement a receipt causes, kept with the receipt so a crash between the two can be made good.</summary>
+public sealed record PlannedMovement(string StoreId, string Sku, StockMovement Movement);
+
+/// <summary>A journaled receipt: the document the till got and the stock movements it causes.</summary>
+public sealed record JournaledReceipt(ReceiptDocument Receipt, IReadOnlyList<PlannedMovement> Stock);
+
+/// <summary>
+/// One cash register. Orleans runs its commands one at a time, which is exactly the rule of a fiscal
+/// drive. Each document is journaled (group-committed) with the drive state after it before the
+/// till hears of it; the receipt's stock is written off before the answer too.
+/// </summary>
+public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, ILogger<RegisterGrain> logger) : Grain, IRegisterGrain
+{
+    public const string ReceiptsStream = "receipts";
+    private const string EmulatedMode = "emulated";
+    private const int RecentReceipts = 200;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly Dictionary<string, JournaledReceipt> recent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> recentFingerprints = new(StringComparer.Ordinal);
+    private readonly Queue<string> recentOrder = new();
+    private RegisterState? state;
+    private long sequence;
+
+    private string RegisterId => GrainKeys.Id(this.GetPrimaryKeyString());
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var latest = await journal.LatestAsync(RegisterId);
+        if (latest is null)
+            return;
+        state = JsonSerializer.Deserialize<RegisterState>(latest.StateAfter, Json);
+        sequence = latest.Sequence;
+        var receipts = (await journal.ReadAfterAsync(RegisterId, Math.Max(0, sequence - RecentReceipts), RecentReceipts))
+            .Where(e => e.Kind == JournalKinds.Receipt).ToList();
+        foreach (var entry in receipts)
+            Remember(entry.ClientId!, entry.Fingerprint!, JsonSerializer.Deserialize<JournaledReceipt>(entry.Document, Json)!);
+        // Only the receipt in flight when the previous activation died can lack its stock; re-driving is idempotent.
+        foreach (var entry in receipts.TakeLast(3))
+            await WriteOffStockAsync(recent[entry.ClientId!]);
+        StartOfdDelivery();
+    }
+
+    public async Task<Outcome<RegisterView>> RegisterAsync(string storeId)
+    {
+        if (state is not null)
+            return state.StoreId == storeId
+                ? Outcome<RegisterView>.Ok(View(), replayed: true)
+                : new DomainError(ErrorCodes.InvalidState, $"Register {RegisterId} is registered for store {state.StoreId}.", "storeId");
+        var store = await GrainFactory.GetGrain<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync();
+        if (store is null)
+            return new DomainError(ErrorCodes.UnknownStore, $"Store {storeId} is not known.", "storeId");
+
+        var registration = new FiscalRegistration(RegisterId, store.Inn, (FiscalTaxation)(int)store.TaxationSystem, store.TimeZone);
+        var (drive, report, error) = FiscalDrive.Register(registration, FiscalDriveIdentity.Emulated(RegisterId, "retail-orleans"), clock.GetUtcNow());
+        if (error is not null)
+            return error;
+        var next = new RegisterState(storeId, EmulatedMode, drive!, OfdReachable: true);
+        await JournalAsync(JournalKinds.Registration, null, null, report!.Header.FiscalDocumentNumber, report, next);
+        StartOfdDelivery();
+        return Outcome<RegisterView>.Ok(View());
+    }
+
+    public Task<RegisterView?> GetAsync() => Task.FromResult(state is null ? null : View());
+
+    public async Task<Outcome<ShiftOpened>> OpenShiftAsync(CashierInfo cashier)
+    {
+        if (state is null)
+            return NotRegistered();
+        var (drive, report, error) = FiscalDrive.OpenShift(state.Drive, new Cashier(cashier.Name, cashier.Inn), clock.GetUtcNow());
+        if (error is not null)
+            return error;
+        await JournalAsync(JournalKinds.ShiftOpen, null, null, report!.Header.FiscalDocumentNumber, report, state with { Drive = drive });
+        return Outcome<ShiftOpened>.Ok(new ShiftOpened(report.Header.ShiftNumber, report.Header.FiscalDocumentNumber,
+            report.Header.DateTime, report.Header.FiscalSign, cashier));
+    }
+
+    public async Task<Outcome<ShiftClosed>> CloseShiftAsync(CashierInfo? cashier)
+    {
+        if (state is null)
+            return NotRegistered();
+        var (drive, report, error) = FiscalDrive.CloseShift(state.Drive, cashier is null ? null : new Cashier(cashier.Name, cashier.Inn), clock.GetUtcNow());
+        if (error is not null)
+            return error;
+        await JournalAsync(JournalKinds.ShiftClose, null, null, report!.Header.FiscalDocumentNumber, report, state with { Drive = drive });
+        return Outcome<ShiftClosed>.Ok(new ShiftClosed(report.Header.ShiftNumber, report.Header.FiscalDocumentNumber,
+            report.Header.DateTime, report.Header.FiscalSign, report.ReceiptCount, report.DocumentCount,
+            new ShiftTotalsView(report.Totals.Sell, report.Totals.SellRefund),
+            report.Ofd.UnconfirmedCount, report.Ofd.FirstUnconfirmedAt, report.Ofd.FirstUnconfirmedNumber, report.OpenedAt));
+    }
+
+    public async Task<Outcome<StateReported>> ReportStateAsync()
+    {
+        if (state is null)
+            return NotRegistered();
+        var (drive, report, error) = FiscalDrive.ReportState(state.Drive, clock.GetUtcNow());
+        if (error is not null)
+            return error;
+        await JournalAsync(JournalKinds.StateReport, null, null, report!.Header.FiscalDocumentNumber, report, state with { Drive = drive });
+        return Outcome<StateReported>.Ok(new StateReported(report.Header.FiscalDocumentNumber, report.Header.DateTime, report.Header.FiscalSign,
+            report.Header.ShiftNumber, report.ShiftOpen, report.Ofd.UnconfirmedCount, report.Ofd.FirstUnconfirmedAt, report.Ofd.FirstUnconfirmedNumber));
+    }
+
+    public async Task<Outcome<ReceiptDocument>> FiscalizeAsync(ReceiptInput input)
+    {
+        if (state is null)
+            return NotRegistered();
+        if (!Identifiers.IsValidClientId(input.Id))
+            return new DomainError(ErrorCodes.ValidationFailed, "A receipt id is 1 to 128 printable characters.", "id");
+
+        var fingerprint = Fingerprint(input);
+        if (recent.TryGetValue(input.Id, out var earlier))
+            return await ReplayAsync(earlier, recentFingerprints[input.Id], fingerprint);
+
+        if (!FiscalNames.TryParseOperation(input.Operation, out var operation) || operation is not (FiscalOperation.Sell or FiscalOperation.SellRefund))
+            return new DomainError(ErrorCodes.ValidationFailed, "The operation is sell or sellRefund.", "operation");
+        if (input.Items is not { Count: > 0 and <= 1000 })
+            return new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 1000 items.", "items");
+        if (input.Payments is not { Count: > 0 and <= 10 })
+            return new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 10 payments.", "payments");
+
+        var skus = new Dictionary<string, Sku>(StringComparer.Ordinal);
+        var items = ImmutableArray.CreateBuilder<ReceiptItem>(input.Items.Count);
+        for (var i = 0; i < input.Items.Count; i++)
+        {
+            var item = input.Items[i];
+            if (!Identifiers.IsValidKey(item.Sku))
+                return new DomainError(ErrorCodes.ValidationFailed, "A SKU is 1 to 128 letters, digits or ._:- characters.", $"items[{i}].sku");
+            if (!skus.TryGetValue(item.Sku, out var sku))
+            {
+                sku = await GrainFactory.GetGrain<ISkuGrain>(GrainKeys.Sku(item.Sku)).GetAsync();
+                if (sku is null)
+                    return new DomainError(ErrorCodes.UnknownSku, $"SKU {item.Sku} is not known.", $"items[{i}].sku");
+                skus[item.Sku] = sku;
+            }
+            if (!sku.Marked && item.MarkingCode is not null)
+                return new DomainError(ErrorCodes.ValidationFailed, $"SKU {item.Sku} is not marked; send no marking code.", $"items[{i}].markingCode");
+            items.Add(new ReceiptItem(item.Sku, sku.Name, item.Quantity, item.Price, RegisterMapping.ToFiscal(sku.Vat), sku.Marked,
+                item.MarkingCode, RegisterMapping.ToFiscal(sku.Unit), RegisterMapping.ToPaymentObject(sku.Kind)));
+        }
+        var payments = ImmutableArray.CreateBuilder<ReceiptPayment>(input.Payments.Count);
+        for (var i = 0; i < input.Payments.Count; i++)
+        {
+            if (!FiscalNames.TryParsePaymentType(input.Payments[i].Type, out var type))
+                return new DomainError(ErrorCodes.ValidationFailed, "A payment type is cash or electronic.", $"payments[{i}].type");
+            payments.Add(new ReceiptPayment(type, input.Payments[i].Amount));
+        }
+        var contact = input.Customer is null ? null : (input.Customer.Email ?? input.Customer.Phone);
+        if (contact is { Length: > 256 })
+            return new DomainError(ErrorCodes.ValidationFailed, "A customer contact is at most 256 characters.", "customer");
+
+        // The drive is pure: try the receipt first, commit its state only once the journal has it.
+        var request = new ReceiptRequest(operation, items.ToImmutable(), payments.ToImmutable(), contact);
+        var (drive, fiscal, error) = FiscalDrive.Fiscalize(state.Drive, request, clock.GetUtcNow());
+        if (error is not null)
+            return error;
+
+        var receiptKey = $"{RegisterId}/{input.Id}";
+        var marked = fiscal!.Lines.Where(l => l.MarkingCode is not null).Select(l => l.MarkingCode!).ToList();
+        if (operation == FiscalOperation.Sell && await SellMarkedUnitsAsync(marked, receiptKey) is { } markingError)
+            return markingError;
+
+        var document = RegisterMapping.ToDocument(fiscal, input.Id, RegisterId, state.StoreId);
+        var journaled = new JournaledReceipt(document, PlanStock(fiscal, operation, skus, input.Id, state.StoreId));
+        var outcome = await JournalAsync(JournalKinds.Receipt, input.Id, fingerprint, fiscal.Header.FiscalDocumentNumber, journaled, state with { Drive = drive });
+        if (outcome == AppendOutcome.DuplicateMovement)
+        {
+            // Journaled by an earlier activation, beyond the in-memory window: answer as that one did.
+            var first = await journal.FindAsync(RegisterId, input.Id);
+            return await ReplayAsync(JsonSerializer.Deserialize<JournaledReceipt>(first!.Document, Json)!, first.Fingerprint!, fingerprint);
+        }
+        Remember(input.Id, fingerprint, journaled);
+
+        if (operation == FiscalOperation.SellRefund)
+            await Task.WhenAll(marked.Select(code => GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(code)).ReturnAsync(receiptKey)));
+        await WriteOffStockAsync(journaled);
+        await PublishAsync(document);
+        return Outcome<ReceiptDocument>.Ok(document);
+    }
+
+    public Task<ReceiptDocument?> GetReceiptAsync(string receiptId) =>
+        recent.TryGetValue(receiptId, out var known)
+            ? Task.FromResult<ReceiptDocument?>(known.Receipt)
+            : FindJournaledReceiptAsync(receiptId);
+
+    private async Task<ReceiptDocument?> FindJournaledReceiptAsync(string receiptId)
+    {
+        var entry = await journal.FindAsync(RegisterId, receiptId);
+        return entry is { Kind: JournalKinds.Receipt } ? JsonSerializer.Deserialize<JournaledReceipt>(entry.Document, Json)!.Receipt : null;
+    }
+
+    public async Task<OfdView> SetOfdReachableAsync(bool reachable)
+    {
+        if (state is null)
+            return new OfdView(0, null, null, false, reachable);
+        if (state.OfdReachable != reachable)
+            await JournalAsync(JournalKinds.OfdSetting, null, null, null, new { reachable }, state with { OfdReachable = reachable });
+        return OfdNow();
+    }
+
+    public async Task<OfdView> DeliverToOfdAsync()
+    {
+        if (state is null || !state.OfdReachable || state.Drive.OfdOutbox.IsDefaultOrEmpty)
+            return state is null ? new OfdView(0, null, null, false, false) : OfdNow();
+        var upTo = state.Drive.OfdOutbox.Max(e => e.FiscalDocumentNumber);
+        var (drive, confirmation, error) = FiscalDrive.Confirm(state.Drive, upTo, clock.GetUtcNow());
+        if (error is null)
+            await JournalAsync(JournalKinds.OfdConfirmation, null, null, null, confirmation!, state with { Drive = drive });
+        return OfdNow();
+    }
+
+    private void StartOfdDelivery() =>
+        // The emulated operator picks up the outbox every few seconds, as a real drive's transport does.
+        this.RegisterGrainTimer(async _ => await DeliverToOfdAsync(), new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
+
+    private OfdView OfdNow() => RegisterMapping.ToView(FiscalDrive.Backlog(state!.Drive, clock.GetUtcNow()), state.OfdReachable);
+
+    private RegisterView View()
+    {
+        var drive = state!.Drive;
+        var status = FiscalDrive.Status(drive, clock.GetUtcNow());
+        return new RegisterView(RegisterId, state.StoreId, state.Mode, drive.Identity.FnSerial, drive.Identity.RegistrationNumber,
+            drive.LastFiscalDocumentNumber,
+            new ShiftView(status.Shift.Number, status.Shift.IsOpen, status.Shift.OpenedAt, status.Shift.ReceiptCount, status.Shift.Expired),
+            RegisterMapping.ToView(status.Ofd, state.OfdReachable),
+            (CatalogTaxation)(int)drive.TaxationSystems, drive.UserInn, FiscalDrive.FfdVersion);
+    }
+
+    private async Task<AppendOutcome> JournalAsync(string kind, string? clientId, string? fingerprint, long? fiscalDocumentNumber, object document, RegisterState next)
+    {
+        var entry = new JournalEntry(RegisterId, sequence + 1, kind, clientId, fiscalDocumentNumber, fingerprint,
+            JsonSerializer.Serialize(document, document.GetType(), Json), JsonSerializer.Serialize(next, Json), clock.GetUtcNow());
+        var outcome = await journal.AppendAsync(entry);
+        switch (outcome)
+        {
+            case AppendOutcome.Appended:
+                sequence++;
+                state = next;
+                break;
+            case AppendOutcome.VersionTaken:
+                logger.LogWarning("Register {RegisterId}: journal sequence {Sequence} already taken; reloading", RegisterId, entry.Sequence);
+                DeactivateOnIdle();
+                throw new InvalidOperationException("This register changed elsewhere; retry the command.");
+        }
+        return outcome;
+    }
+
+    private async Task<Outcome<ReceiptDocument>> ReplayAsync(JournaledReceipt first, string firstFingerprint, string fingerprint)
+    {
+        if (firstFingerprint != fingerprint)
+            return new DomainError(ErrorCodes.IdempotencyConflict, $"Receipt {first.Receipt.Id} was already fiscalized with a different body.", "id");
+        // The first attempt may have died before its stock; movements are idempotent, so make sure.
+        await WriteOffStockAsync(first);
+        return Outcome<ReceiptDocument>.Ok(first.Receipt, replayed: true);
+    }
+
+    private async Task<DomainError?> SellMarkedUnitsAsync(IReadOnlyList<string> codes, string receiptKey)
+    {
+        var sold = new List<string>();
+        foreach (var code in codes)
+        {
+            if (await GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(code)).SellAsync(receiptKey) is { } refused)
+            {
+                await Task.WhenAll(sold.Select(c => GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(c)).CancelSaleAsync(receiptKey)));
+                return refused;
+            }
+            sold.Add(code);
+        }
+        return null;
+    }
+
+    private static string MarkingKey(string code) => $"mark/{code}";
+
+    /// <summary>Sales write off goods, or a dish's or service's components; refunds restock goods (a served dish cannot go back).</summary>
+    private static List<PlannedMovement> PlanStock(FiscalReceipt receipt, FiscalOperation operation, IReadOnlyDictionary<string, Sku> skus, string receiptId, string storeId)
+    {
+        var planned = new List<PlannedMovement>();
+        var document = new DocumentRef("receipt", receiptId, receipt.Header.FiscalDocumentNumber);
+        for (var line = 0; line < receipt.Lines.Length; line++)
+        {
+            var sold = receipt.Lines[line];
+            var sku = skus[sold.Sku];
+            foreach (var component in Recipes.WriteOffPerUnit(sku))
+            {
+                var isItself = component.Sku == sku.Code;
+                MovementType? type = (operation, isItself) switch
+                {
+                    (FiscalOperation.Sell, true) => MovementType.Sale,
+                    (FiscalOperation.Sell, false) => MovementType.Consumption,
+                    (FiscalOperation.SellRefund, true) => MovementType.SaleRefund,
+                    _ => null,
+                };
+                if (type is null)
+                    continue;
+                var quantity = Math.Round(sold.Quantity * component.Quantity, Quantity.MaxDecimals, MidpointRounding.AwayFromZero);
+                if (quantity <= 0)
+                    continue;
+                planned.Add(new PlannedMovement(storeId, component.Sku, new StockMovement(
+                    MovementId(receipt.Header.FnSerial, receiptId, line, component.Sku), type.Value, quantity,
+                    Document: document, OccurredAt: receipt.Header.DateTime)));
+            }
+        }
+        return planned;
+    }
+
+    /// <summary>Keyed by receipt and line, so a retried or replayed receipt writes nothing off twice.</summary>
+    private static string MovementId(string fnSerial, string receiptId, int line, string sku)
+    {
+        var id = $"receipt:{fnSerial}:{receiptId}:{line}:{sku}";
+        return id.Length <= Identifiers.MaxLength ? id : "receipt:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+    }
+
+    private async Task WriteOffStockAsync(JournaledReceipt receipt)
+    {
+        var results = await Task.WhenAll(receipt.Stock.Select(p =>
+            GrainFactory.GetGrain<IStockGrain>(GrainKeys.Stock(p.StoreId, p.Sku)).ApplyAsync(p.Movement)));
+        foreach (var refused in results.Where(r => r.Error is not null))
+            // A fiscal receipt is a fact: stock never refuses it, so this is a bug worth shouting about.
+            logger.LogError("Register {RegisterId}: stock refused receipt {ReceiptId}: {Code} {Detail}",
+                RegisterId, receipt.Receipt.Id, refused.Error!.Code, refused.Error.Detail);
+    }
+
+    private async Task PublishAsync(ReceiptDocument document)
+    {
+        var stream = this.GetStreamProvider(RetailSilo.StreamProvider)
+            .GetStream<ReceiptFiscalized>(StreamId.Create(ReceiptsStream, document.StoreId));
+        await stream.OnNextAsync(new ReceiptFiscalized($"{document.FnSerial}:{document.FiscalDocumentNumber}", document));
+    }
+
+    private void Remember(string receiptId, string fingerprint, JournaledReceipt receipt)
+    {
+        if (recent.TryAdd(receiptId, receipt))
+        {
+            recentFingerprints[receiptId] = fingerprint;
+            recentOrder.Enqueue(receiptId);
+        }
+        while (recentOrder.Count > RecentReceipts)
+        {
+            var old = recentOrder.Dequeue();
+            recent.Remove(old);
+            recentFingerprints.Remove(old);
+        }
+    }
+
+    private static string Fingerprint(ReceiptInput input)
+    {
+        static string N(decimal value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+        var text = string.Join('|',
+            input.Operation,
+            string.Join(';', input.Items.Select(i => $"{i.Sku},{N(i.Quantity)},{N(i.Price)},{i.MarkingCode}")),
+            string.Join(';', input.Payments.Select(p => $"{p.Type},{N(p.Amount)}")),
+            input.Customer?.Email, input.Customer?.Phone);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    private DomainError NotRegistered() =>
+        new(ErrorCodes.NotFound, $"Register {RegisterId} is not registered; PUT it first.");
+}
+
+/// <summary>What a journal entry holds.</summary>
+public static class JournalKinds
+{
+    public const string Registration = "registration";
+    public const string ShiftOpen = "shiftOpen";
+    public const string ShiftClose = "shiftClose";
+    public const string StateReport = "stateReport";
+    public const string Receipt = "receipt";
+    public const string OfdConfirmation = "ofdConfirmation";
+    public const string OfdSetting = "ofdSetting";
+}

@@ -1,0 +1,74 @@
+using Retail.Orleans.Common;
+using Retail.Orleans.Registers.Fiscal;
+using CatalogKind = Retail.Orleans.Catalog.SkuKind;
+using CatalogUnit = Retail.Orleans.Catalog.MeasureUnit;
+using CatalogVat = Retail.Orleans.Catalog.VatRate;
+using FiscalUnit = Retail.Orleans.Registers.Fiscal.MeasureUnit;
+using FiscalVat = Retail.Orleans.Registers.Fiscal.VatRate;
+
+namespace Retail.Orleans.Registers;
+
+/// <summary>From master data to fiscal codes, and from fiscal documents to the API's views.</summary>
+public static class RegisterMapping
+{
+    public static FiscalVat ToFiscal(CatalogVat vat) => vat switch
+    {
+        CatalogVat.Vat22 => FiscalVat.Vat22,
+        CatalogVat.Vat10 => FiscalVat.Vat10,
+        CatalogVat.Vat0 => FiscalVat.Vat0,
+        CatalogVat.Vat5 => FiscalVat.Vat5,
+        CatalogVat.Vat7 => FiscalVat.Vat7,
+        _ => FiscalVat.None,
+    };
+
+    /// <summary>Tag 2108 units.</summary>
+    public static FiscalUnit ToFiscal(CatalogUnit unit) => unit switch
+    {
+        CatalogUnit.Kg => FiscalUnit.Kilogram,
+        CatalogUnit.G => FiscalUnit.Gram,
+        CatalogUnit.L => FiscalUnit.Liter,
+        CatalogUnit.Ml => FiscalUnit.Milliliter,
+        CatalogUnit.M => FiscalUnit.Meter,
+        _ => FiscalUnit.Piece,
+    };
+
+    /// <summary>Tag 1212 payment object (marked goods are refined by the receipt calculator).</summary>
+    public static PaymentObject ToPaymentObject(CatalogKind kind) => kind switch
+    {
+        CatalogKind.Excise => PaymentObject.Excise,
+        CatalogKind.Service => PaymentObject.Service,
+        _ => PaymentObject.Commodity,
+    };
+
+    public static long Sign(FiscalDocumentHeader header) => header.FiscalSign;
+
+    public static ReceiptDocument ToDocument(FiscalReceipt receipt, string receiptId, string registerId, string storeId) => new(
+        receiptId, registerId, storeId, receipt.Operation.ToApiName(),
+        receipt.Header.FiscalDocumentNumber, receipt.Header.ShiftNumber, receipt.ReceiptNumber, Sign(receipt.Header),
+        receipt.Header.FnSerial, receipt.Header.RegistrationNumber, receipt.Header.DateTime, Money.WithKopecks(receipt.Total),
+        receipt.Vat.Select(v => new VatLine(v.Rate.ToApiName(), Money.WithKopecks(v.Amount))).ToList(),
+        receipt.Qr,
+        receipt.Lines.Select(l => new ReceiptLineView(l.Sku, l.Name, l.Quantity, Money.WithKopecks(l.Price), Money.WithKopecks(l.Sum), l.Vat.ToApiName(), Money.WithKopecks(l.VatAmount), l.MarkingCode)).ToList(),
+        Payments(receipt.Payments),
+        Money.WithKopecks(receipt.Change),
+        receipt.CustomerContact);
+
+    private static List<PaymentView> Payments(PaymentTotals totals)
+    {
+        var payments = new List<PaymentView>();
+        void Add(PaymentType type, decimal amount)
+        {
+            if (amount != 0)
+                payments.Add(new PaymentView(type.ToApiName(), Money.WithKopecks(amount)));
+        }
+        Add(PaymentType.Cash, totals.Cash);
+        Add(PaymentType.Electronic, totals.Electronic);
+        Add(PaymentType.Prepayment, totals.Prepayment);
+        Add(PaymentType.Credit, totals.Credit);
+        Add(PaymentType.Other, totals.Other);
+        return payments;
+    }
+
+    public static OfdView ToView(OfdBacklog backlog, bool reachable) =>
+        new(backlog.UnconfirmedCount, backlog.FirstUnconfirmedAt, backlog.FirstUnconfirmedNumber, backlog.Blocked, reachable);
+}
