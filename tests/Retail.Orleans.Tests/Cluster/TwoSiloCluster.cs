@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Retail.Orleans.Hosting;
+using Retail.Orleans.Registers;
 using Retail.Orleans.Stock;
 
 namespace Retail.Orleans.Tests.Cluster;
@@ -9,6 +10,8 @@ namespace Retail.Orleans.Tests.Cluster;
 public sealed class TwoSiloCluster : IAsyncLifetime
 {
     public static readonly InMemoryStockLedger SharedLedger = new();
+    public static readonly InMemoryRegisterJournal SharedJournal = new();
+    public static readonly ManualClock Clock = new();
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -30,7 +33,8 @@ public sealed class TwoSiloCluster : IAsyncLifetime
         {
             silo.AddInMemoryProviders();
             silo.Services.AddSingleton<IStockLedger>(SharedLedger);
-            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton<IRegisterJournal>(SharedJournal);
+            silo.Services.AddSingleton<TimeProvider>(Clock);
         }
     }
 }
