@@ -38,6 +38,7 @@ public static class RetailApi
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<ClusterReadiness>("cluster", tags: ["ready"]);
         builder.Services.AddOpenApi();
+        builder.AddRetailMetrics();
         if (demo)
             builder.Services.AddHostedService<DemoChain>();
         return builder;
@@ -58,6 +59,7 @@ public static class RetailApi
         app.Use(AdminToken.Authenticate);
         app.MapOpenApi();
         app.MapHealthApi();
+        app.MapRetailMetrics();
         app.MapCatalogApi();
         app.MapStockApi();
         return app;
