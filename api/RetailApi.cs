@@ -39,6 +39,7 @@ public static class RetailApi
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<ClusterReadiness>("cluster", tags: ["ready"]);
         builder.Services.AddOpenApi();
+        builder.AddRetailMetrics();
         if (demo)
             builder.Services.AddHostedService<DemoChain>();
         return builder;
@@ -59,6 +60,7 @@ public static class RetailApi
         app.Use(AdminToken.Authenticate);
         app.MapOpenApi();
         app.MapHealthApi();
+        app.MapRetailMetrics();
         app.MapCatalogApi();
         app.MapStockApi();
         app.MapRegistersApi();

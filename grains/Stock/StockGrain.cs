@@ -83,6 +83,7 @@ public sealed class StockGrain(
         }
 
         level = record!.LevelAfter;
+        StockMetrics.Applied(record);
         Remember(record);
         if (StockRules.WentNegative(record))
             logger.LogInformation("Stock {StoreId}/{Sku} went negative: {OnHand}", level.StoreId, level.Sku, level.OnHand);
