@@ -52,6 +52,7 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
             return;
         state = JsonSerializer.Deserialize<RegisterState>(latest.StateAfter, Json);
         sequence = latest.Sequence;
+        RegisterMetrics.Observe(RegisterId, View(), clock);
         var receipts = (await journal.ReadAfterAsync(RegisterId, Math.Max(0, sequence - RecentReceipts), RecentReceipts))
             .Where(e => e.Kind == JournalKinds.Receipt).ToList();
         foreach (var entry in receipts)
@@ -123,6 +124,14 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
     }
 
     public async Task<Outcome<ReceiptDocument>> FiscalizeAsync(ReceiptInput input)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = await FiscalizeCoreAsync(input);
+        RegisterMetrics.Receipt(input.Operation, outcome.Error?.Code ?? (outcome.Replayed ? "replayed" : "fiscalized"), started);
+        return outcome;
+    }
+
+    private async Task<Outcome<ReceiptDocument>> FiscalizeCoreAsync(ReceiptInput input)
     {
         if (state is null)
             return NotRegistered();
@@ -230,6 +239,12 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
         return OfdNow();
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        RegisterMetrics.Forget(RegisterId);
+        return Task.CompletedTask;
+    }
+
     private void StartOfdDelivery() =>
         // The emulated operator picks up the outbox every few seconds, as a real drive's transport does.
         this.RegisterGrainTimer(async _ => await DeliverToOfdAsync(), new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
@@ -257,6 +272,7 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
             case AppendOutcome.Appended:
                 sequence++;
                 state = next;
+                RegisterMetrics.Observe(RegisterId, View(), clock);
                 break;
             case AppendOutcome.VersionTaken:
                 logger.LogWarning("Register {RegisterId}: journal sequence {Sequence} already taken; reloading", RegisterId, entry.Sequence);

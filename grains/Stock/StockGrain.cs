@@ -47,6 +47,7 @@ public sealed class StockGrain(
             level = StockRules.Replay(level, record);
             Remember(record);
         }
+        StockMetrics.Observe(level);
     }
 
     public Task<StockLevel> GetAsync() => Task.FromResult(level);
@@ -126,6 +127,7 @@ public sealed class StockGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        StockMetrics.Deactivated(level);
         if (level.Version > snapshot.State.Version && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
         {
             try
