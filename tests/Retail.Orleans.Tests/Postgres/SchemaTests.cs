@@ -22,7 +22,7 @@ public sealed class SchemaTests(PostgresServer postgres)
     {
         var names = DatabaseSchema.ScriptNames().Select(name => name[(name.IndexOf("Sql.", StringComparison.Ordinal) + 4)..]);
         Assert.Equal(
-            ["010_orleans_query.sql", "020_orleans_clustering.sql", "030_orleans_persistence.sql", "040_orleans_reminders.sql", "100_stock_ledger.sql"],
+            ["010_orleans_query.sql", "020_orleans_clustering.sql", "030_orleans_persistence.sql", "040_orleans_reminders.sql", "100_stock_ledger.sql", "110_register_journal.sql"],
             names);
     }
 
@@ -53,7 +53,7 @@ public sealed class SchemaTests(PostgresServer postgres)
         var tables = await Sql.RowsAsync(connectionString,
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
         Assert.Equal(
-            ["orleans_grain_state", "orleans_membership", "orleans_membership_version", "orleans_reminder", "orleansquery", "stock_movements"],
+            ["orleans_grain_state", "orleans_membership", "orleans_membership_version", "orleans_reminder", "orleansquery", "register_journal", "stock_movements"],
             tables.Select(row => (string)row[0]!));
     }
 
