@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Orleans.Configuration;
 using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Http;
+using Retail.Orleans.Api.Analytics;
 using Retail.Orleans.Api.Operations;
 using Retail.Orleans.Api.Registers;
 using Retail.Orleans.Api.Stock;
@@ -64,6 +65,7 @@ public static class RetailApi
         app.MapCatalogApi();
         app.MapStockApi();
         app.MapRegistersApi();
+        app.MapAnalyticsApi();
         return app;
     }
 

@@ -57,7 +57,7 @@ public static class RetailSilo
             silo.ConfigureEndpoints(cluster.AdvertisedAddress ?? Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? IPAddress.Loopback,
                 cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
             silo.UsePostgresClustering(connectionString);
-            foreach (var storage in new[] { StorageNames.Stock, StorageNames.Catalog, StorageNames.PubSub })
+            foreach (var storage in StorageNames.All)
                 silo.AddPostgresGrainStorage(storage, connectionString);
             silo.UsePostgresReminders(connectionString);
             silo.AddMemoryStreams(StreamProvider);
@@ -69,9 +69,8 @@ public static class RetailSilo
     /// <summary>Grain storage, reminders and streams in memory: the embedded mode, and fast tests.</summary>
     public static ISiloBuilder AddInMemoryProviders(this ISiloBuilder silo)
     {
-        silo.AddMemoryGrainStorage(StorageNames.Stock);
-        silo.AddMemoryGrainStorage(StorageNames.Catalog);
-        silo.AddMemoryGrainStorage(StorageNames.PubSub);
+        foreach (var storage in StorageNames.All)
+            silo.AddMemoryGrainStorage(storage);
         silo.UseInMemoryReminderService();
         silo.AddMemoryStreams(StreamProvider);
         return silo;

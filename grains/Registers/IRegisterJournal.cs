@@ -12,7 +12,8 @@ public sealed record JournalEntry(
     string? Fingerprint,
     string Document,
     string StateAfter,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt,
+    string? StoreId = null);
 
 /// <summary>The registers' journal: each register's entries, once, in sequence order.</summary>
 public interface IRegisterJournal
@@ -26,6 +27,9 @@ public interface IRegisterJournal
 
     /// <summary>The register's entries after a sequence number, oldest first.</summary>
     Task<IReadOnlyList<JournalEntry>> ReadAfterAsync(string registerId, long afterSequence, int limit);
+
+    /// <summary>Every register's receipts of one store journaled after a moment, oldest first: how stream consumers catch up.</summary>
+    Task<IReadOnlyList<JournalEntry>> ReadStoreReceiptsAsync(string storeId, DateTimeOffset after);
 }
 
 /// <summary>The embedded mode's journal: one process, nothing durable.</summary>
@@ -59,6 +63,14 @@ public sealed class InMemoryRegisterJournal : IRegisterJournal
     {
         lock (sync)
             return Task.FromResult(registers.TryGetValue(registerId, out var entries) ? entries.LastOrDefault(e => e.ClientId == clientId) : null);
+    }
+
+    public Task<IReadOnlyList<JournalEntry>> ReadStoreReceiptsAsync(string storeId, DateTimeOffset after)
+    {
+        lock (sync)
+            return Task.FromResult<IReadOnlyList<JournalEntry>>(registers.Values.SelectMany(e => e)
+                .Where(e => e.Kind == JournalKinds.Receipt && e.RecordedAt > after && e.StoreId == storeId)
+                .OrderBy(e => e.RecordedAt).ToList());
     }
 
     public Task<IReadOnlyList<JournalEntry>> ReadAfterAsync(string registerId, long afterSequence, int limit)

@@ -33,9 +33,10 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
 {
     public const string ReceiptsStream = "receipts";
     private const string EmulatedMode = "emulated";
-    private const int RecentReceipts = 200;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>How journaled documents are written, for anyone who reads them back.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private const int RecentReceipts = 200;
 
     private readonly Dictionary<string, JournaledReceipt> recent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> recentFingerprints = new(StringComparer.Ordinal);
@@ -265,7 +266,7 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
     private async Task<AppendOutcome> JournalAsync(string kind, string? clientId, string? fingerprint, long? fiscalDocumentNumber, object document, RegisterState next)
     {
         var entry = new JournalEntry(RegisterId, sequence + 1, kind, clientId, fiscalDocumentNumber, fingerprint,
-            JsonSerializer.Serialize(document, document.GetType(), Json), JsonSerializer.Serialize(next, Json), clock.GetUtcNow());
+            JsonSerializer.Serialize(document, document.GetType(), Json), JsonSerializer.Serialize(next, Json), clock.GetUtcNow(), next.StoreId);
         var outcome = await journal.AppendAsync(entry);
         switch (outcome)
         {
@@ -360,7 +361,7 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
     private async Task PublishAsync(ReceiptDocument document)
     {
         var stream = this.GetStreamProvider(RetailSilo.StreamProvider)
-            .GetStream<ReceiptFiscalized>(StreamId.Create(ReceiptsStream, document.StoreId));
+            .GetStream<ReceiptFiscalized>(StreamId.Create(ReceiptsStream, GrainKeys.Store(document.StoreId)));
         await stream.OnNextAsync(new ReceiptFiscalized($"{document.FnSerial}:{document.FiscalDocumentNumber}", document));
     }
 

@@ -21,11 +21,18 @@ public sealed class TwoSiloCluster : IAsyncLifetime
     {
         var builder = new TestClusterBuilder { Options = { InitialSilosCount = 2 } };
         builder.AddSiloBuilderConfigurator<Silo>();
+        builder.AddClientBuilderConfigurator<Client>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private sealed class Client : IClientBuilderConfigurator
+    {
+        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder client) =>
+            client.AddMemoryStreams(RetailSilo.StreamProvider);
+    }
 
     private sealed class Silo : ISiloConfigurator
     {

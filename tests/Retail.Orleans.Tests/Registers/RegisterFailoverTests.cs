@@ -37,7 +37,7 @@ public sealed class RegisterFailoverTests : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo)
         {
-            foreach (var name in new[] { StorageNames.Stock, StorageNames.Catalog, StorageNames.PubSub })
+            foreach (var name in StorageNames.All)
                 silo.Services.AddKeyedSingleton<IGrainStorage>(name, Storage);
             silo.UseInMemoryReminderService();
             silo.AddMemoryStreams(RetailSilo.StreamProvider);

@@ -1,0 +1,112 @@
+using Retail.Orleans.Analytics;
+using Retail.Orleans.Api.Http;
+using Retail.Orleans.Api.Stock;
+using Retail.Orleans.Common;
+
+namespace Retail.Orleans.Api.Analytics;
+
+public sealed record SalesReport(IReadOnlyList<SalesBucket> Buckets, DateTimeOffset From, DateTimeOffset To, string Bucket);
+
+/// <summary>Sales figures per store and chain-wide (API.md, "Analytics and procurement").</summary>
+public static class AnalyticsApi
+{
+    private const int MaxDays = 800;
+
+    public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/v1/analytics").WithTags("Analytics");
+        api.MapGet("/stores/{storeId}/sales", StoreSales).WithName("StoreSales").WithSummary("Receipts, units, revenue, refunds and average ticket by hour or day");
+        api.MapGet("/stores/{storeId}/top", StoreTop).WithName("StoreTop").WithSummary("Top SKUs by revenue or units");
+        api.MapGet("/stores/{storeId}/abc", StoreAbc).WithName("StoreAbc").WithSummary("ABC classes by revenue (80/15/5)");
+        api.MapGet("/stores/{storeId}/weekdays", StoreWeekdays).WithName("StoreWeekdays").WithSummary("Average revenue per weekday and its index");
+        api.MapGet("/chain/sales", ChainSales).WithName("ChainSales").WithSummary("The chain's sales by hour or day");
+        api.MapGet("/chain/top", ChainTop).WithName("ChainTop").WithSummary("The chain's top SKUs");
+        return routes;
+    }
+
+    private static (DateTimeOffset From, DateTimeOffset To, DomainError? Error) Period(DateTimeOffset? from, DateTimeOffset? to, TimeSpan defaultLength, TimeProvider clock)
+    {
+        var end = to ?? clock.GetUtcNow();
+        var start = from ?? end - defaultLength;
+        if (start >= end)
+            return (start, end, new DomainError(ErrorCodes.ValidationFailed, "'from' must be before 'to'.", "from"));
+        if (end - start > TimeSpan.FromDays(MaxDays))
+            return (start, end, new DomainError(ErrorCodes.ValidationFailed, $"A period is at most {MaxDays} days.", "to"));
+        return (start, end, null);
+    }
+
+    private static (BucketSize Size, DomainError? Error) Bucket(string? bucket) => bucket switch
+    {
+        null or "hour" => (BucketSize.Hour, null),
+        "day" => (BucketSize.Day, null),
+        _ => (BucketSize.Hour, new DomainError(ErrorCodes.ValidationFailed, "The bucket is hour or day.", "bucket")),
+    };
+
+    private static (bool ByUnits, DomainError? Error) By(string? by) => by switch
+    {
+        null or "revenue" => (false, null),
+        "units" => (true, null),
+        _ => (false, new DomainError(ErrorCodes.ValidationFailed, "Rank by revenue or units.", "by")),
+    };
+
+    private static DomainError? Limit(int limit) =>
+        limit is < 1 or > 1000 ? new DomainError(ErrorCodes.ValidationFailed, "A limit is 1 to 1000.", "limit") : null;
+
+    private static async Task<IResult> StoreSales(string storeId, IGrainFactory grains, TimeProvider clock,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, string? bucket = null)
+    {
+        var (size, bucketError) = Bucket(bucket);
+        var (start, end, periodError) = Period(from, to, size == BucketSize.Hour ? TimeSpan.FromDays(1) : TimeSpan.FromDays(30), clock);
+        if ((Validation.First(bucketError, periodError) ?? await StockApi.CheckStoreAsync(grains, storeId)) is { } error)
+            return Problems.Of(error);
+        var buckets = await grains.GetGrain<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).SalesAsync(start, end, size);
+        return TypedResults.Ok(new SalesReport(buckets, start, end, size == BucketSize.Hour ? "hour" : "day"));
+    }
+
+    private static async Task<IResult> StoreTop(string storeId, IGrainFactory grains, TimeProvider clock,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, string? by = null, int limit = 10)
+    {
+        var (byUnits, byError) = By(by);
+        var (start, end, periodError) = Period(from, to, TimeSpan.FromDays(30), clock);
+        if ((Validation.First(byError, periodError, Limit(limit)) ?? await StockApi.CheckStoreAsync(grains, storeId)) is { } error)
+            return Problems.Of(error);
+        return TypedResults.Ok(await grains.GetGrain<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).TopAsync(start, end, byUnits, limit));
+    }
+
+    private static async Task<IResult> StoreAbc(string storeId, IGrainFactory grains, TimeProvider clock,
+        DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        var (start, end, periodError) = Period(from, to, TimeSpan.FromDays(90), clock);
+        if ((periodError ?? await StockApi.CheckStoreAsync(grains, storeId)) is { } error)
+            return Problems.Of(error);
+        return TypedResults.Ok(await grains.GetGrain<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).AbcAsync(start, end));
+    }
+
+    private static async Task<IResult> StoreWeekdays(string storeId, IGrainFactory grains)
+    {
+        if (await StockApi.CheckStoreAsync(grains, storeId) is { } error)
+            return Problems.Of(error);
+        return TypedResults.Ok(await grains.GetGrain<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).WeekdaysAsync());
+    }
+
+    private static async Task<IResult> ChainSales(IGrainFactory grains, TimeProvider clock,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, string? bucket = null)
+    {
+        var (size, bucketError) = Bucket(bucket);
+        var (start, end, periodError) = Period(from, to, size == BucketSize.Hour ? TimeSpan.FromDays(1) : TimeSpan.FromDays(30), clock);
+        if (Validation.First(bucketError, periodError) is { } error)
+            return Problems.Of(error);
+        var buckets = await grains.GetGrain<IChainAnalyticsGrain>("chain").SalesAsync(start, end, size);
+        return TypedResults.Ok(new SalesReport(buckets, start, end, size == BucketSize.Hour ? "hour" : "day"));
+    }
+
+    private static async Task<IResult> ChainTop(IGrainFactory grains, TimeProvider clock,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, string? by = null, int limit = 10)
+    {
+        var (byUnits, byError) = By(by);
+        var (start, end, periodError) = Period(from, to, TimeSpan.FromDays(30), clock);
+        if (Validation.First(byError, periodError, Limit(limit)) is { } error)
+            return Problems.Of(error);
+        return TypedResults.Ok(await grains.GetGrain<IChainAnalyticsGrain>("chain").TopAsync(start, end, byUnits, limit));
+    }
+}
