@@ -71,4 +71,5 @@ public sealed record Sku(
     [property: Id(5)] SkuKind Kind,
     [property: Id(6)] bool Marked,
     [property: Id(7)] IReadOnlyList<string> Barcodes,
-    [property: Id(8)] IReadOnlyList<RecipeComponent> Components);
+    [property: Id(8)] IReadOnlyList<RecipeComponent> Components,
+    [property: Id(9)] Procurement.SupplyTerms? Supply = null);

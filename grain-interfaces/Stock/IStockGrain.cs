@@ -15,7 +15,10 @@ public interface IStockGrain : IGrainWithStringKey
     Task<IReadOnlyList<StockMovementRecord>> HistoryAsync(int limit, long? beforeVersion);
 }
 
-/// <summary>Live stock of every SKU in one store, fed by its stock grains. Key: <c>store/{storeId}</c>.</summary>
+/// <summary>
+/// Live stock of every SKU in one store, fed by its stock grains, with the reorder points procurement
+/// sets; raises <c>stock.low</c> and <c>stock.negative</c>. Key: <c>store/{storeId}</c>.
+/// </summary>
 [Alias("IStoreStockGrain")]
 public interface IStoreStockGrain : IGrainWithStringKey
 {
@@ -24,6 +27,15 @@ public interface IStoreStockGrain : IGrainWithStringKey
 
     [Alias("List"), ReadOnly]
     Task<IReadOnlyList<StockLevel>> ListAsync();
+
+    [Alias("SetReorderPoints")]
+    Task SetReorderPointsAsync(IReadOnlyDictionary<string, decimal> reorderPoints);
+
+    [Alias("ReorderPoints"), ReadOnly]
+    Task<IReadOnlyDictionary<string, decimal>> ReorderPointsAsync();
+
+    [Alias("Alerts"), ReadOnly]
+    Task<IReadOnlyList<StockAlert>> RecentAlertsAsync();
 }
 
 /// <summary>Chain-wide stock of one SKU, store by store, fed by its stock grains. Key: <c>sku/{sku}</c>.</summary>
@@ -36,3 +48,12 @@ public interface ISkuStockGrain : IGrainWithStringKey
     [Alias("List"), ReadOnly]
     Task<IReadOnlyList<StockLevel>> ListAsync();
 }
+
+/// <summary>A stock event for integrations: <c>stock.low</c> (below the reorder point) or <c>stock.negative</c>.</summary>
+[GenerateSerializer, Immutable, Alias("StockAlert")]
+public sealed record StockAlert(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] string Type,
+    [property: Id(2)] StockLevel Level,
+    [property: Id(3)] decimal? ReorderPoint,
+    [property: Id(4)] DateTimeOffset OccurredAt);

@@ -10,20 +10,42 @@ public sealed class StockLevelIndex
 {
     private readonly Dictionary<(string StoreId, string Sku), StockLevel> levels = new();
 
-    public void Update(StockLevel level)
+    /// <summary>Takes a newer level; returns the level it replaced (null if none), or the level itself if it was stale.</summary>
+    public StockLevel? Update(StockLevel level)
     {
         var key = (level.StoreId, level.Sku);
         if (!levels.TryGetValue(key, out var known) || known.Version < level.Version)
+        {
             levels[key] = level;
+            return known;
+        }
+        return level;
     }
 
     public IReadOnlyList<StockLevel> All() => levels.Values.ToList();
 }
 
-/// <summary>Every pair of one store. Rebuilt from the ledger on activation, so it needs no storage of its own.</summary>
-public sealed class StoreStockGrain(IStockLedger ledger) : Grain, IStoreStockGrain
+[GenerateSerializer, Alias("StoreStockState")]
+public sealed class StoreStockState
 {
+    [Id(0)] public Dictionary<string, decimal> ReorderPoints { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// Every pair of one store. Levels are rebuilt from the ledger on activation; only the reorder points
+/// are stored. A change that takes a pair below its reorder point raises <c>stock.low</c>, one that
+/// takes onHand below zero <c>stock.negative</c>, on the store's <c>stock-events</c> stream.
+/// </summary>
+public sealed class StoreStockGrain(
+    [PersistentState("store-stock", StorageNames.Catalog)] IPersistentState<StoreStockState> state,
+    IStockLedger ledger,
+    TimeProvider clock) : Grain, IStoreStockGrain
+{
+    public const string AlertsStream = "stock-events";
+    private const int AlertsKept = 100;
+
     private readonly StockLevelIndex index = new();
+    private readonly Queue<StockAlert> alerts = new();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -31,13 +53,42 @@ public sealed class StoreStockGrain(IStockLedger ledger) : Grain, IStoreStockGra
             index.Update(level);
     }
 
-    public Task ChangedAsync(StockLevel level)
+    public async Task ChangedAsync(StockLevel level)
     {
-        index.Update(level);
-        return Task.CompletedTask;
+        var before = index.Update(level);
+        if (ReferenceEquals(before, level))
+            return;
+        if (level.OnHand < 0 && (before is null || before.OnHand >= 0))
+            await RaiseAsync("stock.negative", level, null);
+        if (state.State.ReorderPoints.TryGetValue(level.Sku, out var reorderPoint)
+            && level.Available + level.Incoming < reorderPoint
+            && (before is null || before.Available + before.Incoming >= reorderPoint))
+            await RaiseAsync("stock.low", level, reorderPoint);
+    }
+
+    private async Task RaiseAsync(string type, StockLevel level, decimal? reorderPoint)
+    {
+        var alert = new StockAlert($"{type}:{level.StoreId}/{level.Sku}:{level.Version}", type, level, reorderPoint, clock.GetUtcNow());
+        alerts.Enqueue(alert);
+        while (alerts.Count > AlertsKept)
+            alerts.Dequeue();
+        await this.GetStreamProvider(Hosting.RetailSilo.StreamProvider)
+            .GetStream<StockAlert>(StreamId.Create(AlertsStream, this.GetPrimaryKeyString()))
+            .OnNextAsync(alert);
     }
 
     public Task<IReadOnlyList<StockLevel>> ListAsync() => Task.FromResult(index.All());
+
+    public async Task SetReorderPointsAsync(IReadOnlyDictionary<string, decimal> reorderPoints)
+    {
+        state.State.ReorderPoints = new Dictionary<string, decimal>(reorderPoints, StringComparer.Ordinal);
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyDictionary<string, decimal>> ReorderPointsAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, decimal>>(state.State.ReorderPoints);
+
+    public Task<IReadOnlyList<StockAlert>> RecentAlertsAsync() => Task.FromResult<IReadOnlyList<StockAlert>>(alerts.ToList());
 }
 
 /// <summary>One SKU in every store: the chain-wide view in one call.</summary>
