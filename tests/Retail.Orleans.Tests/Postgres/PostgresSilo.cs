@@ -70,6 +70,17 @@ public sealed class PostgresSilo : IAsyncDisposable
         await _host.StopAsync(timeout.Token);
     }
 
+    /// <summary>
+    /// Stops without the graceful shutdown steps (an already cancelled stop), so the silo neither
+    /// deregisters nor says goodbye: the others must find out it is gone.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        await _host.StopAsync(new CancellationToken(canceled: true));
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
