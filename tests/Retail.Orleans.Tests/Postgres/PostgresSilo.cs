@@ -58,7 +58,15 @@ public sealed class PostgresSilo : IAsyncDisposable
             configure?.Invoke(silo);
         });
         var host = builder.Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
         return new PostgresSilo(host, siloPort, gatewayPort);
     }
 
