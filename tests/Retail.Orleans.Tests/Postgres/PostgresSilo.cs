@@ -9,8 +9,9 @@ using Retail.Orleans.Hosting;
 namespace Retail.Orleans.Tests.Postgres;
 
 /// <summary>
-/// An in-process silo wired to PostgreSQL exactly as production wires it (ADO.NET clustering,
-/// grain storage and reminders), with timings shortened so tests do not wait on defaults.
+/// An in-process silo on PostgreSQL through the same <see cref="OrleansAdoNet"/> helpers the
+/// production silo uses (ADO.NET clustering, grain storage and reminders). Only the minimum
+/// reminder period is shortened, so reminder tests need not wait a minute.
 /// </summary>
 public sealed class PostgresSilo : IAsyncDisposable
 {
