@@ -57,6 +57,10 @@ public sealed class MembershipTableTests(PostgresServer postgres)
         var stored = Assert.Single((await table.ReadAllAsync()).Members);
         Assert.Equal(SiloStatus.Joining, stored.Item1.Status);
 
+        // Updating a silo that never joined is refused even on the current version.
+        Assert.False(await table.UpdateRowAsync(second, afterFirst.Version.VersionEtag, afterFirst.Version.Next()));
+        Assert.Equal(1, await VersionAsync(connectionString));
+
         // A current update changes status and suspicions and moves the version on.
         first.AddOrUpdateSuspector(second.SiloAddress, DateTime.UtcNow, 10);
         Assert.True(await table.UpdateRowAsync(first, afterFirst.Version.VersionEtag, afterFirst.Version.Next()));

@@ -9,8 +9,9 @@ using Retail.Orleans.Hosting;
 namespace Retail.Orleans.Tests.Postgres;
 
 /// <summary>
-/// An in-process silo wired to PostgreSQL exactly as production wires it (ADO.NET clustering,
-/// grain storage and reminders), with timings shortened so tests do not wait on defaults.
+/// An in-process silo on PostgreSQL through the same <see cref="OrleansAdoNet"/> helpers the
+/// production silo uses (ADO.NET clustering, grain storage and reminders). Only the minimum
+/// reminder period is shortened, so reminder tests need not wait a minute.
 /// </summary>
 public sealed class PostgresSilo : IAsyncDisposable
 {
@@ -58,7 +59,15 @@ public sealed class PostgresSilo : IAsyncDisposable
             configure?.Invoke(silo);
         });
         var host = builder.Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
         return new PostgresSilo(host, siloPort, gatewayPort);
     }
 
@@ -68,6 +77,17 @@ public sealed class PostgresSilo : IAsyncDisposable
         _stopped = true;
         using var timeout = new CancellationTokenSource(StopTimeout);
         await _host.StopAsync(timeout.Token);
+    }
+
+    /// <summary>
+    /// Stops without the graceful shutdown steps (an already cancelled stop), so the silo neither
+    /// deregisters nor says goodbye: the others must find out it is gone.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        await _host.StopAsync(new CancellationToken(canceled: true));
     }
 
     public async ValueTask DisposeAsync()
