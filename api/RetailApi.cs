@@ -6,6 +6,7 @@ using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Analytics;
 using Retail.Orleans.Api.Operations;
+using Retail.Orleans.Api.Procurement;
 using Retail.Orleans.Api.Registers;
 using Retail.Orleans.Api.Stock;
 using Retail.Orleans.Hosting;
@@ -66,6 +67,7 @@ public static class RetailApi
         app.MapStockApi();
         app.MapRegistersApi();
         app.MapAnalyticsApi();
+        app.MapProcurementApi();
         return app;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Catalog;
 using Retail.Orleans.Common;
+using Retail.Orleans.Procurement;
 
 namespace Retail.Orleans.Api.Catalog;
 
@@ -9,15 +10,18 @@ public sealed record PutStoreRequest(string? Name, string? Address, string? Time
 
 public sealed record ComponentRequest(string? Sku, decimal? Quantity);
 
+public sealed record SupplyRequest(int? LeadTimeDays, int? ReviewPeriodDays, decimal? PackSize, decimal? MinimumOrder, double? ServiceLevelZ);
+
 public sealed record PutSkuRequest(
     string? Name, MeasureUnit? Unit, VatRate? Vat, decimal? Price, SkuKind? Kind,
-    bool? Marked, IReadOnlyList<string>? Barcodes, IReadOnlyList<ComponentRequest>? Components);
+    bool? Marked, IReadOnlyList<string>? Barcodes, IReadOnlyList<ComponentRequest>? Components, SupplyRequest? Supply);
 
 public sealed record SkuView(
     string Sku, string Name, MeasureUnit Unit, VatRate Vat, decimal Price, SkuKind Kind,
-    bool Marked, IReadOnlyList<string> Barcodes, IReadOnlyList<RecipeComponent> Components)
+    bool Marked, IReadOnlyList<string> Barcodes, IReadOnlyList<RecipeComponent> Components, SupplyTerms Supply)
 {
-    public static SkuView Of(Sku sku) => new(sku.Code, sku.Name, sku.Unit, sku.Vat, sku.Price, sku.Kind, sku.Marked, sku.Barcodes, sku.Components);
+    public static SkuView Of(Sku sku) => new(sku.Code, sku.Name, sku.Unit, sku.Vat, sku.Price, sku.Kind, sku.Marked, sku.Barcodes, sku.Components,
+        sku.Supply ?? new SupplyTerms());
 }
 
 /// <summary>Master data: stores and SKUs (API.md, "Master data").</summary>
@@ -83,12 +87,15 @@ public static class CatalogApi
                 Validation.Required(components[i].Quantity, $"components[{i}].quantity"),
                 Validation.Quantity(components[i].Quantity, $"components[{i}].quantity"),
                 components[i].Quantity <= 0 ? new DomainError(ErrorCodes.ValidationFailed, "A component quantity is greater than zero.", $"components[{i}].quantity") : null);
+        error ??= SupplyError(request.Supply);
         if (error is not null)
             return Problems.Of(error);
 
         var definition = new Sku(sku, request.Name!.Trim(), request.Unit!.Value, request.Vat!.Value, Money.WithKopecks(request.Price!.Value), request.Kind!.Value,
             request.Marked ?? false, request.Barcodes ?? [],
-            components.Select(c => new RecipeComponent(c.Sku!, c.Quantity!.Value)).ToList());
+            components.Select(c => new RecipeComponent(c.Sku!, c.Quantity!.Value)).ToList(),
+            request.Supply is { } supply ? new SupplyTerms(supply.LeadTimeDays ?? 2, supply.ReviewPeriodDays ?? 7, supply.PackSize ?? 1,
+                supply.MinimumOrder ?? 0, supply.ServiceLevelZ ?? 1.65) : null);
         var result = await grains.GetGrain<ISkuGrain>(GrainKeys.Sku(sku)).DefineAsync(definition);
         return result.Error is { } refused ? Problems.Of(refused) : TypedResults.Ok(SkuView.Of(result.Sku!));
     }
@@ -97,6 +104,17 @@ public static class CatalogApi
         Validation.Key(sku, "sku") is null && await grains.GetGrain<ISkuGrain>(GrainKeys.Sku(sku)).GetAsync() is { } found
             ? TypedResults.Ok(SkuView.Of(found))
             : Problems.Of(new DomainError(ErrorCodes.UnknownSku, $"SKU {sku} is not known."));
+
+    private static DomainError? SupplyError(SupplyRequest? supply) => supply switch
+    {
+        null => null,
+        { LeadTimeDays: < 0 or > 365 } => new DomainError(ErrorCodes.ValidationFailed, "A lead time is 0 to 365 days.", "supply.leadTimeDays"),
+        { ReviewPeriodDays: < 1 or > 365 } => new DomainError(ErrorCodes.ValidationFailed, "A review period is 1 to 365 days.", "supply.reviewPeriodDays"),
+        { PackSize: <= 0 or > 1_000_000 } => new DomainError(ErrorCodes.ValidationFailed, "A pack size is greater than zero.", "supply.packSize"),
+        { MinimumOrder: < 0 or > 1_000_000_000 } => new DomainError(ErrorCodes.ValidationFailed, "A minimum order is zero or more.", "supply.minimumOrder"),
+        { ServiceLevelZ: < 0 or > 5 } => new DomainError(ErrorCodes.ValidationFailed, "A service level z is 0 to 5.", "supply.serviceLevelZ"),
+        _ => null,
+    };
 
     private static DomainError? TimeZoneError(string? timeZone) =>
         timeZone is not null && TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _)

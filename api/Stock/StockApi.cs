@@ -37,6 +37,8 @@ public static class StockApi
         var api = routes.MapGroup("/api/v1").WithTags("Stock");
         api.MapGet("/stores/{storeId}/stock/{sku}", GetLevel).WithName("GetStock").WithSummary("Stock of one SKU in one store");
         api.MapGet("/stores/{storeId}/stock", ListStoreStock).WithName("ListStoreStock").WithSummary("Stock of a store, paged and filtered");
+        api.MapGet("/stores/{storeId}/stock/alerts", GetAlerts).WithName("GetStockAlerts")
+            .WithSummary("Recent stock.low and stock.negative events of a store");
         api.MapGet("/skus/{sku}/stock", GetChainStock).WithName("GetChainStock").WithSummary("Stock of one SKU across the chain");
         api.MapPost("/stores/{storeId}/stock/{sku}/movements", PostMovement).WithName("PostMovement")
             .WithSummary("Apply a goods receipt, write-off or correction (idempotent by id)");
@@ -66,11 +68,21 @@ public static class StockApi
             .Where(l => negative != false || l.OnHand >= 0)
             .OrderBy(l => l.Sku, StringComparer.Ordinal)
             .ToList();
-        // Reorder points come from procurement; without one, no SKU is below it.
-        if (belowReorderPoint == true)
-            levels = [];
+        if (belowReorderPoint is { } below)
+        {
+            // Reorder points come from procurement; a SKU without one is never below it.
+            var reorderPoints = await grains.GetGrain<IStoreStockGrain>(GrainKeys.Store(storeId)).ReorderPointsAsync();
+            levels = levels.Where(l => below == (reorderPoints.TryGetValue(l.Sku, out var point) && l.Available + l.Incoming < point)).ToList();
+        }
         var items = levels.Skip((page - 1) * pageSize).Take(pageSize).ToList();
         return TypedResults.Ok(new StockPage(items, page, pageSize, levels.Count));
+    }
+
+    private static async Task<IResult> GetAlerts(string storeId, IGrainFactory grains)
+    {
+        if (await CheckStoreAsync(grains, storeId) is { } error)
+            return Problems.Of(error);
+        return TypedResults.Ok(await grains.GetGrain<IStoreStockGrain>(GrainKeys.Store(storeId)).RecentAlertsAsync());
     }
 
     private static async Task<IResult> GetChainStock(string sku, IGrainFactory grains)

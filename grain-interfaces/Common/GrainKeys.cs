@@ -10,6 +10,7 @@ public static class GrainKeys
     public static string Sku(string sku) => $"sku/{sku}";
     public static string Stock(string storeId, string sku) => $"{storeId}/{sku}";
     public static string Register(string registerId) => $"register/{registerId}";
+    public static string PurchaseOrder(string purchaseOrderId) => $"po/{purchaseOrderId}";
 
     public static (string StoreId, string Sku) ParseStock(string key)
     {

@@ -1,0 +1,112 @@
+using Retail.Orleans.Api.Http;
+using Retail.Orleans.Api.Stock;
+using Retail.Orleans.Common;
+using Retail.Orleans.Procurement;
+
+namespace Retail.Orleans.Api.Procurement;
+
+public sealed record OrderLineBody(string? Sku, decimal? Quantity);
+
+public sealed record PurchaseOrderBody(string? Id, string? StoreId, string? Supplier, IReadOnlyList<OrderLineBody>? Lines);
+
+public sealed record DraftBody(string? Id, string? Supplier);
+
+public sealed record DeliveryBody(string? Id, IReadOnlyList<OrderLineBody>? Lines);
+
+/// <summary>Suggestions and purchase orders (API.md, "Analytics and procurement", "Purchase orders").</summary>
+public static class ProcurementApi
+{
+    public static IEndpointRouteBuilder MapProcurementApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/v1").WithTags("Procurement");
+        api.MapGet("/procurement/stores/{storeId}/suggestions", Suggestions).WithName("Suggestions")
+            .WithSummary("Forecast demand, reorder point and what to order per SKU (all=true for every SKU, not only those to order)");
+        api.MapPost("/procurement/stores/{storeId}/purchase-orders", DraftFromSuggestions).WithName("DraftPurchaseOrder")
+            .WithSummary("Turn today's suggestions into a draft purchase order");
+        api.MapPost("/purchase-orders", CreatePurchaseOrder).WithName("CreatePurchaseOrder").WithSummary("Place a purchase order: its lines become incoming");
+        api.MapPost("/purchase-orders/{id}/place", PlacePurchaseOrder).WithName("PlacePurchaseOrder").WithSummary("Place a draft purchase order");
+        api.MapPost("/purchase-orders/{id}/receive", ReceivePurchaseOrder).WithName("ReceivePurchaseOrder")
+            .WithSummary("Post a delivery (partial deliveries allowed): goods receipts move incoming into onHand");
+        api.MapGet("/purchase-orders/{id}", GetPurchaseOrder).WithName("GetPurchaseOrder").WithSummary("A purchase order with what was received");
+        return routes;
+    }
+
+    private static IPurchaseOrderGrain Order(IGrainFactory grains, string id) => grains.GetGrain<IPurchaseOrderGrain>(GrainKeys.PurchaseOrder(id));
+
+    private static IResult Answer(Outcome<PurchaseOrderView> outcome, bool created = false) =>
+        outcome.Error is { } error ? Problems.Of(error)
+        : created && !outcome.Replayed ? TypedResults.Json(outcome.Value, statusCode: StatusCodes.Status201Created)
+        : TypedResults.Ok(outcome.Value);
+
+    private static async Task<IResult> Suggestions(string storeId, IGrainFactory grains, bool all = false)
+    {
+        if (await StockApi.CheckStoreAsync(grains, storeId) is { } error)
+            return Problems.Of(error);
+        var suggestions = await grains.GetGrain<IProcurementGrain>(GrainKeys.Store(storeId)).SuggestionsAsync();
+        return TypedResults.Ok(all ? suggestions : suggestions.Where(s => s.SuggestedQuantity > 0).ToList());
+    }
+
+    private static async Task<IResult> DraftFromSuggestions(string storeId, DraftBody body, IGrainFactory grains)
+    {
+        var error = Validation.First(Validation.ClientId(body.Id, "id"), Validation.Text(body.Supplier, "supplier", 256))
+            ?? await StockApi.CheckStoreAsync(grains, storeId);
+        if (error is not null)
+            return Problems.Of(error);
+        return Answer(await grains.GetGrain<IProcurementGrain>(GrainKeys.Store(storeId)).DraftPurchaseOrderAsync(body.Id!, body.Supplier!.Trim()), created: true);
+    }
+
+    private static async Task<IResult> CreatePurchaseOrder(PurchaseOrderBody body, IGrainFactory grains)
+    {
+        var error = Validation.First(Validation.ClientId(body.Id, "id"), Validation.Text(body.Supplier, "supplier", 256))
+            ?? await StockApi.CheckStoreAsync(grains, body.StoreId ?? "")
+            ?? await LinesErrorAsync(grains, body.Lines);
+        if (error is not null)
+            return Problems.Of(error);
+        return Answer(await Order(grains, body.Id!).CreateAsync(body.StoreId!, body.Supplier!.Trim(), Lines(body.Lines!), draft: false), created: true);
+    }
+
+    private static async Task<IResult> PlacePurchaseOrder(string id, IGrainFactory grains) =>
+        Validation.ClientId(id, "id") is { } error ? Problems.Of(error) : Answer(await Order(grains, id).PlaceAsync());
+
+    private static async Task<IResult> ReceivePurchaseOrder(string id, DeliveryBody body, IGrainFactory grains)
+    {
+        var error = Validation.ClientId(id, "id") ?? (body.Id is null ? null : Validation.ClientId(body.Id, "id")) ?? await LinesErrorAsync(grains, body.Lines);
+        if (error is not null)
+            return Problems.Of(error);
+        var order = Order(grains, id);
+        if (await order.GetAsync() is not { } current)
+            return Problems.NotFound($"Purchase order {id}");
+        // Without a delivery id every call is a new delivery; send one to make retries safe.
+        var deliveryId = body.Id ?? $"delivery-{current.Receipts + 1}";
+        return Answer(await order.ReceiveAsync(deliveryId, Lines(body.Lines!)));
+    }
+
+    private static async Task<IResult> GetPurchaseOrder(string id, IGrainFactory grains) =>
+        Validation.ClientId(id, "id") is null && await Order(grains, id).GetAsync() is { } order
+            ? TypedResults.Ok(order)
+            : Problems.NotFound($"Purchase order {id}");
+
+    private static List<PurchaseOrderLine> Lines(IReadOnlyList<OrderLineBody> lines) =>
+        lines.Select(l => new PurchaseOrderLine(l.Sku!, l.Quantity!.Value)).ToList();
+
+    private static async Task<DomainError?> LinesErrorAsync(IGrainFactory grains, IReadOnlyList<OrderLineBody>? lines)
+    {
+        if (lines is not { Count: > 0 and <= 1000 })
+            return new DomainError(ErrorCodes.ValidationFailed, "An order has 1 to 1000 lines.", "lines");
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            var error = line is null
+                ? new DomainError(ErrorCodes.ValidationFailed, "A line is required.", $"lines[{i}]")
+                : Validation.First(
+                    Validation.Key(line.Sku, $"lines[{i}].sku"),
+                    Validation.Required(line.Quantity, $"lines[{i}].quantity"),
+                    Validation.Quantity(line.Quantity, $"lines[{i}].quantity"),
+                    line.Quantity is <= 0 or > 1_000_000_000 ? new DomainError(ErrorCodes.ValidationFailed, "A quantity is greater than zero.", $"lines[{i}].quantity") : null)
+                  ?? await StockApi.CheckSkuAsync(grains, line.Sku!);
+            if (error is not null)
+                return error;
+        }
+        return null;
+    }
+}
