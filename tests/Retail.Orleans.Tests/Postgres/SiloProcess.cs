@@ -94,6 +94,8 @@ public sealed class SiloProcess : IAsyncDisposable
                 options.ServiceId = "retail";
             });
             client.UsePostgresGateways(connectionString);
+            // Calls to a killed silo fail fast instead of waiting out the default half minute.
+            client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(5));
         });
         var host = builder.Build();
         await host.StartAsync();
