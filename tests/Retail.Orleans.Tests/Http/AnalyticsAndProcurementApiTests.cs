@@ -33,7 +33,7 @@ public sealed class AnalyticsAndProcurementApiTests(ApiFactory api)
 
         var sales = await Eventually.Until(
             async () => await (await client.GetAsync($"/api/v1/analytics/stores/{store}/sales?bucket=hour")).ReadOk<JsonElement>(),
-            s => s.GetProperty("buckets").EnumerateArray().Sum(b => b.GetProperty("receipts").GetInt32()) == 2);
+            s => s.GetProperty("buckets").EnumerateArray().Sum(b => b.GetProperty("receipts").GetInt32() + b.GetProperty("refunds").GetInt32()) == 3);
         var top = await (await client.GetAsync($"/api/v1/analytics/stores/{store}/top?by=revenue&limit=1")).ReadOk<JsonElement>();
         var abc = await (await client.GetAsync($"/api/v1/analytics/stores/{store}/abc")).ReadOk<JsonElement>();
         var chain = await (await client.GetAsync("/api/v1/analytics/chain/sales?bucket=day")).ReadOk<JsonElement>();
