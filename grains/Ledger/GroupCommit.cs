@@ -6,7 +6,8 @@ namespace Retail.Orleans.Ledger;
 /// <summary>
 /// Group commit: callers from every grain of the silo queue records; a few flush loops take
 /// whatever has queued up and write it in one database round trip, answering each caller when
-/// its batch is durable. Under load, many records share one commit.
+/// its batch is durable. Under load, many records share one commit. Records appended together
+/// (<see cref="AppendGroupAsync"/>) always share one write, so they succeed or fail together.
 /// </summary>
 public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
 {
@@ -29,9 +30,11 @@ public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
         flushLoops = Enumerable.Range(0, flushConcurrency).Select(_ => Task.Run(FlushLoopAsync)).ToArray();
     }
 
-    public Task<TOutcome> AppendAsync(TRecord record)
+    public async Task<TOutcome> AppendAsync(TRecord record) => (await AppendGroupAsync([record]))[0];
+
+    public Task<IReadOnlyList<TOutcome>> AppendGroupAsync(IReadOnlyList<TRecord> records)
     {
-        var pending = new Pending(record, new TaskCompletionSource<TOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(records, new TaskCompletionSource<IReadOnlyList<TOutcome>>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(pending))
             throw new ObjectDisposedException(name);
         return pending.Done.Task;
@@ -46,8 +49,12 @@ public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
             while (await reader.WaitToReadAsync(stopping.Token))
             {
                 batch.Clear();
-                while (batch.Count < maxBatchSize && reader.TryRead(out var pending))
+                var records = 0;
+                while (records < maxBatchSize && reader.TryRead(out var pending))
+                {
                     batch.Add(pending);
+                    records += pending.Records.Count;
+                }
                 if (batch.Count == 0) continue;
                 await FlushAsync(batch);
             }
@@ -60,11 +67,16 @@ public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
     private async Task FlushAsync(List<Pending> batch)
     {
         var started = Stopwatch.GetTimestamp();
+        var records = batch.SelectMany(p => p.Records).ToList();
         try
         {
-            var outcomes = await writeBatch(batch.Select(p => p.Record).ToList(), stopping.Token);
-            for (var i = 0; i < batch.Count; i++)
-                batch[i].Done.TrySetResult(outcomes[i]);
+            var outcomes = await writeBatch(records, stopping.Token);
+            var offset = 0;
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetResult(outcomes.Skip(offset).Take(pending.Records.Count).ToList());
+                offset += pending.Records.Count;
+            }
         }
         catch (Exception error)
         {
@@ -73,7 +85,7 @@ public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
         }
         finally
         {
-            LedgerMetrics.RecordBatch(name, batch.Count, Stopwatch.GetElapsedTime(started));
+            LedgerMetrics.RecordBatch(name, records.Count, Stopwatch.GetElapsedTime(started));
         }
     }
 
@@ -86,5 +98,5 @@ public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
         stopping.Dispose();
     }
 
-    private sealed record Pending(TRecord Record, TaskCompletionSource<TOutcome> Done);
+    private sealed record Pending(IReadOnlyList<TRecord> Records, TaskCompletionSource<IReadOnlyList<TOutcome>> Done);
 }

@@ -15,6 +15,9 @@ public interface IStockLedger
 {
     Task<AppendOutcome> AppendAsync(StockMovementRecord record);
 
+    /// <summary>Appends one pair's consecutive records in a single write: all are written, or (on an error) none.</summary>
+    Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<StockMovementRecord> records);
+
     Task<StockMovementRecord?> FindAsync(string storeId, string sku, string movementId);
 
     /// <summary>The pair's records after a version, oldest first (replay on activation).</summary>

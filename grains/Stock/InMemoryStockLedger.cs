@@ -7,18 +7,29 @@ public sealed class InMemoryStockLedger : IStockLedger
     private readonly Dictionary<(string StoreId, string Sku), List<StockMovementRecord>> pairs = new();
     private readonly Dictionary<(string StoreId, string Sku, string MovementId), StockMovementRecord> byMovementId = new();
 
+    public Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<StockMovementRecord> records)
+    {
+        lock (sync)
+            return Task.FromResult<IReadOnlyList<AppendOutcome>>(records.Select(Append).ToList());
+    }
+
     public Task<AppendOutcome> AppendAsync(StockMovementRecord record)
     {
         lock (sync)
+            return Task.FromResult(Append(record));
+    }
+
+    private AppendOutcome Append(StockMovementRecord record)
+    {
         {
             if (byMovementId.ContainsKey((record.StoreId, record.Sku, record.MovementId)))
-                return Task.FromResult(AppendOutcome.DuplicateMovement);
+                return AppendOutcome.DuplicateMovement;
             var records = Records(record.StoreId, record.Sku);
             if (records.Count > 0 && records[^1].Version >= record.Version)
-                return Task.FromResult(AppendOutcome.VersionTaken);
+                return AppendOutcome.VersionTaken;
             records.Add(record);
             byMovementId[(record.StoreId, record.Sku, record.MovementId)] = record;
-            return Task.FromResult(AppendOutcome.Appended);
+            return AppendOutcome.Appended;
         }
     }
 

@@ -34,6 +34,8 @@ public sealed class PostgresStockLedger : IStockLedger, IAsyncDisposable
 
     public Task<AppendOutcome> AppendAsync(StockMovementRecord record) => commits.AppendAsync(record);
 
+    public Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<StockMovementRecord> records) => commits.AppendGroupAsync(records);
+
     private async Task<IReadOnlyList<AppendOutcome>> WriteBatchAsync(IReadOnlyList<StockMovementRecord> batch, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

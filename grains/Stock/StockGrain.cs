@@ -17,8 +17,10 @@ public sealed class StockSnapshot
 /// <summary>
 /// The single writer of one store's stock of one SKU. Each movement is appended to the ledger
 /// (group-committed with other grains' appends) before it is answered; the snapshot in grain
-/// storage is only a shortcut for activation, which replays the ledger after it.
+/// storage is only a shortcut for activation, which replays the ledger after it. Calls interleave
+/// only to queue up: movements are computed and written in arrival order, one group at a time.
 /// </summary>
+[Reentrant]
 public sealed class StockGrain(
     [PersistentState("stock", StorageNames.Stock)] IPersistentState<StockSnapshot> snapshot,
     IStockLedger ledger,
@@ -33,7 +35,11 @@ public sealed class StockGrain(
 
     private readonly Dictionary<string, StockMovementRecord> recent = new(StringComparer.Ordinal);
     private readonly Queue<string> recentOrder = new();
+    private readonly List<PendingMovement> waiting = [];
+    private readonly Dictionary<string, Task<StockResult>> inFlight = new(StringComparer.Ordinal);
     private StockLevel level = null!;
+    private bool flushing;
+    private bool broken;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -59,40 +65,134 @@ public sealed class StockGrain(
     {
         if (StockRules.Validate(movement) is { } invalid)
             return StockResult.Refused(invalid);
+        if (broken)
+            throw new InvalidOperationException("The stock of this pair is reloading; retry the movement.");
 
         var fingerprint = StockRules.Fingerprint(movement);
         if (recent.TryGetValue(movement.Id, out var earlier))
             return Replayed(earlier, fingerprint);
-
-        var (record, error) = StockRules.Apply(level, movement, clock.GetUtcNow());
-        if (error is not null)
-            return StockResult.Refused(error);
-
-        switch (await ledger.AppendAsync(record!))
+        if (inFlight.TryGetValue(movement.Id, out var first))
         {
-            case AppendOutcome.Appended:
-                break;
-            case AppendOutcome.DuplicateMovement:
-                var first = await ledger.FindAsync(level.StoreId, level.Sku, movement.Id)
-                    ?? throw new InvalidOperationException($"Movement {movement.Id} vanished from the ledger.");
-                return Replayed(first, fingerprint);
-            default:
-                // Someone else wrote this pair's next version: never overwrite, reload from the ledger.
-                logger.LogWarning("Stock {Key}: version {Version} already taken; reloading", this.GetPrimaryKeyString(), record!.Version);
-                DeactivateOnIdle();
-                throw new InvalidOperationException("The stock of this pair changed elsewhere; retry the movement.");
+            // A copy of a movement still being written: answer as the first copy is answered.
+            var result = await first;
+            return result.Record is { } record ? Replayed(record, fingerprint) : await ApplyAsync(movement);
         }
 
-        level = record!.LevelAfter;
-        StockMetrics.Applied(record);
-        Remember(record);
-        if (StockRules.WentNegative(record))
-            logger.LogInformation("Stock {StoreId}/{Sku} went negative: {OnHand}", level.StoreId, level.Sku, level.OnHand);
-        Publish();
-        if (level.Version - snapshot.State.Version >= SnapshotEvery)
-            await SaveSnapshotAsync();
-        return new StockResult(record, null);
+        var pending = new PendingMovement(movement, new TaskCompletionSource<StockResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        waiting.Add(pending);
+        inFlight[movement.Id] = pending.Done.Task;
+        if (!flushing)
+        {
+            flushing = true;
+            _ = FlushAsync();
+        }
+        try
+        {
+            return await pending.Done.Task;
+        }
+        finally
+        {
+            if (inFlight.TryGetValue(movement.Id, out var mine) && mine == pending.Done.Task)
+                inFlight.Remove(movement.Id);
+        }
     }
+
+    /// <summary>
+    /// Writes what has queued up while the previous write was in flight as one group: a hot SKU's
+    /// movements share a commit instead of each waiting for its own. Runs one at a time per grain.
+    /// </summary>
+    private async Task FlushAsync()
+    {
+        try
+        {
+            while (waiting.Count > 0 && !broken)
+                await FlushGroupAsync();
+            foreach (var pending in waiting)
+                pending.Done.TrySetException(new InvalidOperationException("The stock of this pair is reloading; retry the movement."));
+            waiting.Clear();
+        }
+        finally
+        {
+            flushing = false;
+        }
+    }
+
+    private async Task FlushGroupAsync()
+    {
+        var group = waiting.ToList();
+        waiting.Clear();
+        var running = level;
+        var now = clock.GetUtcNow();
+        var records = new List<(PendingMovement Pending, StockMovementRecord Record)>(group.Count);
+        foreach (var pending in group)
+        {
+            var (record, error) = StockRules.Apply(running, pending.Movement, now);
+            if (error is not null)
+            {
+                pending.Done.TrySetResult(StockResult.Refused(error));
+                continue;
+            }
+            records.Add((pending, record!));
+            running = record!.LevelAfter;
+        }
+        if (records.Count == 0)
+            return;
+
+        IReadOnlyList<AppendOutcome> outcomes;
+        try
+        {
+            outcomes = await ledger.AppendManyAsync(records.Select(r => r.Record).ToList());
+        }
+        catch (Exception error)
+        {
+            // One statement: nothing of the group was written, and the level stays as it was.
+            foreach (var (pending, _) in records)
+                pending.Done.TrySetException(error);
+            return;
+        }
+
+        for (var i = 0; i < records.Count; i++)
+        {
+            var (pending, record) = records[i];
+            switch (outcomes[i])
+            {
+                case AppendOutcome.Appended:
+                    level = record.LevelAfter;
+                    Remember(record);
+                    StockMetrics.Applied(record);
+                    if (StockRules.WentNegative(record))
+                        logger.LogInformation("Stock {StoreId}/{Sku} went negative: {OnHand}", record.StoreId, record.Sku, record.OnHandAfter);
+                    pending.Done.TrySetResult(new StockResult(record, null));
+                    break;
+                case AppendOutcome.DuplicateMovement:
+                    // A replay older than the idempotency window: the records after it assumed it applied, so reload.
+                    MarkBroken(record.Version);
+                    var first = await ledger.FindAsync(level.StoreId, level.Sku, record.MovementId);
+                    pending.Done.TrySetResult(first is null
+                        ? StockResult.Refused(new DomainError(ErrorCodes.InvalidState, "The movement could not be read back; retry it."))
+                        : Replayed(first, StockRules.Fingerprint(pending.Movement)));
+                    break;
+                default:
+                    // Someone else wrote this pair's next version: never overwrite, reload from the ledger.
+                    MarkBroken(record.Version);
+                    pending.Done.TrySetException(new InvalidOperationException("The stock of this pair changed elsewhere; retry the movement."));
+                    break;
+            }
+        }
+        Publish();
+        if (!broken && level.Version - snapshot.State.Version >= SnapshotEvery)
+            await SaveSnapshotAsync();
+    }
+
+    private void MarkBroken(long version)
+    {
+        if (!broken)
+            logger.LogWarning("Stock {Key}: version {Version} not written as computed; reloading from the ledger", this.GetPrimaryKeyString(), version);
+        broken = true;
+        DeactivateOnIdle();
+    }
+
+    private sealed record PendingMovement(StockMovement Movement, TaskCompletionSource<StockResult> Done);
 
     private static StockResult Replayed(StockMovementRecord first, string fingerprint) =>
         first.Fingerprint == fingerprint

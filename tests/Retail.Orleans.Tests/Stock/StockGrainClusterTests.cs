@@ -54,6 +54,22 @@ public sealed class StockGrainClusterTests(TwoSiloCluster fixture)
     }
 
     [Fact]
+    public async Task Concurrent_reservations_never_oversell_and_exactly_the_available_quantity_is_reserved()
+    {
+        var stock = fixture.Grains.GetGrain<IStockGrain>(GrainKeys.Stock(NewStore(), "last-units"));
+        await stock.ApplyAsync(new StockMovement("in", MovementType.GoodsReceipt, 20));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(() =>
+            fixture.Grains.GetGrain<IStockGrain>(GrainKeys.Stock(stock.GetPrimaryKeyString().Split('/')[0], "last-units"))
+                .ApplyAsync(new StockMovement($"order-{i}", MovementType.Reserve, 1)))));
+
+        Assert.Equal(20, results.Count(r => r.Error is null));
+        Assert.Equal(30, results.Count(r => r.Error?.Code == ErrorCodes.InsufficientStock));
+        var level = await stock.GetAsync();
+        Assert.Equal((20m, 20m, 0m, 21L), (level.OnHand, level.Reserved, level.Available, level.Version));
+    }
+
+    [Fact]
     public async Task A_replayed_id_changes_nothing_and_another_body_is_a_conflict()
     {
         var stock = fixture.Grains.GetGrain<IStockGrain>(GrainKeys.Stock(NewStore(), "milk"));
