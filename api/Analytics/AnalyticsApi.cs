@@ -5,6 +5,8 @@ using Retail.Orleans.Common;
 
 namespace Retail.Orleans.Api.Analytics;
 
+public sealed record PromotionBody(IReadOnlyList<string>? Skus, DateOnly? From, DateOnly? To, IReadOnlyList<string>? StoreIds);
+
 public sealed record SalesReport(IReadOnlyList<SalesBucket> Buckets, DateTimeOffset From, DateTimeOffset To, string Bucket);
 
 /// <summary>Sales figures per store and chain-wide (API.md, "Analytics and procurement").</summary>
@@ -21,6 +23,10 @@ public static class AnalyticsApi
         api.MapGet("/stores/{storeId}/weekdays", StoreWeekdays).WithName("StoreWeekdays").WithSummary("Average revenue per weekday and its index");
         api.MapGet("/chain/sales", ChainSales).WithName("ChainSales").WithSummary("The chain's sales by hour or day");
         api.MapGet("/chain/top", ChainTop).WithName("ChainTop").WithSummary("The chain's top SKUs");
+        routes.MapPut("/api/v1/promotions/{id}", PutPromotion).WithTags("Analytics").WithName("PutPromotion")
+            .WithSummary("Define a promotion: SKUs on offer between two local dates, in some or all stores");
+        routes.MapGet("/api/v1/promotions/{id}", GetPromotion).WithTags("Analytics").WithName("GetPromotion")
+            .WithSummary("A promotion's uplift: units sold in its window against the forecast without it");
         return routes;
     }
 
@@ -88,6 +94,33 @@ public static class AnalyticsApi
             return Problems.Of(error);
         return TypedResults.Ok(await grains.GetGrain<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).WeekdaysAsync());
     }
+
+    private static async Task<IResult> PutPromotion(string id, PromotionBody body, IGrainFactory grains)
+    {
+        var skus = body.Skus ?? [];
+        var stores = body.StoreIds ?? [];
+        var error = Validation.First(
+            Validation.ClientId(id, "id"),
+            skus.Count is < 1 or > 1000 ? new DomainError(ErrorCodes.ValidationFailed, "A promotion has 1 to 1000 SKUs.", "skus") : null,
+            Validation.Required(body.From, "from"),
+            Validation.Required(body.To, "to"),
+            body.From > body.To ? new DomainError(ErrorCodes.ValidationFailed, "'from' is on or before 'to'.", "from") : null,
+            body.To?.DayNumber - body.From?.DayNumber > 366 ? new DomainError(ErrorCodes.ValidationFailed, "A promotion lasts at most a year.", "to") : null);
+        for (var i = 0; error is null && i < skus.Count; i++)
+            error = await StockApi.CheckSkuAsync(grains, skus[i]);
+        for (var i = 0; error is null && i < stores.Count; i++)
+            error = await StockApi.CheckStoreAsync(grains, stores[i]);
+        if (error is not null)
+            return Problems.Of(error);
+        var promotion = await grains.GetGrain<IPromotionGrain>(GrainKeys.Promotion(id))
+            .DefineAsync(new Promotion(id, skus.Distinct().ToList(), body.From!.Value, body.To!.Value, stores.Distinct().ToList()));
+        return TypedResults.Ok(promotion);
+    }
+
+    private static async Task<IResult> GetPromotion(string id, IGrainFactory grains) =>
+        Validation.ClientId(id, "id") is null && await grains.GetGrain<IPromotionGrain>(GrainKeys.Promotion(id)).ReportAsync() is { } report
+            ? TypedResults.Ok(report)
+            : Problems.NotFound($"Promotion {id}");
 
     private static async Task<IResult> ChainSales(IGrainFactory grains, TimeProvider clock,
         DateTimeOffset? from = null, DateTimeOffset? to = null, string? bucket = null)

@@ -11,6 +11,7 @@ public static class GrainKeys
     public static string Stock(string storeId, string sku) => $"{storeId}/{sku}";
     public static string Register(string registerId) => $"register/{registerId}";
     public static string PurchaseOrder(string purchaseOrderId) => $"po/{purchaseOrderId}";
+    public static string Promotion(string promotionId) => $"promo/{promotionId}";
 
     public static (string StoreId, string Sku) ParseStock(string key)
     {

@@ -86,3 +86,20 @@ public sealed class ForecastTests
         Assert.Equal(84m, low.SuggestedQuantity);
     }
 }
+
+public sealed class PromotionUpliftTests
+{
+    [Fact]
+    public void Uplift_compares_the_window_with_the_forecast_from_before_it()
+    {
+        var first = new DateOnly(2026, 2, 2);
+        // Four weeks at 10 a day, then a week-long promotion selling 15 a day.
+        var units = Enumerable.Repeat(10m, 28).Concat(Enumerable.Repeat(15m, 7)).ToList();
+
+        var (actual, expected) = Retail.Orleans.Analytics.PromotionGrain.Measure(
+            new Retail.Orleans.Analytics.DailyDemand("tea", first, units), first.AddDays(28), first.AddDays(34));
+
+        Assert.Equal(105m, actual);
+        Assert.Equal(70m, Math.Round(expected, 3));
+    }
+}
