@@ -46,6 +46,15 @@ public sealed class BenchOptions
 
     public bool Flag(string name) => values.ContainsKey(name);
 
+    /// <summary>The API's base address; a trailing slash keeps relative paths under a path prefix.</summary>
+    public Uri Url(string name)
+    {
+        var text = Required(name);
+        return Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new UsageException($"--{name} is an http(s) address, such as http://127.0.0.1:5000.");
+    }
+
     public int Int(string name, int fallback, int min = 1)
     {
         if (!values.TryGetValue(name, out var text))

@@ -14,7 +14,7 @@ public static class MovementsScenario
     public static async Task<int> RunAsync(BenchOptions options)
     {
         options.RejectUnknown("url", "token", "stores", "skus", "workers", "duration", "warmup", "hot", "row-to");
-        var url = new Uri(options.Required("url"));
+        var url = options.Url("url");
         var token = options.Required("token");
         var hot = options.Flag("hot");
         var workers = options.Int("workers", 64);

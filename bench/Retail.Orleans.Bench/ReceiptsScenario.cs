@@ -18,7 +18,7 @@ public static class ReceiptsScenario
     public static async Task<int> RunAsync(BenchOptions options)
     {
         options.RejectUnknown("url", "token", "stores", "skus", "workers", "duration", "warmup", "row-to");
-        var url = new Uri(options.Required("url"));
+        var url = options.Url("url");
         var token = options.Required("token");
         var workers = options.Int("workers", 32);
         var window = new LoadWindow(options.Seconds("warmup", 3), options.Seconds("duration", 20, min: 1));

@@ -29,7 +29,9 @@ pgbench="$bin/pgbench"; [ -x "$pgbench" ] || pgbench="$(command -v pgbench)"
 psql="$bin/psql"; [ -x "$psql" ] || psql="$(command -v psql)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/retail-baseline.XXXXXX")"
-pgdir="$work/pg" db=""
+# The server's directory must be reachable by the postgres user, so not inside the private work dir.
+pgdir="$(mktemp -d "${TMPDIR:-/tmp}/retail-baseline-pg.XXXXXX")"; rmdir "$pgdir"
+db=""
 cleanup() {
   if [ -n "$db" ]; then "$psql" "$admin" -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true; fi
   if [ -z "${RETAIL_BENCH_POSTGRES:-}" ]; then "$repo/deploy/throwaway-postgres.sh" stop "$pgdir" >/dev/null 2>&1 || true; fi
