@@ -44,3 +44,8 @@ machine_note() {
 thousands() {
   printf '%.0f' "$1" | sed -E ':a;s/^([0-9]+)([0-9]{3})/\1,\2/;ta'
 }
+
+# CPU seconds (user + system) a process has used so far.
+cpu_seconds() {
+  awk -v tck="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / tck }' "/proc/$1/stat" 2>/dev/null || echo 0
+}

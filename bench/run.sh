@@ -100,15 +100,26 @@ if ! curl -sf "$url/health/ready" >/dev/null 2>&1; then
 fi
 echo "API ready at $url"
 
+# Where a scenario's CPU went: the API process (silo included) is the suspect on a small machine.
+api_cpu() {
+  local before after
+  before="$(cpu_seconds "$api_pid")"
+  "$@"
+  local result=$?
+  after="$(cpu_seconds "$api_pid")"
+  echo "API process: $(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.1f", a - b }') CPU-seconds during this scenario (seeding and checks included)"
+  return $result
+}
+
 echo "== engine: movements over HTTP"
-timeout "$limit" "${bench[@]}" movements --url "$url" --token "$token" --stores 10 --skus 100 --workers 64 \
+api_cpu timeout "$limit" "${bench[@]}" movements --url "$url" --token "$token" --stores 10 --skus 100 --workers 64 \
   --duration "$seconds" --warmup "$warmup" --row-to "$rows" || status=1
 echo "== engine: movements over HTTP, one hot pair"
-timeout "$limit" "${bench[@]}" movements --url "$url" --token "$token" --stores 1 --skus 100 --workers 64 --hot \
+api_cpu timeout "$limit" "${bench[@]}" movements --url "$url" --token "$token" --stores 1 --skus 100 --workers 64 --hot \
   --duration "$seconds" --warmup "$warmup" --row-to "$rows" || status=1
 echo "== engine: 3-line receipts over HTTP"
 set +e
-timeout "$limit" "${bench[@]}" receipts --url "$url" --token "$token" --stores 10 --skus 100 --workers 32 \
+api_cpu timeout "$limit" "${bench[@]}" receipts --url "$url" --token "$token" --stores 10 --skus 100 --workers 32 \
   --duration "$seconds" --warmup "$warmup" --row-to "$rows"
 receipts_status=$?
 set -e

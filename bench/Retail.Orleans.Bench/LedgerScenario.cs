@@ -36,6 +36,7 @@ public static class LedgerScenario
         var ledger = new PostgresStockLedger(dataSource);
         Console.WriteLine($"ledger: {grains} simulated stock grains appending to store {storeId}, " +
                           $"warm-up then {window.Measured.TotalSeconds:0.#} s measured");
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         window.Start();
         await Task.WhenAll(Enumerable.Range(0, grains).Select(g => Task.Run(async () =>
         {
@@ -67,6 +68,7 @@ public static class LedgerScenario
             }
         })));
         await ledger.DisposeAsync();
+        var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
 
         var summary = Latencies.Summarize(latencies);
         var seconds = window.Measured.TotalSeconds;
@@ -77,6 +79,9 @@ public static class LedgerScenario
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"commits: {batches} in the window = {batches / seconds:0} commits/s; batch size mean {(batches == 0 ? 0 : (double)records / batches):0.0}, " +
             $"median {median}, max {largest}; mean commit {(batches == 0 ? 0 : commitSeconds / batches * 1000):0.00} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"this process (simulated grains and the ledger writer) used {cpu.TotalSeconds:0.0} CPU-seconds, " +
+            $"{cpu.TotalMilliseconds * 1000 / Math.Max(1, acknowledged.Sum()):0} µs per record appended"));
         Console.WriteLine($"errors: {errors} failed appends (retried with the same record), {unexpected} unexpected outcomes");
         var wrong = await VerifyAsync(dataSource, storeId, acknowledged);
 

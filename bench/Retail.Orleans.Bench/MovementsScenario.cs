@@ -35,6 +35,8 @@ public static class MovementsScenario
         var latencies = new Latencies[workers];
         var unsettled = new List<Unsettled>[workers];
         var counted = new int[workers];
+        var issued = new int[workers];
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         Console.WriteLine($"movements: {workers} workers on {pairs.Count} pair(s){(hot ? " (hot SKU)" : "")}, " +
                           $"warm-up then {window.Measured.TotalSeconds:0.#} s measured; ids {run}-*");
         window.Start();
@@ -44,7 +46,7 @@ public static class MovementsScenario
             var mine = sent[w] = new decimal[pairs.Count];
             var times = latencies[w] = new Latencies();
             var unknown = unsettled[w] = [];
-            for (var n = 0; window.Open; n++)
+            for (var n = 0; window.Open; n++, issued[w]++)
             {
                 var pair = random.Next(pairs.Count);
                 // Receipts outnumber write-offs a little, so stock drifts up rather than deep into the negative.
@@ -68,6 +70,7 @@ public static class MovementsScenario
             }
         })));
 
+        var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
         var errors = client.ErrorCount;
         var errorKinds = client.Errors.ToDictionary();
         var total = Sum(sent, pairs.Count);
@@ -77,6 +80,8 @@ public static class MovementsScenario
         var perSecond = counted.Sum() / window.Measured.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"movements: {counted.Sum()} requests in {window.Measured.TotalSeconds:0.#} s = {perSecond:0} requests/s; {summary}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"load: {issued.Sum()} requests sent in all (warm-up included); the load generator used {cpu.TotalSeconds:0.0} CPU-seconds"));
         Console.WriteLine($"errors: {errors}{Describe(errorKinds)}");
         var mismatches = await BenchChain.VerifyAsync(client, pairs, before, total, uncertain);
 

@@ -54,6 +54,8 @@ public static class ReceiptsScenario
         var latencies = new Latencies[workers];
         var unsettled = new List<Unsettled>[workers];
         var counted = new int[workers];
+        var issued = new int[workers];
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         Console.WriteLine($"receipts: {workers} registers in {chain.StoreIds.Count} stores, {chain.Skus.Count} SKUs, " +
                           $"warm-up then {window.Measured.TotalSeconds:0.#} s measured; ids {run}-*");
         window.Start();
@@ -64,7 +66,7 @@ public static class ReceiptsScenario
             var mine = sent[w] = new decimal[pairs.Count];
             var times = latencies[w] = new Latencies();
             var unknown = unsettled[w] = [];
-            for (var n = 0; window.Open; n++)
+            for (var n = 0; window.Open; n++, issued[w]++)
             {
                 var skus = DistinctSkus(random, chain.Skus.Count);
                 var lines = skus.Select(k => new ReceiptLine(chain.Skus[k], random.Next(1, 4), RetailClient.SkuPrice)).ToArray();
@@ -85,6 +87,7 @@ public static class ReceiptsScenario
             }
         })));
 
+        var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
         var errors = client.ErrorCount;
         var errorKinds = client.Errors.ToDictionary();
         var total = MovementsScenario.Sum(sent, pairs.Count);
@@ -108,6 +111,8 @@ public static class ReceiptsScenario
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"receipts: {counted.Sum()} receipts in {window.Measured.TotalSeconds:0.#} s = {perSecond:0} receipts/s " +
             $"({perSecond * LinesPerReceipt:0} stock lines/s); {summary}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"load: {issued.Sum()} requests sent in all (warm-up included); the load generator used {cpu.TotalSeconds:0.0} CPU-seconds"));
         Console.WriteLine($"errors: {errors}{MovementsScenario.Describe(errorKinds)}");
         var mismatches = await BenchChain.VerifyAsync(client, pairs, before, total, uncertain);
 
