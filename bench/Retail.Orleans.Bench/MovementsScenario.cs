@@ -49,11 +49,11 @@ public static class MovementsScenario
             for (var n = 0; window.Open; n++, issued[w]++)
             {
                 var pair = random.Next(pairs.Count);
-                // Receipts outnumber write-offs a little, so stock drifts up rather than deep into the negative.
-                var receipt = random.Next(100) < 55;
-                var type = receipt ? "goodsReceipt" : "writeOff";
+                // Goods receipts outnumber write-offs a little, so stock drifts up rather than deep into the negative.
+                var goodsIn = random.Next(100) < 55;
+                var type = goodsIn ? "goodsReceipt" : "writeOff";
                 var quantity = (decimal)random.Next(1, 6);
-                var delta = receipt ? quantity : -quantity;
+                var delta = goodsIn ? quantity : -quantity;
                 var id = string.Create(CultureInfo.InvariantCulture, $"{run}-{w}-{n}");
 
                 var started = Stopwatch.GetTimestamp();

@@ -40,7 +40,7 @@ public static class ReceiptsScenario
         if (!available)
         {
             Console.WriteLine($"receipts: NOT RUN: {why}");
-            await new ResultRow("engine: 3-line receipts over HTTP", "not run: " + why, 0, 0, 0, "-", "-").AppendToAsync(rowTo);
+            await ResultRow.NotRun("engine: 3-line receipts over HTTP", why).AppendToAsync(rowTo);
             return 3;
         }
 
