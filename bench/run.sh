@@ -119,7 +119,7 @@ api_cpu timeout "$limit" "${bench[@]}" movements --url "$url" --token "$token" -
   --duration "$seconds" --warmup "$warmup" --row-to "$rows" || status=1
 echo "== engine: 3-line receipts over HTTP"
 set +e
-api_cpu timeout "$limit" "${bench[@]}" receipts --url "$url" --token "$token" --stores 10 --skus 100 --workers 32 \
+api_cpu timeout "$limit" "${bench[@]}" receipts --url "$url" --token "$token" --stores 10 --skus 100 --workers 96 \
   --duration "$seconds" --warmup "$warmup" --row-to "$rows"
 receipts_status=$?
 set -e

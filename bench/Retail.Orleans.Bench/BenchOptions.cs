@@ -89,7 +89,7 @@ public sealed class BenchOptions
               Manual stock movements over HTTP (writeOff / goodsReceipt), then an exact balance check.
               --hot aims every worker at one SKU (with --stores 1: one store's stock of one SKU).
 
-          receipts  --url URL --token TOKEN [--stores 10] [--skus 100] [--workers 32]
+          receipts  --url URL --token TOKEN [--stores 10] [--skus 100] [--workers 96]
                     [--duration 20] [--warmup 3] [--row-to FILE]
               3-line sale receipts through the registers API, one register per worker, then the same check.
 

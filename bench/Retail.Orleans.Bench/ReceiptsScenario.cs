@@ -20,7 +20,7 @@ public static class ReceiptsScenario
         options.RejectUnknown("url", "token", "stores", "skus", "workers", "duration", "warmup", "row-to");
         var url = options.Url("url");
         var token = options.Required("token");
-        var workers = options.Int("workers", 32);
+        var workers = options.Int("workers", 96);
         var window = new LoadWindow(options.Seconds("warmup", 3), options.Seconds("duration", 20, min: 1));
         var chain = new BenchChain(options.Int("stores", 10), options.Int("skus", 100));
         if (chain.Skus.Count < LinesPerReceipt)
