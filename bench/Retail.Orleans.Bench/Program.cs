@@ -1,0 +1,24 @@
+using Retail.Orleans.Bench;
+
+try
+{
+    var options = BenchOptions.Parse(args);
+    if (options.Flag("help") || options.Mode == "help")
+    {
+        Console.WriteLine(BenchOptions.Usage);
+        return 0;
+    }
+    return options.Mode switch
+    {
+        "movements" => await MovementsScenario.RunAsync(options),
+        "receipts" => await ReceiptsScenario.RunAsync(options),
+        "ledger" => await LedgerScenario.RunAsync(options),
+        _ => throw new UsageException($"Unknown mode '{options.Mode}'."),
+    };
+}
+catch (UsageException error)
+{
+    Console.Error.WriteLine(error.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
