@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Catalog;
 using Retail.Orleans.Common;
@@ -130,14 +131,19 @@ public static class StockApi
     }
 
     public static async Task<DomainError?> CheckStoreAsync(IGrainFactory grains, string storeId) =>
-        Validation.Key(storeId, "storeId") ?? (await grains.GetGrain<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync() is null
-            ? new DomainError(ErrorCodes.UnknownStore, $"Store {storeId} is not known.")
-            : null);
+        Validation.Key(storeId, "storeId") ?? (await Known(grains).StoreExistsAsync(storeId)
+            ? null
+            : new DomainError(ErrorCodes.UnknownStore, $"Store {storeId} is not known."));
 
     public static async Task<DomainError?> CheckSkuAsync(IGrainFactory grains, string sku) =>
-        Validation.Key(sku, "sku") ?? (await grains.GetGrain<ISkuGrain>(GrainKeys.Sku(sku)).GetAsync() is null
-            ? new DomainError(ErrorCodes.UnknownSku, $"SKU {sku} is not known.")
-            : null);
+        Validation.Key(sku, "sku") ?? (await Known(grains).SkuExistsAsync(sku)
+            ? null
+            : new DomainError(ErrorCodes.UnknownSku, $"SKU {sku} is not known."));
+
+    /// <summary>One cache per cluster connection, so two hosts in one process (tests) never share answers.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IGrainFactory, KnownCatalog> KnownByCluster = new();
+
+    private static KnownCatalog Known(IGrainFactory grains) => KnownByCluster.GetValue(grains, g => new KnownCatalog(g));
 
     public static async Task<DomainError?> CheckPairAsync(IGrainFactory grains, string storeId, string sku) =>
         await CheckStoreAsync(grains, storeId) ?? await CheckSkuAsync(grains, sku);
