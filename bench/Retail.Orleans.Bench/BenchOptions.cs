@@ -93,6 +93,9 @@ public sealed class BenchOptions
                     [--duration 20] [--warmup 3] [--row-to FILE]
               3-line sale receipts through the registers API, one register per worker, then the same check.
 
+          forecast  [--series 40] [--weeks 16]
+              Forecast error (MAPE) of the weekly-seasonal smoothing against naive forecasts, on generated demand.
+
           ledger    --connection NPGSQL_CONNECTION_STRING [--grains 256] [--duration 20] [--warmup 3]
                     [--row-to FILE]
               The PostgreSQL ledger's group commit alone, in process: one task per simulated stock grain.

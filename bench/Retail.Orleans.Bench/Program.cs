@@ -13,6 +13,7 @@ try
         "movements" => await MovementsScenario.RunAsync(options),
         "receipts" => await ReceiptsScenario.RunAsync(options),
         "ledger" => await LedgerScenario.RunAsync(options),
+        "forecast" => await ForecastScenario.RunAsync(options),
         _ => throw new UsageException($"Unknown mode '{options.Mode}'."),
     };
 }
