@@ -1,12 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
-using Retail.Orleans.Common;
 
-namespace Retail.Orleans.Api.Http;
+namespace Retail.Orleans.Api.Access;
 
 /// <summary>
-/// Bearer authentication of every <c>/api</c> call. The admin token comes from
-/// <c>Retail:Auth:AdminToken</c>; a refused call never reaches a handler, so it changes nothing.
+/// The operator's own bearer token from <c>Retail:Auth:AdminToken</c>: an admin that needs no issued
+/// key, so a fresh deployment can issue the first ones.
 /// </summary>
 public sealed class AdminToken(string token)
 {
@@ -17,22 +16,4 @@ public sealed class AdminToken(string token)
 
     public bool Matches(string presented) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), expected);
-
-    public static async Task Authenticate(HttpContext context, RequestDelegate next)
-    {
-        if (!context.Request.Path.StartsWithSegments("/api"))
-        {
-            await next(context);
-            return;
-        }
-        var header = context.Request.Headers.Authorization.ToString();
-        var admin = context.RequestServices.GetRequiredService<AdminToken>();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || !admin.Matches(header["Bearer ".Length..].Trim()))
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            await Problems.Of(new DomainError(ErrorCodes.Unauthorized, "Send 'Authorization: Bearer <token>' with a valid token.")).ExecuteAsync(context);
-            return;
-        }
-        await next(context);
-    }
 }

@@ -11,6 +11,9 @@ public static class GrainKeys
     public static string Stock(string storeId, string sku) => $"{storeId}/{sku}";
     public static string Register(string registerId) => $"register/{registerId}";
 
+    /// <summary>The one directory of the chain's API keys.</summary>
+    public const string ApiKeyDirectory = "access/api-keys";
+
     public static (string StoreId, string Sku) ParseStock(string key)
     {
         var slash = key.IndexOf('/');
