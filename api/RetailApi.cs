@@ -76,6 +76,7 @@ public static class RetailApi
         api.MapApiKeysApi();
         api.MapCatalogApi();
         api.MapStockApi();
+        api.MapStockEventsApi();
         api.MapRegistersApi();
         return app;
     }

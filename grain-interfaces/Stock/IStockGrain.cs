@@ -15,7 +15,10 @@ public interface IStockGrain : IGrainWithStringKey
     Task<IReadOnlyList<StockMovementRecord>> HistoryAsync(int limit, long? beforeVersion);
 }
 
-/// <summary>Live stock of every SKU in one store, fed by its stock grains. Key: <c>store/{storeId}</c>.</summary>
+/// <summary>
+/// Live stock of every SKU in one store, fed by its stock grains, and passed on to subscribed
+/// observers. Key: <c>store/{storeId}</c>.
+/// </summary>
 [Alias("IStoreStockGrain")]
 public interface IStoreStockGrain : IGrainWithStringKey
 {
@@ -24,6 +27,24 @@ public interface IStoreStockGrain : IGrainWithStringKey
 
     [Alias("List"), ReadOnly]
     Task<IReadOnlyList<StockLevel>> ListAsync();
+
+    /// <summary>
+    /// Sends each newer level of this store to the observer from now on. A subscription lapses
+    /// after a minute unless renewed by subscribing again.
+    /// </summary>
+    [Alias("Subscribe")]
+    Task SubscribeAsync(IStockObserver observer);
+
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(IStockObserver observer);
+}
+
+/// <summary>Receives stock changes from <see cref="IStoreStockGrain"/> (the live stock events of the API).</summary>
+[Alias("IStockObserver")]
+public interface IStockObserver : IGrainObserver
+{
+    [Alias("Changed"), OneWay]
+    Task ChangedAsync(StockLevel level);
 }
 
 /// <summary>Chain-wide stock of one SKU, store by store, fed by its stock grains. Key: <c>sku/{sku}</c>.</summary>

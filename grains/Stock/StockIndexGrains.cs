@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
 using Retail.Orleans.Common;
 
 namespace Retail.Orleans.Stock;
@@ -10,20 +12,29 @@ public sealed class StockLevelIndex
 {
     private readonly Dictionary<(string StoreId, string Sku), StockLevel> levels = new();
 
-    public void Update(StockLevel level)
+    /// <summary>Keeps the level if it is newer than the one known; says whether it was.</summary>
+    public bool Update(StockLevel level)
     {
         var key = (level.StoreId, level.Sku);
-        if (!levels.TryGetValue(key, out var known) || known.Version < level.Version)
-            levels[key] = level;
+        if (levels.TryGetValue(key, out var known) && known.Version >= level.Version)
+            return false;
+        levels[key] = level;
+        return true;
     }
 
     public IReadOnlyList<StockLevel> All() => levels.Values.ToList();
 }
 
-/// <summary>Every pair of one store. Rebuilt from the ledger on activation, so it needs no storage of its own.</summary>
-public sealed class StoreStockGrain(IStockLedger ledger) : Grain, IStoreStockGrain
+/// <summary>
+/// Every pair of one store. Rebuilt from the ledger on activation, so it needs no storage of its
+/// own; subscribers (the API's live events) renew their subscriptions, so they need none either.
+/// </summary>
+public sealed class StoreStockGrain(IStockLedger ledger, ILogger<StoreStockGrain> logger) : Grain, IStoreStockGrain
 {
+    public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(1);
+
     private readonly StockLevelIndex index = new();
+    private readonly ObserverManager<IStockObserver> observers = new(SubscriptionLifetime, logger);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -31,13 +42,24 @@ public sealed class StoreStockGrain(IStockLedger ledger) : Grain, IStoreStockGra
             index.Update(level);
     }
 
-    public Task ChangedAsync(StockLevel level)
+    public Task ChangedAsync(StockLevel level) =>
+        index.Update(level) && observers.Count > 0
+            ? observers.Notify(observer => observer.ChangedAsync(level))
+            : Task.CompletedTask;
+
+    public Task<IReadOnlyList<StockLevel>> ListAsync() => Task.FromResult(index.All());
+
+    public Task SubscribeAsync(IStockObserver observer)
     {
-        index.Update(level);
+        observers.Subscribe(observer, observer);
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<StockLevel>> ListAsync() => Task.FromResult(index.All());
+    public Task UnsubscribeAsync(IStockObserver observer)
+    {
+        observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>One SKU in every store: the chain-wide view in one call.</summary>

@@ -22,7 +22,7 @@ public sealed class OpenApiTests(ApiFactory api)
         var operations = Operations(document).Where(o => o.Path.StartsWith("/api/", StringComparison.Ordinal)).ToList();
 
         Assert.Equal("http", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("type").GetString());
-        Assert.True(operations.Count >= 23, $"Only {operations.Count} operations");
+        Assert.True(operations.Count >= 24, $"Only {operations.Count} operations");
         foreach (var (path, method, operation) in operations)
         {
             var name = $"{method.ToUpperInvariant()} {path}";
@@ -45,7 +45,7 @@ public sealed class OpenApiTests(ApiFactory api)
     }
 
     [Fact]
-    public async Task The_document_shows_who_may_call_what()
+    public async Task The_document_shows_who_may_call_what_and_the_stock_events_as_an_event_stream()
     {
         var document = await DocumentAsync();
         string Access(string path, string method) =>
@@ -56,6 +56,8 @@ public sealed class OpenApiTests(ApiFactory api)
         Assert.Equal("Access: admin; manager (its stores); cashier (the stores of its registers).", Access("/api/v1/stores/{storeId}/stock/{sku}", "get"));
         Assert.Equal("Access: admin; cashier (its registers).", Access("/api/v1/registers/{registerId}/receipts", "post"));
         Assert.Equal("Access: admin; manager; cashier; integration.", Access("/api/v1/skus/{sku}", "get"));
+        var events = document.GetProperty("paths").GetProperty("/api/v1/stores/{storeId}/stock/events").GetProperty("get");
+        Assert.True(events.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _));
         Assert.Equal(["admin", "manager", "cashier", "integration"],
             document.GetProperty("components").GetProperty("schemas").GetProperty("ApiRole").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
     }
