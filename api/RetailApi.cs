@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Orleans.Configuration;
+using Retail.Orleans.Api.Access;
 using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Analytics;
@@ -34,13 +35,17 @@ public static class RetailApi
             token = AdminToken.EmbeddedDefault;
         }
         builder.Services.AddSingleton(new AdminToken(token));
+        var keyCache = TimeSpan.FromSeconds(configuration.GetValue("Retail:Auth:KeyCacheSeconds", ApiCallers.DefaultCacheSeconds));
+        builder.Services.AddSingleton(services => new ApiCallers(
+            services.GetRequiredService<AdminToken>(), services.GetRequiredService<IGrainFactory>(), keyCache));
+        builder.Services.AddApiRateLimits();
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<ClusterReadiness>("cluster", tags: ["ready"]);
-        builder.Services.AddOpenApi();
+        builder.Services.AddRetailOpenApi();
         builder.AddRetailMetrics();
         if (demo)
             builder.Services.AddHostedService<DemoChain>();
@@ -59,15 +64,24 @@ public static class RetailApi
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Problems.HandleExceptionAsync });
         app.UseStatusCodePages();
         app.Use(RejectOversizedBodies);
-        app.Use(AdminToken.Authenticate);
-        app.MapOpenApi();
+        app.Use(ApiAccess.AuthenticateAsync);
+        app.UseRateLimiter();
+        app.Use(ApiAccess.AuthorizeAsync);
+        app.MapApiReference();
         app.MapHealthApi();
         app.MapRetailMetrics();
-        app.MapCatalogApi();
-        app.MapStockApi();
-        app.MapRegistersApi();
-        app.MapAnalyticsApi();
-        app.MapProcurementApi();
+        // Every /api endpoint may answer these, whoever declared it.
+        var api = app.MapGroup("")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapApiKeysApi();
+        api.MapCatalogApi();
+        api.MapStockApi();
+        api.MapStockEventsApi();
+        api.MapRegistersApi();
+        api.MapAnalyticsApi();
+        api.MapProcurementApi();
         return app;
     }
 

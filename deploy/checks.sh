@@ -3,11 +3,15 @@
 #   1. promtool: deploy/prometheus.yml, the rules in deploy/alerts.yml and their unit tests;
 #   2. docker-compose: docker-compose.yml;
 #   3. the API in the embedded mode on free ports: a few requests, then GET /metrics through
-#      `promtool check metrics`.
-# Installs Debian's prometheus (for promtool), docker-compose and curl when they are missing.
+#      `promtool check metrics`;
+#   4. GET /openapi/v1.json of that API through `redocly lint` (deploy/redocly.yaml), and the
+#      interactive reference at /scalar/.
+# Installs Debian's prometheus (for promtool), docker-compose, curl and npm when they are missing.
 # Exits non-zero, naming the failed check, on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+redocly_version="2.77.0"
 
 fail() { echo "deploy/checks.sh: FAILED: $*" >&2; exit 1; }
 step() { echo "== $*"; }
@@ -25,6 +29,7 @@ missing=()
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
 command -v curl >/dev/null || missing+=(curl)
+command -v npx >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing ${missing[*]}"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}") >&2 \
@@ -134,6 +139,16 @@ if [ "$lint_status" -ne 0 ] && [ ! -s "$work/lint.txt" ]; then
   fail "promtool check metrics exited with $lint_status"
 fi
 echo "no findings beyond $(grep -c . "$work/lint.txt" || true) known ones in Orleans' own instruments"
+
+step "redocly lint /openapi/v1.json"
+status=$(curl -sS -o "$work/openapi.json" -w '%{http_code}' "$base/openapi/v1.json") || fail "GET /openapi/v1.json: no response"
+[ "$status" = 200 ] || fail "GET /openapi/v1.json answered $status, expected 200"
+# Pinned: a new release of the linter must not fail a build that did not change.
+REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+  npx --yes "@redocly/cli@$redocly_version" lint --config deploy/redocly.yaml --format stylish "$work/openapi.json" \
+  || fail "redocly lint found errors in /openapi/v1.json (listed above; warnings alone do not fail)"
+status=$(curl -sS -o /dev/null -w '%{http_code}' "$base/scalar/") || fail "GET /scalar/: no response"
+[ "$status" = 200 ] || fail "GET /scalar/ (the API reference page) answered $status, expected 200"
 
 stop_api
 echo "deploy/checks.sh: all checks passed"

@@ -1,4 +1,6 @@
+using Retail.Orleans.Access;
 using Retail.Orleans.Analytics;
+using Retail.Orleans.Api.Access;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Stock;
 using Retail.Orleans.Common;
@@ -17,16 +19,27 @@ public static class AnalyticsApi
     public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1/analytics").WithTags("Analytics");
-        api.MapGet("/stores/{storeId}/sales", StoreSales).WithName("StoreSales").WithSummary("Receipts, units, revenue, refunds and average ticket by hour or day");
-        api.MapGet("/stores/{storeId}/top", StoreTop).WithName("StoreTop").WithSummary("Top SKUs by revenue or units");
-        api.MapGet("/stores/{storeId}/abc", StoreAbc).WithName("StoreAbc").WithSummary("ABC classes by revenue (80/15/5)");
-        api.MapGet("/stores/{storeId}/weekdays", StoreWeekdays).WithName("StoreWeekdays").WithSummary("Average revenue per weekday and its index");
-        api.MapGet("/chain/sales", ChainSales).WithName("ChainSales").WithSummary("The chain's sales by hour or day");
-        api.MapGet("/chain/top", ChainTop).WithName("ChainTop").WithSummary("The chain's top SKUs");
+        // A manager sees the figures of its own stores; the chain and promotions are the admin's.
+        var store = api.MapGroup("/stores/{storeId}").RequireRole(ApiRole.Manager).ScopedToStore()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        store.MapGet("/sales", StoreSales).WithName("StoreSales").WithSummary("Receipts, units, revenue, refunds and average ticket by hour or day")
+            .Produces<SalesReport>();
+        store.MapGet("/top", StoreTop).WithName("StoreTop").WithSummary("Top SKUs by revenue or units")
+            .Produces<List<TopSku>>();
+        store.MapGet("/abc", StoreAbc).WithName("StoreAbc").WithSummary("ABC classes by revenue (80/15/5)")
+            .Produces<List<AbcEntry>>();
+        store.MapGet("/weekdays", StoreWeekdays).WithName("StoreWeekdays").WithSummary("Average revenue per weekday and its index")
+            .Produces<List<WeekdayShare>>();
+        api.MapGet("/chain/sales", ChainSales).WithName("ChainSales").WithSummary("The chain's sales by hour or day")
+            .Produces<SalesReport>().ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/chain/top", ChainTop).WithName("ChainTop").WithSummary("The chain's top SKUs")
+            .Produces<List<TopSku>>().ProducesProblem(StatusCodes.Status400BadRequest);
         routes.MapPut("/api/v1/promotions/{id}", PutPromotion).WithTags("Analytics").WithName("PutPromotion")
-            .WithSummary("Define a promotion: SKUs on offer between two local dates, in some or all stores");
+            .WithSummary("Define a promotion: SKUs on offer between two local dates, in some or all stores")
+            .Produces<Promotion>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapGet("/api/v1/promotions/{id}", GetPromotion).WithTags("Analytics").WithName("GetPromotion")
-            .WithSummary("A promotion's uplift: units sold in its window against the forecast without it");
+            .WithSummary("A promotion's uplift: units sold in its window against the forecast without it")
+            .Produces<PromotionReport>().ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

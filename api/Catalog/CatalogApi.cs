@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Retail.Orleans.Api.Access;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Catalog;
 using Retail.Orleans.Common;
@@ -30,11 +31,16 @@ public static class CatalogApi
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("Master data");
-        api.MapPut("/stores/{storeId}", PutStore).WithName("PutStore").WithSummary("Create or update a store");
-        api.MapGet("/stores", ListStores).WithName("ListStores").WithSummary("All stores of the chain");
-        api.MapGet("/stores/{storeId}", GetStore).WithName("GetStore").WithSummary("One store");
-        api.MapPut("/skus/{sku}", PutSku).WithName("PutSku").WithSummary("Create or update a SKU, with its recipe");
-        api.MapGet("/skus/{sku}", GetSku).WithName("GetSku").WithSummary("One SKU");
+        api.MapPut("/stores/{storeId}", PutStore).WithName("PutStore").WithSummary("Create or update a store")
+            .AdminOnly().Produces<Store>().ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/stores", ListStores).WithName("ListStores").WithSummary("All stores of the chain")
+            .AllowAnyRole();
+        api.MapGet("/stores/{storeId}", GetStore).WithName("GetStore").WithSummary("One store")
+            .AllowAnyRole().Produces<Store>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("/skus/{sku}", PutSku).WithName("PutSku").WithSummary("Create or update a SKU, with its recipe")
+            .AdminOnly().Produces<SkuView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/skus/{sku}", GetSku).WithName("GetSku").WithSummary("One SKU")
+            .AllowAnyRole().Produces<SkuView>().ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Retail.Orleans.Common;
 
 namespace Retail.Orleans.Api.Http;
@@ -14,16 +15,20 @@ public static class Problems
         ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
         ErrorCodes.NotFound or ErrorCodes.UnknownSku or ErrorCodes.UnknownStore => StatusCodes.Status404NotFound,
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorCodes.UnsupportedVatRate or ErrorCodes.PaymentMismatch => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status409Conflict,
     };
 
-    public static IResult Of(DomainError error)
+    public static IResult Of(DomainError error) => Typed(error);
+
+    /// <summary>The same problem as a typed result, for handlers declaring <c>Results&lt;..., ProblemHttpResult&gt;</c>.</summary>
+    public static ProblemHttpResult Typed(DomainError error)
     {
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
         if (error.Field is not null)
             extensions["errors"] = new Dictionary<string, string[]> { [error.Field] = [error.Detail] };
-        return Results.Problem(
+        return TypedResults.Problem(
             statusCode: StatusOf(error.Code),
             title: Title(error.Code),
             detail: error.Detail,
@@ -47,6 +52,7 @@ public static class Problems
         ErrorCodes.Unauthorized => "Authentication required",
         ErrorCodes.Forbidden => "Not allowed for this key",
         ErrorCodes.PayloadTooLarge => "The request body is too large",
+        ErrorCodes.RateLimited => "Too many requests for this key",
         _ => code.Replace('_', ' '),
     };
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Retail.Orleans.Ledger;
@@ -30,7 +31,21 @@ public static class Metrics
                     Boundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
                 })
                 .AddPrometheusExporter());
+        builder.Services.ConfigureOpenTelemetryMeterProvider(OnlyOwnHostMeters);
         return builder;
+    }
+
+    /// <summary>
+    /// Leaves out instruments that another host's meter factory made: tests run several silos in one
+    /// process, and their Orleans meters have the same names; left in, they merge into this host's
+    /// scrape, and take its series with them when their host stops.
+    /// </summary>
+    private static void OnlyOwnHostMeters(IServiceProvider services, MeterProviderBuilder metrics)
+    {
+        var own = services.GetRequiredService<IMeterFactory>();
+        metrics.AddView(instrument => instrument.Meter.Scope is IMeterFactory factory && !ReferenceEquals(factory, own)
+            ? MetricStreamConfiguration.Drop
+            : null);
     }
 
     /// <summary>Outside <c>/api</c>, so the scraper needs no token; scrapes are left out of the HTTP metrics they read.</summary>

@@ -1,3 +1,5 @@
+using Retail.Orleans.Access;
+using Retail.Orleans.Api.Access;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Stock;
 using Retail.Orleans.Common;
@@ -20,14 +22,24 @@ public static class ProcurementApi
     {
         var api = routes.MapGroup("/api/v1").WithTags("Procurement");
         api.MapGet("/procurement/stores/{storeId}/suggestions", Suggestions).WithName("Suggestions")
-            .WithSummary("Forecast demand, reorder point and what to order per SKU (all=true for every SKU, not only those to order)");
+            .WithSummary("Forecast demand, reorder point and what to order per SKU (all=true for every SKU, not only those to order)")
+            .RequireRole(ApiRole.Manager).ScopedToStore()
+            .Produces<List<Suggestion>>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/procurement/stores/{storeId}/purchase-orders", DraftFromSuggestions).WithName("DraftPurchaseOrder")
-            .WithSummary("Turn today's suggestions into a draft purchase order");
-        api.MapPost("/purchase-orders", CreatePurchaseOrder).WithName("CreatePurchaseOrder").WithSummary("Place a purchase order: its lines become incoming");
-        api.MapPost("/purchase-orders/{id}/place", PlacePurchaseOrder).WithName("PlacePurchaseOrder").WithSummary("Place a draft purchase order");
-        api.MapPost("/purchase-orders/{id}/receive", ReceivePurchaseOrder).WithName("ReceivePurchaseOrder")
-            .WithSummary("Post a delivery (partial deliveries allowed): goods receipts move incoming into onHand");
-        api.MapGet("/purchase-orders/{id}", GetPurchaseOrder).WithName("GetPurchaseOrder").WithSummary("A purchase order with what was received");
+            .WithSummary("Turn today's suggestions into a draft purchase order")
+            .RequireRole(ApiRole.Manager).ScopedToStore()
+            .Produces<PurchaseOrderView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        // The store of a purchase order is in its body or its state, not its route: the handlers check the scope.
+        var orders = api.MapGroup("/purchase-orders").RequireRole(ApiRole.Manager);
+        orders.MapPost("", CreatePurchaseOrder).WithName("CreatePurchaseOrder").WithSummary("Place a purchase order: its lines become incoming")
+            .Produces<PurchaseOrderView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapPost("/{id}/place", PlacePurchaseOrder).WithName("PlacePurchaseOrder").WithSummary("Place a draft purchase order")
+            .Produces<PurchaseOrderView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapPost("/{id}/receive", ReceivePurchaseOrder).WithName("ReceivePurchaseOrder")
+            .WithSummary("Post a delivery (partial deliveries allowed): goods receipts move incoming into onHand")
+            .Produces<PurchaseOrderView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapGet("/{id}", GetPurchaseOrder).WithName("GetPurchaseOrder").WithSummary("A purchase order with what was received")
+            .Produces<PurchaseOrderView>().ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
@@ -55,8 +67,19 @@ public static class ProcurementApi
         return Answer(await grains.GetGrain<IProcurementGrain>(GrainKeys.Store(storeId)).DraftPurchaseOrderAsync(body.Id!, body.Supplier!.Trim()), created: true);
     }
 
-    private static async Task<IResult> CreatePurchaseOrder(PurchaseOrderBody body, IGrainFactory grains)
+    /// <summary>A manager acts only on its own stores' orders; refused before anything changes.</summary>
+    private static DomainError? OutOfScope(HttpContext context, string? storeId) =>
+        storeId is not null && context.GetApiCaller() is { } caller && !caller.MayUseStore(storeId)
+            ? new DomainError(ErrorCodes.Forbidden, $"This key is not scoped to store '{storeId}'.")
+            : null;
+
+    private static async Task<DomainError?> OrderOutOfScopeAsync(HttpContext context, IPurchaseOrderGrain order) =>
+        context.GetApiCaller() is { IsAdmin: false } && await order.GetAsync() is { } existing ? OutOfScope(context, existing.StoreId) : null;
+
+    private static async Task<IResult> CreatePurchaseOrder(PurchaseOrderBody body, IGrainFactory grains, HttpContext context)
     {
+        if ((OutOfScope(context, body.StoreId) ?? (body.Id is null ? null : await OrderOutOfScopeAsync(context, Order(grains, body.Id)))) is { } forbidden)
+            return Problems.Of(forbidden);
         var error = Validation.First(Validation.ClientId(body.Id, "id"), Validation.Text(body.Supplier, "supplier", 256))
             ?? await StockApi.CheckStoreAsync(grains, body.StoreId ?? "")
             ?? await LinesErrorAsync(grains, body.Lines);
@@ -65,12 +88,14 @@ public static class ProcurementApi
         return Answer(await Order(grains, body.Id!).CreateAsync(body.StoreId!, body.Supplier!.Trim(), Lines(body.Lines!), draft: false), created: true);
     }
 
-    private static async Task<IResult> PlacePurchaseOrder(string id, IGrainFactory grains) =>
-        Validation.ClientId(id, "id") is { } error ? Problems.Of(error) : Answer(await Order(grains, id).PlaceAsync());
+    private static async Task<IResult> PlacePurchaseOrder(string id, IGrainFactory grains, HttpContext context) =>
+        (Validation.ClientId(id, "id") ?? await OrderOutOfScopeAsync(context, Order(grains, id))) is { } error
+            ? Problems.Of(error)
+            : Answer(await Order(grains, id).PlaceAsync());
 
-    private static async Task<IResult> ReceivePurchaseOrder(string id, DeliveryBody body, IGrainFactory grains)
+    private static async Task<IResult> ReceivePurchaseOrder(string id, DeliveryBody body, IGrainFactory grains, HttpContext context)
     {
-        var error = Validation.ClientId(id, "id") ?? (body.Id is null ? null : Validation.ClientId(body.Id, "id")) ?? await LinesErrorAsync(grains, body.Lines);
+        var error = Validation.ClientId(id, "id") ?? await OrderOutOfScopeAsync(context, Order(grains, id)) ?? (body.Id is null ? null : Validation.ClientId(body.Id, "id")) ?? await LinesErrorAsync(grains, body.Lines);
         if (error is not null)
             return Problems.Of(error);
         var order = Order(grains, id);
@@ -81,9 +106,9 @@ public static class ProcurementApi
         return Answer(await order.ReceiveAsync(deliveryId, Lines(body.Lines!)));
     }
 
-    private static async Task<IResult> GetPurchaseOrder(string id, IGrainFactory grains) =>
+    private static async Task<IResult> GetPurchaseOrder(string id, IGrainFactory grains, HttpContext context) =>
         Validation.ClientId(id, "id") is null && await Order(grains, id).GetAsync() is { } order
-            ? TypedResults.Ok(order)
+            ? OutOfScope(context, order.StoreId) is { } forbidden ? Problems.Of(forbidden) : TypedResults.Ok(order)
             : Problems.NotFound($"Purchase order {id}");
 
     private static List<PurchaseOrderLine> Lines(IReadOnlyList<OrderLineBody> lines) =>

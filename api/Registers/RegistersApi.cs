@@ -1,3 +1,5 @@
+using Retail.Orleans.Access;
+using Retail.Orleans.Api.Access;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Catalog;
 using Retail.Orleans.Common;
@@ -28,17 +30,29 @@ public static class RegistersApi
 {
     public static IEndpointRouteBuilder MapRegistersApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/v1/registers/{registerId}").WithTags("Registers");
-        api.MapPut("", PutRegister).WithName("PutRegister").WithSummary("Register a cash register's fiscal drive (FD 1); idempotent");
-        api.MapGet("", GetRegister).WithName("GetRegister").WithSummary("Counters, shift and OFD backlog of a register");
-        api.MapPost("/shifts/open", OpenShift).WithName("OpenShift").WithSummary("Open a shift (form 2)");
-        api.MapPost("/shifts/close", CloseShift).WithName("CloseShift").WithSummary("Close the shift: the Z-report (form 5)");
-        api.MapPost("/reports/current-state", ReportState).WithName("ReportState").WithSummary("The current-state report (form 21)");
+        var api = routes.MapGroup("/api/v1/registers/{registerId}").WithTags("Registers")
+            .RequireRole(ApiRole.Cashier).ScopedToRegister()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("", PutRegister).WithName("PutRegister").WithSummary("Register a cash register's fiscal drive (FD 1); idempotent")
+            .AdminOnly().Produces<RegisterView>().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("", GetRegister).WithName("GetRegister").WithSummary("Counters, shift and OFD backlog of a register")
+            .Produces<RegisterView>();
+        api.MapPost("/shifts/open", OpenShift).WithName("OpenShift").WithSummary("Open a shift (form 2)")
+            .Produces<ShiftOpened>().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/shifts/close", CloseShift).WithName("CloseShift").WithSummary("Close the shift: the Z-report (form 5)")
+            .Produces<ShiftClosed>().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/reports/current-state", ReportState).WithName("ReportState").WithSummary("The current-state report (form 21)")
+            .Produces<StateReported>().ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/receipts", PostReceipt).WithName("PostReceipt")
-            .WithSummary("Fiscalize a sale or refund and write its stock off or back; idempotent by id");
-        api.MapGet("/receipts/{receiptId}", GetReceipt).WithName("GetReceipt").WithSummary("A fiscalized receipt");
-        api.MapPut("/ofd", SetOfd).WithName("SetOfdReachable").WithSummary("Emulated fiscal data operator: make it reachable or not");
-        api.MapPost("/ofd/deliver", DeliverToOfd).WithName("DeliverToOfd").WithSummary("Send the OFD outbox now");
+            .WithSummary("Fiscalize a sale or refund and write its stock off or back; idempotent by id")
+            .Produces<ReceiptDocument>(StatusCodes.Status201Created).Produces<ReceiptDocument>()
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        api.MapGet("/receipts/{receiptId}", GetReceipt).WithName("GetReceipt").WithSummary("A fiscalized receipt")
+            .Produces<ReceiptDocument>();
+        api.MapPut("/ofd", SetOfd).WithName("SetOfdReachable").WithSummary("Emulated fiscal data operator: make it reachable or not")
+            .AdminOnly().Produces<OfdView>();
+        api.MapPost("/ofd/deliver", DeliverToOfd).WithName("DeliverToOfd").WithSummary("Send the OFD outbox now")
+            .Produces<OfdView>();
         return routes;
     }
 

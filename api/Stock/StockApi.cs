@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Retail.Orleans.Access;
+using Retail.Orleans.Api.Access;
 using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Catalog;
@@ -36,14 +38,27 @@ public static class StockApi
     public static IEndpointRouteBuilder MapStockApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("Stock");
-        api.MapGet("/stores/{storeId}/stock/{sku}", GetLevel).WithName("GetStock").WithSummary("Stock of one SKU in one store");
-        api.MapGet("/stores/{storeId}/stock", ListStoreStock).WithName("ListStoreStock").WithSummary("Stock of a store, paged and filtered");
+        api.MapGet("/stores/{storeId}/stock/{sku}", GetLevel).WithName("GetStock").WithSummary("Stock of one SKU in one store")
+            .RequireRole(ApiRole.Manager, ApiRole.Cashier).ScopedToStore()
+            .Produces<StockLevel>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/stores/{storeId}/stock", ListStoreStock).WithName("ListStoreStock").WithSummary("Stock of a store, paged and filtered")
+            .RequireRole(ApiRole.Manager, ApiRole.Cashier).ScopedToStore()
+            .Produces<StockPage>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/stores/{storeId}/stock/alerts", GetAlerts).WithName("GetStockAlerts")
-            .WithSummary("Recent stock.low and stock.negative events of a store");
-        api.MapGet("/skus/{sku}/stock", GetChainStock).WithName("GetChainStock").WithSummary("Stock of one SKU across the chain");
+            .WithSummary("Recent stock.low and stock.negative events of a store")
+            .RequireRole(ApiRole.Manager, ApiRole.Integration).ScopedToStore()
+            .Produces<List<StockAlert>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        // Every store's stock at once: for admins, since other keys see only their own stores.
+        api.MapGet("/skus/{sku}/stock", GetChainStock).WithName("GetChainStock").WithSummary("Stock of one SKU across the chain")
+            .AdminOnly().Produces<ChainStock>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/stores/{storeId}/stock/{sku}/movements", PostMovement).WithName("PostMovement")
-            .WithSummary("Apply a goods receipt, write-off or correction (idempotent by id)");
-        api.MapGet("/stores/{storeId}/stock/{sku}/movements", GetMovements).WithName("GetMovements").WithSummary("Movements of a pair, newest first");
+            .WithSummary("Apply a goods receipt, write-off or correction (idempotent by id)")
+            .RequireRole(ApiRole.Manager).ScopedToStore()
+            .Produces<StockLevel>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        api.MapGet("/stores/{storeId}/stock/{sku}/movements", GetMovements).WithName("GetMovements").WithSummary("Movements of a pair, newest first")
+            .RequireRole(ApiRole.Manager, ApiRole.Cashier).ScopedToStore()
+            .Produces<List<MovementView>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

@@ -21,4 +21,5 @@ public static class ErrorCodes
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
     public const string PayloadTooLarge = "payload_too_large";
+    public const string RateLimited = "rate_limited";
 }

@@ -13,6 +13,9 @@ public static class GrainKeys
     public static string PurchaseOrder(string purchaseOrderId) => $"po/{purchaseOrderId}";
     public static string Promotion(string promotionId) => $"promo/{promotionId}";
 
+    /// <summary>The one directory of the chain's API keys.</summary>
+    public const string ApiKeyDirectory = "access/api-keys";
+
     public static (string StoreId, string Sku) ParseStock(string key)
     {
         var slash = key.IndexOf('/');

@@ -17,7 +17,8 @@ public interface IStockGrain : IGrainWithStringKey
 
 /// <summary>
 /// Live stock of every SKU in one store, fed by its stock grains, with the reorder points procurement
-/// sets; raises <c>stock.low</c> and <c>stock.negative</c>. Key: <c>store/{storeId}</c>.
+/// sets; raises <c>stock.low</c> and <c>stock.negative</c>, and passes each change on to subscribed
+/// observers. Key: <c>store/{storeId}</c>.
 /// </summary>
 [Alias("IStoreStockGrain")]
 public interface IStoreStockGrain : IGrainWithStringKey
@@ -36,6 +37,24 @@ public interface IStoreStockGrain : IGrainWithStringKey
 
     [Alias("Alerts"), ReadOnly]
     Task<IReadOnlyList<StockAlert>> RecentAlertsAsync();
+
+    /// <summary>
+    /// Sends each newer level of this store to the observer from now on. A subscription lapses
+    /// after a minute unless renewed by subscribing again.
+    /// </summary>
+    [Alias("Subscribe")]
+    Task SubscribeAsync(IStockObserver observer);
+
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(IStockObserver observer);
+}
+
+/// <summary>Receives stock changes from <see cref="IStoreStockGrain"/> (the live stock events of the API).</summary>
+[Alias("IStockObserver")]
+public interface IStockObserver : IGrainObserver
+{
+    [Alias("Changed"), OneWay]
+    Task ChangedAsync(StockLevel level);
 }
 
 /// <summary>Chain-wide stock of one SKU, store by store, fed by its stock grains. Key: <c>sku/{sku}</c>.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
 using Retail.Orleans.Common;
 
 namespace Retail.Orleans.Stock;
@@ -34,18 +36,22 @@ public sealed class StoreStockState
 /// <summary>
 /// Every pair of one store. Levels are rebuilt from the ledger on activation; only the reorder points
 /// are stored. A change that takes a pair below its reorder point raises <c>stock.low</c>, one that
-/// takes onHand below zero <c>stock.negative</c>, on the store's <c>stock-events</c> stream.
+/// takes onHand below zero <c>stock.negative</c>, on the store's <c>stock-events</c> stream; every
+/// newer level goes to the subscribed observers (the API's live events), which renew their subscriptions.
 /// </summary>
 public sealed class StoreStockGrain(
     [PersistentState("store-stock", StorageNames.Catalog)] IPersistentState<StoreStockState> state,
     IStockLedger ledger,
-    TimeProvider clock) : Grain, IStoreStockGrain
+    TimeProvider clock,
+    ILogger<StoreStockGrain> logger) : Grain, IStoreStockGrain
 {
     public const string AlertsStream = "stock-events";
+    public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(1);
     private const int AlertsKept = 100;
 
     private readonly StockLevelIndex index = new();
     private readonly Queue<StockAlert> alerts = new();
+    private readonly ObserverManager<IStockObserver> observers = new(SubscriptionLifetime, logger);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -58,6 +64,8 @@ public sealed class StoreStockGrain(
         var before = index.Update(level);
         if (ReferenceEquals(before, level))
             return;
+        if (observers.Count > 0)
+            await observers.Notify(observer => observer.ChangedAsync(level));
         if (level.OnHand < 0 && (before is null || before.OnHand >= 0))
             await RaiseAsync("stock.negative", level, null);
         if (state.State.ReorderPoints.TryGetValue(level.Sku, out var reorderPoint)
@@ -89,6 +97,18 @@ public sealed class StoreStockGrain(
         Task.FromResult<IReadOnlyDictionary<string, decimal>>(state.State.ReorderPoints);
 
     public Task<IReadOnlyList<StockAlert>> RecentAlertsAsync() => Task.FromResult<IReadOnlyList<StockAlert>>(alerts.ToList());
+
+    public Task SubscribeAsync(IStockObserver observer)
+    {
+        observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(IStockObserver observer)
+    {
+        observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>One SKU in every store: the chain-wide view in one call.</summary>

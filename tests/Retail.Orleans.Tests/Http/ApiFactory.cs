@@ -27,10 +27,12 @@ public class ApiFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
     }
 
-    public HttpClient Admin()
+    public HttpClient Admin() => WithToken(AdminToken);
+
+    public HttpClient WithToken(string token)
     {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
 

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Caching.Memory;
+using Retail.Orleans.Access;
+using Retail.Orleans.Common;
+using Retail.Orleans.Registers;
+
+namespace Retail.Orleans.Api.Access;
+
+/// <summary>
+/// Turns a bearer token into its caller. Keys live in <see cref="IApiKeyDirectoryGrain"/>; each
+/// lookup (also a miss) is cached here for <c>Retail:Auth:KeyCacheSeconds</c> (5 by default), so a
+/// key revoked through another API process stops working within that time, and through this one at once.
+/// </summary>
+public sealed class ApiCallers(AdminToken admin, IGrainFactory grains, TimeSpan cacheFor) : IDisposable
+{
+    public const int DefaultCacheSeconds = 5;
+
+    private sealed record Cached(ApiCaller? Caller);
+
+    // Bounded, so that a flood of made-up tokens cannot fill memory; past the limit lookups go uncached.
+    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+
+    public async ValueTask<ApiCaller?> FindAsync(string token)
+    {
+        if (admin.Matches(token))
+            return ApiCaller.Operator;
+        if (token.Length > ApiKeyTokens.MaxLength)
+            return null;
+        var hash = ApiKeyTokens.Hash(token);
+        if (cache.TryGetValue(hash, out Cached? cached))
+            return cached!.Caller;
+        var key = await grains.GetGrain<IApiKeyDirectoryGrain>(GrainKeys.ApiKeyDirectory).FindByTokenHashAsync(hash);
+        var caller = key is null ? null : await CallerOfAsync(key);
+        cache.Set(hash, new Cached(caller), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = cacheFor });
+        return caller;
+    }
+
+    /// <summary>Drops a revoked key at once (other API processes drop it when their entry expires).</summary>
+    public void Forget(string tokenHash) => cache.Remove(tokenHash);
+
+    private async Task<ApiCaller> CallerOfAsync(ApiKey key)
+    {
+        var registers = key.RegisterIds.ToHashSet(StringComparer.Ordinal);
+        var stores = key.StoreIds.ToHashSet(StringComparer.Ordinal);
+        if (key.Role == ApiRole.Cashier)
+        {
+            // A register never moves to another store, so its store is safe to cache with the key.
+            var views = await Task.WhenAll(registers.Select(id => grains.GetGrain<IRegisterGrain>(GrainKeys.Register(id)).GetAsync()));
+            stores = views.OfType<RegisterView>().Select(v => v.StoreId).ToHashSet(StringComparer.Ordinal);
+        }
+        return new ApiCaller(key.Id, key.Role, stores, registers);
+    }
+
+    public void Dispose() => cache.Dispose();
+}
