@@ -142,12 +142,30 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
         if (recent.TryGetValue(input.Id, out var earlier))
             return await ReplayAsync(earlier, recentFingerprints[input.Id], fingerprint);
 
+        var (request, skus, invalid) = await PrepareAsync(input);
+        if (invalid is not null)
+            return invalid;
+
+        // The drive is pure: try the receipt first, commit its state only once the journal has it.
+        var (drive, fiscal, error) = FiscalDrive.Fiscalize(state.Drive, request!, clock.GetUtcNow());
+        if (error is not null)
+            return error;
+        return await CommitReceiptAsync(input.Id, fingerprint, fiscal!, skus!, state with { Drive = drive },
+            $"receipt:{fiscal!.Header.FnSerial}:{input.Id}");
+    }
+
+    /// <summary>
+    /// Checks a receipt as the till sent it and resolves its SKUs: the same checks whoever fiscalizes it.
+    /// The sums are left to <see cref="ReceiptCalculator"/>.
+    /// </summary>
+    private async Task<(ReceiptRequest? Request, Dictionary<string, Sku>? Skus, DomainError? Error)> PrepareAsync(ReceiptInput input)
+    {
         if (!FiscalNames.TryParseOperation(input.Operation, out var operation) || operation is not (FiscalOperation.Sell or FiscalOperation.SellRefund))
-            return new DomainError(ErrorCodes.ValidationFailed, "The operation is sell or sellRefund.", "operation");
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "The operation is sell or sellRefund.", "operation"));
         if (input.Items is not { Count: > 0 and <= 1000 })
-            return new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 1000 items.", "items");
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 1000 items.", "items"));
         if (input.Payments is not { Count: > 0 and <= 10 })
-            return new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 10 payments.", "payments");
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 10 payments.", "payments"));
 
         var skus = new Dictionary<string, Sku>(StringComparer.Ordinal);
         var items = ImmutableArray.CreateBuilder<ReceiptItem>(input.Items.Count);
@@ -155,16 +173,16 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
         {
             var item = input.Items[i];
             if (!Identifiers.IsValidKey(item.Sku))
-                return new DomainError(ErrorCodes.ValidationFailed, "A SKU is 1 to 128 letters, digits or ._:- characters.", $"items[{i}].sku");
+                return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A SKU is 1 to 128 letters, digits or ._:- characters.", $"items[{i}].sku"));
             if (!skus.TryGetValue(item.Sku, out var sku))
             {
                 sku = await GrainFactory.GetGrain<ISkuGrain>(GrainKeys.Sku(item.Sku)).GetAsync();
                 if (sku is null)
-                    return new DomainError(ErrorCodes.UnknownSku, $"SKU {item.Sku} is not known.", $"items[{i}].sku");
+                    return Refuse(new DomainError(ErrorCodes.UnknownSku, $"SKU {item.Sku} is not known.", $"items[{i}].sku"));
                 skus[item.Sku] = sku;
             }
             if (!sku.Marked && item.MarkingCode is not null)
-                return new DomainError(ErrorCodes.ValidationFailed, $"SKU {item.Sku} is not marked; send no marking code.", $"items[{i}].markingCode");
+                return Refuse(new DomainError(ErrorCodes.ValidationFailed, $"SKU {item.Sku} is not marked; send no marking code.", $"items[{i}].markingCode"));
             items.Add(new ReceiptItem(item.Sku, sku.Name, item.Quantity, item.Price, RegisterMapping.ToFiscal(sku.Vat), sku.Marked,
                 item.MarkingCode, RegisterMapping.ToFiscal(sku.Unit), RegisterMapping.ToPaymentObject(sku.Kind)));
         }
@@ -172,36 +190,42 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
         for (var i = 0; i < input.Payments.Count; i++)
         {
             if (!FiscalNames.TryParsePaymentType(input.Payments[i].Type, out var type))
-                return new DomainError(ErrorCodes.ValidationFailed, "A payment type is cash or electronic.", $"payments[{i}].type");
+                return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A payment type is cash or electronic.", $"payments[{i}].type"));
             payments.Add(new ReceiptPayment(type, input.Payments[i].Amount));
         }
         var contact = input.Customer is null ? null : (input.Customer.Email ?? input.Customer.Phone);
         if (contact is { Length: > 256 })
-            return new DomainError(ErrorCodes.ValidationFailed, "A customer contact is at most 256 characters.", "customer");
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A customer contact is at most 256 characters.", "customer"));
+        return (new ReceiptRequest(operation, items.ToImmutable(), payments.ToImmutable(), contact), skus, null);
 
-        // The drive is pure: try the receipt first, commit its state only once the journal has it.
-        var request = new ReceiptRequest(operation, items.ToImmutable(), payments.ToImmutable(), contact);
-        var (drive, fiscal, error) = FiscalDrive.Fiscalize(state.Drive, request, clock.GetUtcNow());
-        if (error is not null)
-            return error;
+        static (ReceiptRequest?, Dictionary<string, Sku>?, DomainError?) Refuse(DomainError error) => (null, null, error);
+    }
 
-        var receiptKey = $"{RegisterId}/{input.Id}";
-        var marked = fiscal!.Lines.Where(l => l.MarkingCode is not null).Select(l => l.MarkingCode!).ToList();
-        if (operation == FiscalOperation.Sell && await SellMarkedUnitsAsync(marked, receiptKey) is { } markingError)
+    /// <summary>
+    /// What follows a signed receipt, whoever signed it: marked units, the journal (with the register
+    /// state after it), stock, the receipts stream. <paramref name="movementKey"/> makes its stock
+    /// movement ids, so a replay of the same receipt writes nothing off twice.
+    /// </summary>
+    private async Task<Outcome<ReceiptDocument>> CommitReceiptAsync(
+        string receiptId, string fingerprint, FiscalReceipt fiscal, IReadOnlyDictionary<string, Sku> skus, RegisterState next, string movementKey)
+    {
+        var receiptKey = $"{RegisterId}/{receiptId}";
+        var marked = fiscal.Lines.Where(l => l.MarkingCode is not null).Select(l => l.MarkingCode!).ToList();
+        if (fiscal.Operation == FiscalOperation.Sell && await SellMarkedUnitsAsync(marked, receiptKey) is { } markingError)
             return markingError;
 
-        var document = RegisterMapping.ToDocument(fiscal, input.Id, RegisterId, state.StoreId);
-        var journaled = new JournaledReceipt(document, PlanStock(fiscal, operation, skus, input.Id, state.StoreId));
-        var outcome = await JournalAsync(JournalKinds.Receipt, input.Id, fingerprint, fiscal.Header.FiscalDocumentNumber, journaled, state with { Drive = drive });
+        var document = RegisterMapping.ToDocument(fiscal, receiptId, RegisterId, next.StoreId);
+        var journaled = new JournaledReceipt(document, PlanStock(fiscal, skus, receiptId, next.StoreId, movementKey));
+        var outcome = await JournalAsync(JournalKinds.Receipt, receiptId, fingerprint, fiscal.Header.FiscalDocumentNumber, journaled, next);
         if (outcome == AppendOutcome.DuplicateMovement)
         {
             // Journaled by an earlier activation, beyond the in-memory window: answer as that one did.
-            var first = await journal.FindAsync(RegisterId, input.Id);
+            var first = await journal.FindAsync(RegisterId, receiptId);
             return await ReplayAsync(JsonSerializer.Deserialize<JournaledReceipt>(first!.Document, Json)!, first.Fingerprint!, fingerprint);
         }
-        Remember(input.Id, fingerprint, journaled);
+        Remember(receiptId, fingerprint, journaled);
 
-        if (operation == FiscalOperation.SellRefund)
+        if (fiscal.Operation == FiscalOperation.SellRefund)
             await Task.WhenAll(marked.Select(code => GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(code)).ReturnAsync(receiptKey)));
         await WriteOffStockAsync(journaled);
         await PublishAsync(document);
@@ -309,8 +333,9 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
     private static string MarkingKey(string code) => $"mark/{code}";
 
     /// <summary>Sales write off goods, or a dish's or service's components; refunds restock goods (a served dish cannot go back).</summary>
-    private static List<PlannedMovement> PlanStock(FiscalReceipt receipt, FiscalOperation operation, IReadOnlyDictionary<string, Sku> skus, string receiptId, string storeId)
+    private static List<PlannedMovement> PlanStock(FiscalReceipt receipt, IReadOnlyDictionary<string, Sku> skus, string receiptId, string storeId, string movementKey)
     {
+        var operation = receipt.Operation;
         var planned = new List<PlannedMovement>();
         var document = new DocumentRef("receipt", receiptId, receipt.Header.FiscalDocumentNumber);
         for (var line = 0; line < receipt.Lines.Length; line++)
@@ -333,18 +358,19 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
                 if (quantity <= 0)
                     continue;
                 planned.Add(new PlannedMovement(storeId, component.Sku, new StockMovement(
-                    MovementId(receipt.Header.FnSerial, receiptId, line, component.Sku), type.Value, quantity,
+                    MovementId(movementKey, line, component.Sku), type.Value, quantity,
                     Document: document, OccurredAt: receipt.Header.DateTime)));
             }
         }
         return planned;
     }
 
-    /// <summary>Keyed by receipt and line, so a retried or replayed receipt writes nothing off twice.</summary>
-    private static string MovementId(string fnSerial, string receiptId, int line, string sku)
+    /// <summary>Keyed by receipt and line, so a retried or replayed receipt writes nothing off twice; a long key is hashed under its scheme word.</summary>
+    private static string MovementId(string movementKey, int line, string sku)
     {
-        var id = $"receipt:{fnSerial}:{receiptId}:{line}:{sku}";
-        return id.Length <= Identifiers.MaxLength ? id : "receipt:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+        var id = $"{movementKey}:{line}:{sku}";
+        var scheme = movementKey[..movementKey.IndexOf(':')];
+        return id.Length <= Identifiers.MaxLength ? id : $"{scheme}:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
     }
 
     private async Task WriteOffStockAsync(JournaledReceipt receipt)
