@@ -289,7 +289,8 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
     private async Task<AppendOutcome> JournalAsync(string kind, string? clientId, string? fingerprint, long? fiscalDocumentNumber, object document, RegisterState next)
     {
         var entry = new JournalEntry(RegisterId, sequence + 1, kind, clientId, fiscalDocumentNumber, fingerprint,
-            JsonSerializer.Serialize(document, document.GetType(), Json), JsonSerializer.Serialize(next, Json), clock.GetUtcNow());
+            JsonSerializer.Serialize(document, document.GetType(), Json), JsonSerializer.Serialize(next, Json), clock.GetUtcNow(),
+            fiscalDocumentNumber is null ? null : next.Drive.Identity.FnSerial);
         var outcome = await journal.AppendAsync(entry);
         switch (outcome)
         {

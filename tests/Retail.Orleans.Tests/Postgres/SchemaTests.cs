@@ -22,7 +22,7 @@ public sealed class SchemaTests(PostgresServer postgres)
     {
         var names = DatabaseSchema.ScriptNames().Select(name => name[(name.IndexOf("Sql.", StringComparison.Ordinal) + 4)..]);
         Assert.Equal(
-            ["010_orleans_query.sql", "020_orleans_clustering.sql", "030_orleans_persistence.sql", "040_orleans_reminders.sql", "100_stock_ledger.sql", "110_register_journal.sql"],
+            ["010_orleans_query.sql", "020_orleans_clustering.sql", "030_orleans_persistence.sql", "040_orleans_reminders.sql", "100_stock_ledger.sql", "110_register_journal.sql", "120_register_fiscal_documents.sql"],
             names);
     }
 
