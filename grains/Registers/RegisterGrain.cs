@@ -15,8 +15,11 @@ using FiscalTaxation = Retail.Orleans.Registers.Fiscal.TaxationSystem;
 
 namespace Retail.Orleans.Registers;
 
-/// <summary>What a register remembers; journaled after every document, so the journal's last row restores it.</summary>
-public sealed record RegisterState(string StoreId, string Mode, FiscalDriveState Drive, bool OfdReachable);
+/// <summary>
+/// What a register remembers; journaled after every document, so the journal's last row restores it.
+/// An emulated register has its <see cref="Drive"/>; a register with a physical drive has <see cref="Device"/>.
+/// </summary>
+public sealed record RegisterState(string StoreId, string Mode, FiscalDriveState? Drive, bool OfdReachable, DeviceRegisterState? Device = null);
 
 /// <summary>A stock movement a receipt causes, kept with the receipt so a crash between the two can be made good.</summary>
 public sealed record PlannedMovement(string StoreId, string Sku, StockMovement Movement);
@@ -27,12 +30,13 @@ public sealed record JournaledReceipt(ReceiptDocument Receipt, IReadOnlyList<Pla
 /// <summary>
 /// One cash register. Orleans runs its commands one at a time, which is exactly the rule of a fiscal
 /// drive. Each document is journaled (group-committed) with the drive state after it before the
-/// till hears of it; the receipt's stock is written off before the answer too.
+/// till hears of it; the receipt's stock is written off before the answer too. An emulated register
+/// signs its own documents (this file); a device register takes those a physical drive signed
+/// (RegisterGrain.Device.cs). Both run receipts through the same checks, journal, stock and stream.
 /// </summary>
-public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, ILogger<RegisterGrain> logger) : Grain, IRegisterGrain
+public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider clock, ILogger<RegisterGrain> logger) : Grain, IRegisterGrain
 {
     public const string ReceiptsStream = "receipts";
-    private const string EmulatedMode = "emulated";
     private const int RecentReceipts = 200;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -52,23 +56,24 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
             return;
         state = JsonSerializer.Deserialize<RegisterState>(latest.StateAfter, Json);
         sequence = latest.Sequence;
-        RegisterMetrics.Observe(RegisterId, View(), clock);
+        ObserveMetrics();
         var receipts = (await journal.ReadAfterAsync(RegisterId, Math.Max(0, sequence - RecentReceipts), RecentReceipts))
             .Where(e => e.Kind == JournalKinds.Receipt).ToList();
         foreach (var entry in receipts)
             Remember(entry.ClientId!, entry.Fingerprint!, JsonSerializer.Deserialize<JournaledReceipt>(entry.Document, Json)!);
         // Only the receipt in flight when the previous activation died can lack its stock; re-driving is idempotent.
         foreach (var entry in receipts.TakeLast(3))
-            await WriteOffStockAsync(recent[entry.ClientId!]);
-        StartOfdDelivery();
+            await ApplyReceiptAsync(recent[entry.ClientId!]);
+        if (state!.Drive is not null)
+            StartOfdDelivery();
     }
 
     public async Task<Outcome<RegisterView>> RegisterAsync(string storeId)
     {
         if (state is not null)
-            return state.StoreId == storeId
-                ? Outcome<RegisterView>.Ok(View(), replayed: true)
-                : new DomainError(ErrorCodes.InvalidState, $"Register {RegisterId} is registered for store {state.StoreId}.", "storeId");
+            return state.StoreId != storeId ? OtherStore()
+                : state.Mode != RegisterModes.Emulated ? OtherMode(RegisterModes.Emulated)
+                : Outcome<RegisterView>.Ok(View(), replayed: true);
         var store = await GrainFactory.GetGrain<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync();
         if (store is null)
             return new DomainError(ErrorCodes.UnknownStore, $"Store {storeId} is not known.", "storeId");
@@ -77,7 +82,7 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
         var (drive, report, error) = FiscalDrive.Register(registration, FiscalDriveIdentity.Emulated(RegisterId, "retail-orleans"), clock.GetUtcNow());
         if (error is not null)
             return error;
-        var next = new RegisterState(storeId, EmulatedMode, drive!, OfdReachable: true);
+        var next = new RegisterState(storeId, RegisterModes.Emulated, drive!, OfdReachable: true);
         await JournalAsync(JournalKinds.Registration, null, null, report!.Header.FiscalDocumentNumber, report, next);
         StartOfdDelivery();
         return Outcome<RegisterView>.Ok(View());
@@ -87,9 +92,9 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
 
     public async Task<Outcome<ShiftOpened>> OpenShiftAsync(CashierInfo cashier)
     {
-        if (state is null)
-            return NotRegistered();
-        var (drive, report, error) = FiscalDrive.OpenShift(state.Drive, new Cashier(cashier.Name, cashier.Inn), clock.GetUtcNow());
+        if (state is not { Drive: { } current })
+            return NotEmulated();
+        var (drive, report, error) = FiscalDrive.OpenShift(current, new Cashier(cashier.Name, cashier.Inn), clock.GetUtcNow());
         if (error is not null)
             return error;
         await JournalAsync(JournalKinds.ShiftOpen, null, null, report!.Header.FiscalDocumentNumber, report, state with { Drive = drive });
@@ -99,9 +104,9 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
 
     public async Task<Outcome<ShiftClosed>> CloseShiftAsync(CashierInfo? cashier)
     {
-        if (state is null)
-            return NotRegistered();
-        var (drive, report, error) = FiscalDrive.CloseShift(state.Drive, cashier is null ? null : new Cashier(cashier.Name, cashier.Inn), clock.GetUtcNow());
+        if (state is not { Drive: { } current })
+            return NotEmulated();
+        var (drive, report, error) = FiscalDrive.CloseShift(current, cashier is null ? null : new Cashier(cashier.Name, cashier.Inn), clock.GetUtcNow());
         if (error is not null)
             return error;
         await JournalAsync(JournalKinds.ShiftClose, null, null, report!.Header.FiscalDocumentNumber, report, state with { Drive = drive });
@@ -113,9 +118,9 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
 
     public async Task<Outcome<StateReported>> ReportStateAsync()
     {
-        if (state is null)
-            return NotRegistered();
-        var (drive, report, error) = FiscalDrive.ReportState(state.Drive, clock.GetUtcNow());
+        if (state is not { Drive: { } current })
+            return NotEmulated();
+        var (drive, report, error) = FiscalDrive.ReportState(current, clock.GetUtcNow());
         if (error is not null)
             return error;
         await JournalAsync(JournalKinds.StateReport, null, null, report!.Header.FiscalDocumentNumber, report, state with { Drive = drive });
@@ -133,8 +138,8 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
 
     private async Task<Outcome<ReceiptDocument>> FiscalizeCoreAsync(ReceiptInput input)
     {
-        if (state is null)
-            return NotRegistered();
+        if (state is not { Drive: { } current })
+            return NotEmulated();
         if (!Identifiers.IsValidClientId(input.Id))
             return new DomainError(ErrorCodes.ValidationFailed, "A receipt id is 1 to 128 printable characters.", "id");
 
@@ -147,11 +152,11 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
             return invalid;
 
         // The drive is pure: try the receipt first, commit its state only once the journal has it.
-        var (drive, fiscal, error) = FiscalDrive.Fiscalize(state.Drive, request!, clock.GetUtcNow());
+        var (drive, fiscal, error) = FiscalDrive.Fiscalize(current, request!, clock.GetUtcNow());
         if (error is not null)
             return error;
         return await CommitReceiptAsync(input.Id, fingerprint, fiscal!, skus!, state with { Drive = drive },
-            $"receipt:{fiscal!.Header.FnSerial}:{input.Id}");
+            $"receipt:{fiscal!.Header.FnSerial}:{input.Id}", signedByDevice: false);
     }
 
     /// <summary>
@@ -204,19 +209,23 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
     /// <summary>
     /// What follows a signed receipt, whoever signed it: marked units, the journal (with the register
     /// state after it), stock, the receipts stream. <paramref name="movementKey"/> makes its stock
-    /// movement ids, so a replay of the same receipt writes nothing off twice.
+    /// movement ids, so a replay of the same receipt writes nothing off twice. A receipt this register
+    /// is about to sign may still be refused for a sold marked unit; one a physical drive signed is
+    /// a fact, and its marked units are recorded as sold or returned after the journal has it.
     /// </summary>
     private async Task<Outcome<ReceiptDocument>> CommitReceiptAsync(
-        string receiptId, string fingerprint, FiscalReceipt fiscal, IReadOnlyDictionary<string, Sku> skus, RegisterState next, string movementKey)
+        string receiptId, string fingerprint, FiscalReceipt fiscal, IReadOnlyDictionary<string, Sku> skus, RegisterState next, string movementKey,
+        bool signedByDevice)
     {
-        var receiptKey = $"{RegisterId}/{receiptId}";
+        var receiptKey = ReceiptKey(receiptId);
         var marked = fiscal.Lines.Where(l => l.MarkingCode is not null).Select(l => l.MarkingCode!).ToList();
-        if (fiscal.Operation == FiscalOperation.Sell && await SellMarkedUnitsAsync(marked, receiptKey) is { } markingError)
+        if (!signedByDevice && fiscal.Operation == FiscalOperation.Sell && await SellMarkedUnitsAsync(marked, receiptKey) is { } markingError)
             return markingError;
 
         var document = RegisterMapping.ToDocument(fiscal, receiptId, RegisterId, next.StoreId);
         var journaled = new JournaledReceipt(document, PlanStock(fiscal, skus, receiptId, next.StoreId, movementKey));
-        var outcome = await JournalAsync(JournalKinds.Receipt, receiptId, fingerprint, fiscal.Header.FiscalDocumentNumber, journaled, next);
+        var outcome = await JournalAsync(JournalKinds.Receipt, receiptId, fingerprint, fiscal.Header.FiscalDocumentNumber, journaled, next,
+            fiscal.Header.FnSerial);
         if (outcome == AppendOutcome.DuplicateMovement)
         {
             // Journaled by an earlier activation, beyond the in-memory window: answer as that one did.
@@ -225,9 +234,9 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
         }
         Remember(receiptId, fingerprint, journaled);
 
-        if (fiscal.Operation == FiscalOperation.SellRefund)
+        if (!signedByDevice && fiscal.Operation == FiscalOperation.SellRefund)
             await Task.WhenAll(marked.Select(code => GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(code)).ReturnAsync(receiptKey)));
-        await WriteOffStockAsync(journaled);
+        await ApplyReceiptAsync(journaled);
         await PublishAsync(document);
         return Outcome<ReceiptDocument>.Ok(document);
     }
@@ -247,17 +256,18 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
     {
         if (state is null)
             return new OfdView(0, null, null, false, reachable);
-        if (state.OfdReachable != reachable)
+        // A physical drive talks to its operator itself: nothing here to switch.
+        if (state.Drive is not null && state.OfdReachable != reachable)
             await JournalAsync(JournalKinds.OfdSetting, null, null, null, new { reachable }, state with { OfdReachable = reachable });
         return OfdNow();
     }
 
     public async Task<OfdView> DeliverToOfdAsync()
     {
-        if (state is null || !state.OfdReachable || state.Drive.OfdOutbox.IsDefaultOrEmpty)
+        if (state is not { Drive: { } current } || !state.OfdReachable || current.OfdOutbox.IsDefaultOrEmpty)
             return state is null ? new OfdView(0, null, null, false, false) : OfdNow();
-        var upTo = state.Drive.OfdOutbox.Max(e => e.FiscalDocumentNumber);
-        var (drive, confirmation, error) = FiscalDrive.Confirm(state.Drive, upTo, clock.GetUtcNow());
+        var upTo = current.OfdOutbox.Max(e => e.FiscalDocumentNumber);
+        var (drive, confirmation, error) = FiscalDrive.Confirm(current, upTo, clock.GetUtcNow());
         if (error is null)
             await JournalAsync(JournalKinds.OfdConfirmation, null, null, null, confirmation!, state with { Drive = drive });
         return OfdNow();
@@ -273,11 +283,15 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
         // The emulated operator picks up the outbox every few seconds, as a real drive's transport does.
         this.RegisterGrainTimer(async _ => await DeliverToOfdAsync(), new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
 
-    private OfdView OfdNow() => RegisterMapping.ToView(FiscalDrive.Backlog(state!.Drive, clock.GetUtcNow()), state.OfdReachable);
+    private OfdView OfdNow() => state!.Drive is { } drive
+        ? RegisterMapping.ToView(FiscalDrive.Backlog(drive, clock.GetUtcNow()), state.OfdReachable)
+        : new OfdView(0, null, null, false, state.OfdReachable);
 
     private RegisterView View()
     {
-        var drive = state!.Drive;
+        if (state!.Device is { } device)
+            return DeviceView(device);
+        var drive = state.Drive!;
         var status = FiscalDrive.Status(drive, clock.GetUtcNow());
         return new RegisterView(RegisterId, state.StoreId, state.Mode, drive.Identity.FnSerial, drive.Identity.RegistrationNumber,
             drive.LastFiscalDocumentNumber,
@@ -286,21 +300,23 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
             (CatalogTaxation)(int)drive.TaxationSystems, drive.UserInn, FiscalDrive.FfdVersion);
     }
 
-    private async Task<AppendOutcome> JournalAsync(string kind, string? clientId, string? fingerprint, long? fiscalDocumentNumber, object document, RegisterState next)
+    private async Task<AppendOutcome> JournalAsync(string kind, string? clientId, string? fingerprint, long? fiscalDocumentNumber, object document,
+        RegisterState next, string? fnSerial = null)
     {
         var entry = new JournalEntry(RegisterId, sequence + 1, kind, clientId, fiscalDocumentNumber, fingerprint,
             JsonSerializer.Serialize(document, document.GetType(), Json), JsonSerializer.Serialize(next, Json), clock.GetUtcNow(),
-            fiscalDocumentNumber is null ? null : next.Drive.Identity.FnSerial);
+            fiscalDocumentNumber is null ? null : fnSerial ?? next.Drive?.Identity.FnSerial);
         var outcome = await journal.AppendAsync(entry);
         switch (outcome)
         {
             case AppendOutcome.Appended:
                 sequence++;
                 state = next;
-                RegisterMetrics.Observe(RegisterId, View(), clock);
+                ObserveMetrics();
                 break;
             case AppendOutcome.VersionTaken:
-                logger.LogWarning("Register {RegisterId}: journal sequence {Sequence} already taken; reloading", RegisterId, entry.Sequence);
+                logger.LogWarning("Register {RegisterId}: journal sequence {Sequence} (or FN {FnSerial} FD {Fd}) already taken; reloading",
+                    RegisterId, entry.Sequence, entry.FnSerial, entry.FiscalDocumentNumber);
                 DeactivateOnIdle();
                 throw new InvalidOperationException("This register changed elsewhere; retry the command.");
         }
@@ -312,8 +328,16 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
         if (firstFingerprint != fingerprint)
             return new DomainError(ErrorCodes.IdempotencyConflict, $"Receipt {first.Receipt.Id} was already fiscalized with a different body.", "id");
         // The first attempt may have died before its stock; movements are idempotent, so make sure.
-        await WriteOffStockAsync(first);
+        await ApplyReceiptAsync(first);
         return Outcome<ReceiptDocument>.Ok(first.Receipt, replayed: true);
+    }
+
+    /// <summary>A journaled receipt's effects outside the register, each idempotent: stock, and a device receipt's marked units.</summary>
+    private async Task ApplyReceiptAsync(JournaledReceipt receipt)
+    {
+        if (state!.Device is not null)
+            await RecordMarkedUnitsAsync(receipt.Receipt);
+        await WriteOffStockAsync(receipt);
     }
 
     private async Task<DomainError?> SellMarkedUnitsAsync(IReadOnlyList<string> codes, string receiptKey)
@@ -332,6 +356,8 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
     }
 
     private static string MarkingKey(string code) => $"mark/{code}";
+
+    private string ReceiptKey(string receiptId) => $"{RegisterId}/{receiptId}";
 
     /// <summary>Sales write off goods, or a dish's or service's components; refunds restock goods (a served dish cannot go back).</summary>
     private static List<PlannedMovement> PlanStock(FiscalReceipt receipt, IReadOnlyDictionary<string, Sku> skus, string receiptId, string storeId, string movementKey)
@@ -419,6 +445,18 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
 
     private DomainError NotRegistered() =>
         new(ErrorCodes.NotFound, $"Register {RegisterId} is not registered; PUT it first.");
+
+    private DomainError NotEmulated() => state is null ? NotRegistered()
+        : new(ErrorCodes.InvalidState, $"Register {RegisterId} has a physical fiscal drive: shifts and receipts happen on the device; " +
+                                       "post what it printed to fiscalized-receipts and fiscalized-reports.");
+
+    private DomainError OtherStore() =>
+        new(ErrorCodes.InvalidState, $"Register {RegisterId} is registered for store {state!.StoreId}.", "storeId");
+
+    private DomainError OtherMode(string mode) =>
+        new(ErrorCodes.InvalidState, $"Register {RegisterId} is registered in mode {state!.Mode}, not {mode}.", "mode");
+
+    private void ObserveMetrics() => RegisterMetrics.Observe(RegisterId, View(), clock, state!.Device?.MissingCount ?? 0);
 }
 
 /// <summary>What a journal entry holds.</summary>
@@ -431,4 +469,5 @@ public static class JournalKinds
     public const string Receipt = "receipt";
     public const string OfdConfirmation = "ofdConfirmation";
     public const string OfdSetting = "ofdSetting";
+    public const string FnReplacement = "fnReplacement";
 }

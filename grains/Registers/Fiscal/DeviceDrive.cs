@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using Retail.Orleans.Common;
 
 namespace Retail.Orleans.Registers.Fiscal;
@@ -49,17 +50,22 @@ public sealed record DeviceShift(
 {
     public static DeviceShift Unseen(int number) => new(number, null, null, null, null, null, null, NumberSet.Empty, null, null);
 
+    [JsonIgnore]
     public long ReceivedReceipts => ReceiptNumbers.Count;
 
     /// <summary>Tag 1111 counts the shift's documents from its opening report up to the Z-report, so the Z-report fixes the shift's FD range.</summary>
+    [JsonIgnore]
     public NumberRange? Span => CloseFiscalDocumentNumber is { } close && DocumentCount is { } count ? new NumberRange(close - count + 1, close) : null;
 
     /// <summary>No document of this shift has a smaller FD number.</summary>
+    [JsonIgnore]
     public long? Lowest => OpenFiscalDocumentNumber ?? Span?.From ?? FirstReceiptFiscalDocumentNumber;
 
     /// <summary>No document of this shift (state reports aside) has a larger FD number.</summary>
+    [JsonIgnore]
     public long? Highest => CloseFiscalDocumentNumber ?? LastReceiptFiscalDocumentNumber;
 
+    [JsonIgnore]
     public bool IsShort => ReceiptCount is { } expected && ReceivedReceipts < expected;
 }
 
@@ -79,15 +85,20 @@ public sealed record DeviceDriveState(
     [property: Id(6)] DateTimeOffset RegisteredAt,
     [property: Id(7)] DateTimeOffset? ReplacedAt = null)
 {
+    [JsonIgnore]
     public long HighestReceived => Received.Max ?? FirstFiscalDocumentNumber - 1;
 
+    [JsonIgnore]
     public long MissingCount => HighestReceived - FirstFiscalDocumentNumber + 1 - Received.Count;
 
+    [JsonIgnore]
     public IEnumerable<NumberRange> Missing => Received.MissingWithin(FirstFiscalDocumentNumber, HighestReceived);
 
     /// <summary>Open, incomplete or the latest shifts, by number; complete ones are only remembered in <see cref="CompletedShifts"/>.</summary>
+    [JsonIgnore]
     public ImmutableArray<DeviceShift> KnownShifts => Shifts.IsDefault ? [] : Shifts;
 
+    [JsonIgnore]
     public DeviceShift? LatestShift => KnownShifts.IsEmpty ? null : KnownShifts.MaxBy(s => s.Number);
 }
 
@@ -99,10 +110,12 @@ public sealed record DeviceRegisterState(
     [property: Id(2)] string TimeZoneId,
     [property: Id(3)] ImmutableArray<DeviceDriveState> Drives)
 {
+    [JsonIgnore]
     public DeviceDriveState Current => Drives[^1];
 
     public DeviceDriveState? Find(string fnSerial) => Drives.FirstOrDefault(d => d.FnSerial == fnSerial);
 
+    [JsonIgnore]
     public long MissingCount => Drives.Sum(d => d.MissingCount);
 
     public DeviceRegisterState With(DeviceDriveState drive)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace Retail.Orleans.Registers.Fiscal;
 
@@ -8,6 +9,7 @@ public sealed record NumberRange(
     [property: Id(0)] long From,
     [property: Id(1)] long To)
 {
+    [JsonIgnore]
     public long Count => To - From + 1;
 }
 
@@ -24,10 +26,13 @@ public sealed record NumberSet([property: Id(0)] ImmutableArray<NumberRange> Ran
     /// <summary>Ranges in order; a set read back without its list is empty.</summary>
     private ImmutableArray<NumberRange> Items => Ranges.IsDefault ? [] : Ranges;
 
+    [JsonIgnore]
     public long Count => Items.Sum(r => r.Count);
 
+    [JsonIgnore]
     public long? Max => Items.IsEmpty ? null : Items[^1].To;
 
+    [JsonIgnore]
     public long? Min => Items.IsEmpty ? null : Items[0].From;
 
     public bool Contains(long number)

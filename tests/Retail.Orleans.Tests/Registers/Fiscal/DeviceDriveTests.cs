@@ -169,6 +169,24 @@ public sealed class DeviceDriveTests
         Assert.Equal(ErrorCodes.ValidationFailed, DeviceDrive.Reregister(replaced, "996044030012345", Rnm, null, Now).Error!.Code);
     }
 
+    [Fact]
+    public void A_device_state_comes_back_whole_from_its_journal_form()
+    {
+        var state = Registered();
+        state = state.With(AcceptAll(state.Current, TwoShifts().Where(d => d.FiscalDocumentNumber is not (5 or 15))));
+        state = DeviceDrive.Reregister(state, NextFn, Rnm, 10, Now).State;
+        var json = System.Text.Json.JsonSerializer.Serialize(state, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+
+        var back = System.Text.Json.JsonSerializer.Deserialize<DeviceRegisterState>(json, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+
+        Assert.Equal(json, System.Text.Json.JsonSerializer.Serialize(back, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
+        Assert.Equal([Fn, NextFn], back.Drives.Select(d => d.FnSerial));
+        Assert.Equal([new NumberRange(5, 5), new NumberRange(15, 15)], back.Drives[0].Missing);
+        Assert.Equal([1, 2], DeviceDrive.ShortShifts(back.Drives[0]).Select(s => s.Number));
+        Assert.Equal(10, back.Current.FirstFiscalDocumentNumber);
+        Assert.DoesNotContain("missing", json, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Theory]
     [InlineData("99604403001234567", Rnm, null, "fnSerial")]
     [InlineData("996044030012345x", Rnm, null, "fnSerial")]
