@@ -33,6 +33,20 @@ public static class Validation
             ? new DomainError(ErrorCodes.ValidationFailed, "An amount is a non-negative number of rubles with at most 2 decimals.", field)
             : null;
 
+    private static readonly string[] TimestampFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", "yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'",
+    ];
+
+    /// <summary>An ISO 8601 time with its offset (or Z): a time without one names no moment.</summary>
+    public static DomainError? Timestamp(string? value, string field, out DateTimeOffset time)
+    {
+        if (DateTimeOffset.TryParseExact(value, TimestampFormats, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out time))
+            return null;
+        return new DomainError(ErrorCodes.ValidationFailed, "A time is ISO 8601 with its offset, as 2026-03-02T21:10:05+03:00.", field);
+    }
+
     /// <summary>The first refusal of several checks, in order.</summary>
     public static DomainError? First(params DomainError?[] checks) => checks.FirstOrDefault(c => c is not null);
 }

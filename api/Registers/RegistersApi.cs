@@ -4,10 +4,12 @@ using Retail.Orleans.Api.Http;
 using Retail.Orleans.Catalog;
 using Retail.Orleans.Common;
 using Retail.Orleans.Registers;
+using Retail.Orleans.Registers.Fiscal;
 
 namespace Retail.Orleans.Api.Registers;
 
-public sealed record PutRegisterRequest(string? StoreId, string? Mode);
+/// <summary>An emulated register needs only its store; a device register names its FN and KKT (and, for an FN in use, the first FD number to expect).</summary>
+public sealed record PutRegisterRequest(string? StoreId, string? Mode, string? FnSerial = null, string? RegistrationNumber = null, long? FirstFiscalDocumentNumber = null);
 
 public sealed record CashierBody(string? Name, string? Inn);
 
@@ -25,7 +27,23 @@ public sealed record ReceiptBody(string? Id, string? Operation, IReadOnlyList<Re
 
 public sealed record OfdSettingRequest(bool? Reachable);
 
-/// <summary>Cash registers with the emulated fiscal drive (API.md, "Registers").</summary>
+public sealed record VatBody(string? Rate, decimal? Amount);
+
+/// <summary>What a physical drive printed on a receipt; <c>dateTime</c> is ISO 8601 with its offset.</summary>
+public sealed record DeviceFiscalBody(
+    string? FnSerial, long? FiscalDocumentNumber, long? FiscalSign, int? ShiftNumber, int? ReceiptNumber, string? DateTime,
+    string? Qr, decimal? Total, IReadOnlyList<VatBody>? Vat);
+
+public sealed record FiscalizedReceiptBody(
+    string? Id, string? Operation, IReadOnlyList<ReceiptItemBody>? Items, IReadOnlyList<PaymentBody>? Payments, CustomerBody? Customer,
+    DeviceFiscalBody? Fiscal);
+
+/// <summary>A report a physical drive signed: form 2 (shift open), 5 (shift close, with its counters) or 21 (current state).</summary>
+public sealed record FiscalizedReportBody(
+    string? FnSerial, int? Form, long? FiscalDocumentNumber, long? FiscalSign, int? ShiftNumber, string? DateTime,
+    int? ReceiptCount, int? DocumentCount);
+
+/// <summary>Cash registers, with the emulated fiscal drive or a physical one (API.md, "Registers").</summary>
 public static class RegistersApi
 {
     public static IEndpointRouteBuilder MapRegistersApi(this IEndpointRouteBuilder routes)
@@ -53,6 +71,15 @@ public static class RegistersApi
             .AdminOnly().Produces<OfdView>();
         api.MapPost("/ofd/deliver", DeliverToOfd).WithName("DeliverToOfd").WithSummary("Send the OFD outbox now")
             .Produces<OfdView>();
+        api.MapPost("/fiscalized-receipts", PostFiscalizedReceipt).WithName("PostFiscalizedReceipt")
+            .WithSummary("A receipt a physical drive signed, reported late and in any order; applied once by FN and FD number")
+            .Produces<ReceiptDocument>(StatusCodes.Status201Created).Produces<ReceiptDocument>()
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        api.MapPost("/fiscalized-reports", PostFiscalizedReport).WithName("PostFiscalizedReport")
+            .WithSummary("A shift-open, shift-close or state report a physical drive signed")
+            .Produces<FiscalizedReport>(StatusCodes.Status201Created).Produces<FiscalizedReport>().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/gaps", GetGaps).WithName("GetRegisterGaps").WithSummary("FD numbers not received yet, per FN, and shifts short of receipts")
+            .RequireRole(ApiRole.Cashier, ApiRole.Manager).Produces<RegisterGaps>();
         return routes;
     }
 
@@ -66,13 +93,30 @@ public static class RegistersApi
 
     private static async Task<IResult> PutRegister(string registerId, PutRegisterRequest request, IGrainFactory grains)
     {
+        var device = request.Mode == RegisterModes.Device;
         var error = Validation.First(
             Validation.Key(registerId, "registerId"),
             Validation.Key(request.StoreId, "storeId"),
-            request.Mode is null or "emulated" ? null
-                : new DomainError(ErrorCodes.ValidationFailed, "The mode is 'emulated'.", "mode"));
-        return error is not null ? Problems.Of(error) : Answer(await Register(grains, registerId).RegisterAsync(request.StoreId!));
+            request.Mode is null or RegisterModes.Emulated or RegisterModes.Device ? null
+                : new DomainError(ErrorCodes.ValidationFailed, "The mode is 'emulated' or 'device'.", "mode"),
+            device ? Digits16(request.FnSerial, "fnSerial") : NotForEmulated(request.FnSerial, "fnSerial"),
+            device ? Digits16(request.RegistrationNumber, "registrationNumber") : NotForEmulated(request.RegistrationNumber, "registrationNumber"),
+            device ? null : NotForEmulated(request.FirstFiscalDocumentNumber, "firstFiscalDocumentNumber"));
+        if (error is not null)
+            return Problems.Of(error);
+        return Answer(device
+            ? await Register(grains, registerId).RegisterDeviceAsync(
+                new DeviceRegistration(request.StoreId!, request.FnSerial!, request.RegistrationNumber!, request.FirstFiscalDocumentNumber))
+            : await Register(grains, registerId).RegisterAsync(request.StoreId!));
     }
+
+    private static DomainError? Digits16(string? value, string field) =>
+        FiscalDriveIdentity.IsSixteenDigits(value) ? null
+            : new DomainError(ErrorCodes.ValidationFailed, "Sixteen digits, leading zeros kept.", field);
+
+    private static DomainError? NotForEmulated(object? value, string field) =>
+        value is null ? null
+            : new DomainError(ErrorCodes.ValidationFailed, "An emulated register has its own drive; only a device register (mode 'device') names it.", field);
 
     private static async Task<IResult> GetRegister(string registerId, IGrainFactory grains) =>
         Validation.Key(registerId, "registerId") is null && await Register(grains, registerId).GetAsync() is { } view
@@ -101,8 +145,77 @@ public static class RegistersApi
 
     private static async Task<IResult> PostReceipt(string registerId, ReceiptBody body, IGrainFactory grains)
     {
+        if ((Validation.Key(registerId, "registerId") ?? ReceiptError(body)) is { } error)
+            return Problems.Of(error);
+        return Answer(await Register(grains, registerId).FiscalizeAsync(ToInput(body)), StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> PostFiscalizedReceipt(string registerId, FiscalizedReceiptBody body, IGrainFactory grains)
+    {
+        var receipt = new ReceiptBody(body.Id, body.Operation, body.Items, body.Payments, body.Customer);
+        var fiscal = body.Fiscal;
+        var at = default(DateTimeOffset);
+        var error = Validation.Key(registerId, "registerId") ?? ReceiptError(receipt) ?? (fiscal is null
+            ? new DomainError(ErrorCodes.ValidationFailed, "What the drive printed is required.", "fiscal")
+            : Validation.First(
+                Digits16(fiscal.FnSerial, "fiscal.fnSerial"),
+                Validation.Required(fiscal.FiscalDocumentNumber, "fiscal.fiscalDocumentNumber"),
+                Validation.Required(fiscal.FiscalSign, "fiscal.fiscalSign"),
+                Validation.Required(fiscal.ShiftNumber, "fiscal.shiftNumber"),
+                Validation.Required(fiscal.ReceiptNumber, "fiscal.receiptNumber"),
+                Validation.Timestamp(fiscal.DateTime, "fiscal.dateTime", out at),
+                Validation.Money(fiscal.Total, "fiscal.total"),
+                VatError(fiscal.Vat)));
+        if (error is not null)
+            return Problems.Of(error);
+        var data = new DeviceFiscalData(fiscal!.FnSerial!, fiscal.FiscalDocumentNumber!.Value, fiscal.FiscalSign!.Value, fiscal.ShiftNumber!.Value,
+            fiscal.ReceiptNumber!.Value, at, fiscal.Qr, fiscal.Total, fiscal.Vat?.Select(v => new VatLine(v.Rate!, v.Amount!.Value)).ToList());
+        return Answer(await Register(grains, registerId).AcceptFiscalizedReceiptAsync(ToInput(receipt), data), StatusCodes.Status201Created);
+    }
+
+    private static DomainError? VatError(IReadOnlyList<VatBody>? vat)
+    {
+        for (var i = 0; vat is not null && i < vat.Count; i++)
+        {
+            var error = vat[i] is not { } line
+                ? new DomainError(ErrorCodes.ValidationFailed, "A VAT line is required.", $"fiscal.vat[{i}]")
+                : Validation.First(
+                    Validation.Text(line.Rate, $"fiscal.vat[{i}].rate", 16),
+                    Validation.Required(line.Amount, $"fiscal.vat[{i}].amount"),
+                    Validation.Money(line.Amount, $"fiscal.vat[{i}].amount"));
+            if (error is not null)
+                return error;
+        }
+        return vat is { Count: > 12 } ? new DomainError(ErrorCodes.ValidationFailed, "A receipt has at most one VAT line per rate.", "fiscal.vat") : null;
+    }
+
+    private static async Task<IResult> PostFiscalizedReport(string registerId, FiscalizedReportBody body, IGrainFactory grains)
+    {
+        var at = default(DateTimeOffset);
         var error = Validation.First(
             Validation.Key(registerId, "registerId"),
+            Digits16(body.FnSerial, "fnSerial"),
+            Validation.Required(body.Form, "form"),
+            Validation.Required(body.FiscalDocumentNumber, "fiscalDocumentNumber"),
+            Validation.Required(body.FiscalSign, "fiscalSign"),
+            Validation.Required(body.ShiftNumber, "shiftNumber"),
+            Validation.Timestamp(body.DateTime, "dateTime", out at));
+        if (error is not null)
+            return Problems.Of(error);
+        var report = new FiscalizedReport(body.FnSerial!, body.Form!.Value, body.FiscalDocumentNumber!.Value, body.FiscalSign!.Value,
+            body.ShiftNumber!.Value, at, body.ReceiptCount, body.DocumentCount);
+        return Answer(await Register(grains, registerId).AcceptFiscalizedReportAsync(report), StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> GetGaps(string registerId, IGrainFactory grains) =>
+        Validation.Key(registerId, "registerId") is null && await Register(grains, registerId).GetGapsAsync() is { } gaps
+            ? TypedResults.Ok(gaps)
+            : Problems.NotFound($"Register {registerId}");
+
+    /// <summary>The receipt body's own form, the same for a receipt to fiscalize and one a physical drive already signed.</summary>
+    private static DomainError? ReceiptError(ReceiptBody body)
+    {
+        var error = Validation.First(
             Validation.ClientId(body.Id, "id"),
             Validation.Text(body.Operation, "operation", 32),
             body.Items is not { Count: > 0 and <= 1000 } ? new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 1000 items.", "items") : null,
@@ -129,15 +242,13 @@ public static class RegistersApi
                     Validation.Text(payment.Type, $"payments[{i}].type", 32),
                     Validation.Required(payment.Amount, $"payments[{i}].amount"));
         }
-        if (error is not null)
-            return Problems.Of(error);
-
-        var input = new ReceiptInput(body.Id!, body.Operation!,
-            body.Items!.Select(i => new ReceiptItemInput(i.Sku!, i.Quantity!.Value, i.Price!.Value, i.MarkingCode)).ToList(),
-            body.Payments!.Select(p => new PaymentInput(p.Type!, p.Amount!.Value)).ToList(),
-            body.Customer is null ? null : new CustomerInput(body.Customer.Email, body.Customer.Phone));
-        return Answer(await Register(grains, registerId).FiscalizeAsync(input), StatusCodes.Status201Created);
+        return error;
     }
+
+    private static ReceiptInput ToInput(ReceiptBody body) => new(body.Id!, body.Operation!,
+        body.Items!.Select(i => new ReceiptItemInput(i.Sku!, i.Quantity!.Value, i.Price!.Value, i.MarkingCode)).ToList(),
+        body.Payments!.Select(p => new PaymentInput(p.Type!, p.Amount!.Value)).ToList(),
+        body.Customer is null ? null : new CustomerInput(body.Customer.Email, body.Customer.Phone));
 
     private static async Task<IResult> GetReceipt(string registerId, string receiptId, IGrainFactory grains) =>
         Validation.Key(registerId, "registerId") is null && Identifiers.IsValidClientId(receiptId)

@@ -154,6 +154,13 @@ public interface IRegisterGrain : IGrainWithStringKey
     [Alias("Register")]
     Task<Common.Outcome<RegisterView>> RegisterAsync(string storeId);
 
+    /// <summary>
+    /// Registers a physical drive for a store. The same FN again changes nothing; a new FN on the
+    /// same KKT is an FN replacement. Another store or mode is <c>invalid_state</c>.
+    /// </summary>
+    [Alias("RegisterDevice")]
+    Task<Common.Outcome<RegisterView>> RegisterDeviceAsync(DeviceRegistration registration);
+
     [Alias("Get")]
     Task<RegisterView?> GetAsync();
 
@@ -171,6 +178,22 @@ public interface IRegisterGrain : IGrainWithStringKey
 
     [Alias("GetReceipt")]
     Task<ReceiptDocument?> GetReceiptAsync(string receiptId);
+
+    /// <summary>
+    /// A receipt the physical drive already signed, reported late and in any order: checked as an
+    /// emulated one is, then applied once. A repeat of the same FN and FD number answers the first
+    /// document (<c>Replayed</c>); the same number with other content is <c>idempotency_conflict</c>.
+    /// </summary>
+    [Alias("AcceptFiscalizedReceipt")]
+    Task<Common.Outcome<ReceiptDocument>> AcceptFiscalizedReceiptAsync(ReceiptInput receipt, DeviceFiscalData fiscal);
+
+    /// <summary>A shift-open, shift-close or state report the physical drive signed; repeats as for receipts.</summary>
+    [Alias("AcceptFiscalizedReport")]
+    Task<Common.Outcome<FiscalizedReport>> AcceptFiscalizedReportAsync(FiscalizedReport report);
+
+    /// <summary>The FD numbers not received yet, per FN; null before registration.</summary>
+    [Alias("GetGaps")]
+    Task<RegisterGaps?> GetGapsAsync();
 
     /// <summary>The emulated fiscal data operator: reachable or not.</summary>
     [Alias("SetOfdReachable")]
@@ -196,6 +219,18 @@ public interface IMarkingCodeGrain : IGrainWithStringKey
     /// <summary>A refund puts the unit back in stock.</summary>
     [Alias("Return")]
     Task ReturnAsync(string receiptKey);
+
+    /// <summary>
+    /// A sale a physical drive already signed: a legal fact, never refused. Sales and returns reported
+    /// late apply in the order they happened, so the latest one decides the status. True when another
+    /// receipt held the unit sold at that moment (a double sale to look into).
+    /// </summary>
+    [Alias("RecordSale")]
+    Task<bool> RecordSaleAsync(string receiptKey, DateTimeOffset fiscalizedAt);
+
+    /// <summary>A refund a physical drive already signed, ordered with the sales as <see cref="RecordSaleAsync"/>.</summary>
+    [Alias("RecordReturn")]
+    Task RecordReturnAsync(string receiptKey, DateTimeOffset fiscalizedAt);
 
     [Alias("Status")]
     Task<string> StatusAsync();

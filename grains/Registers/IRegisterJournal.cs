@@ -2,7 +2,10 @@ using Retail.Orleans.Stock;
 
 namespace Retail.Orleans.Registers;
 
-/// <summary>One entry of a register's journal: a fiscal document or an OFD confirmation, and the drive state after it.</summary>
+/// <summary>
+/// One entry of a register's journal: a fiscal document or an OFD confirmation, and the drive state after it.
+/// A fiscal document carries its FN serial (1041) and FD number (1040), which name it once per register.
+/// </summary>
 public sealed record JournalEntry(
     string RegisterId,
     long Sequence,
@@ -13,17 +16,24 @@ public sealed record JournalEntry(
     string Document,
     string StateAfter,
     DateTimeOffset RecordedAt,
-    string? StoreId = null);
+    string? StoreId = null,
+    string? FnSerial = null);
 
 /// <summary>The registers' journal: each register's entries, once, in sequence order.</summary>
 public interface IRegisterJournal
 {
-    /// <summary>Appended, or <see cref="AppendOutcome.DuplicateMovement"/> for a client id already journaled, or <see cref="AppendOutcome.VersionTaken"/>.</summary>
+    /// <summary>
+    /// Appended, or <see cref="AppendOutcome.DuplicateMovement"/> for a client id already journaled, or
+    /// <see cref="AppendOutcome.VersionTaken"/> (the sequence number, or the FN and FD number, taken).
+    /// </summary>
     Task<AppendOutcome> AppendAsync(JournalEntry entry);
 
     Task<JournalEntry?> LatestAsync(string registerId);
 
     Task<JournalEntry?> FindAsync(string registerId, string clientId);
+
+    /// <summary>The entry of a fiscal document, by its FN serial and FD number.</summary>
+    Task<JournalEntry?> FindAsync(string registerId, string fnSerial, long fiscalDocumentNumber);
 
     /// <summary>The register's entries after a sequence number, oldest first.</summary>
     Task<IReadOnlyList<JournalEntry>> ReadAfterAsync(string registerId, long afterSequence, int limit);
@@ -48,6 +58,9 @@ public sealed class InMemoryRegisterJournal : IRegisterJournal
                 return Task.FromResult(AppendOutcome.DuplicateMovement);
             if (entries.Count > 0 && entries[^1].Sequence >= entry.Sequence)
                 return Task.FromResult(AppendOutcome.VersionTaken);
+            if (entry is { FnSerial: not null, FiscalDocumentNumber: not null }
+                && entries.Any(e => e.FnSerial == entry.FnSerial && e.FiscalDocumentNumber == entry.FiscalDocumentNumber))
+                return Task.FromResult(AppendOutcome.VersionTaken);
             entries.Add(entry);
             return Task.FromResult(AppendOutcome.Appended);
         }
@@ -71,6 +84,14 @@ public sealed class InMemoryRegisterJournal : IRegisterJournal
             return Task.FromResult<IReadOnlyList<JournalEntry>>(registers.Values.SelectMany(e => e)
                 .Where(e => e.Kind == JournalKinds.Receipt && e.RecordedAt > after && e.StoreId == storeId)
                 .OrderBy(e => e.RecordedAt).ToList());
+    }
+
+    public Task<JournalEntry?> FindAsync(string registerId, string fnSerial, long fiscalDocumentNumber)
+    {
+        lock (sync)
+            return Task.FromResult(registers.TryGetValue(registerId, out var entries)
+                ? entries.LastOrDefault(e => e.FnSerial == fnSerial && e.FiscalDocumentNumber == fiscalDocumentNumber)
+                : null);
     }
 
     public Task<IReadOnlyList<JournalEntry>> ReadAfterAsync(string registerId, long afterSequence, int limit)

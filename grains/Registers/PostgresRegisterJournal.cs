@@ -8,12 +8,12 @@ namespace Retail.Orleans.Registers;
 /// <summary>The registers' journal in PostgreSQL, group-committed like the stock ledger.</summary>
 public sealed class PostgresRegisterJournal : IRegisterJournal, IAsyncDisposable
 {
-    private const string Columns = "register_id, sequence, kind, client_id, fiscal_document_number, fingerprint, document, state_after, recorded_at, store_id";
+    private const string Columns = "register_id, sequence, kind, client_id, fiscal_document_number, fingerprint, document, state_after, recorded_at, store_id, fn_serial";
 
     private const string InsertBatchSql =
         $"INSERT INTO register_journal ({Columns}) " +
-        "SELECT r, s, k, c, f, p, d::jsonb, a::jsonb, t, st FROM unnest(@register_id, @sequence, @kind, @client_id, " +
-        "@fiscal_document_number, @fingerprint, @document, @state_after, @recorded_at, @store_id) AS x(r, s, k, c, f, p, d, a, t, st) " +
+        "SELECT r, s, k, c, f, p, d::jsonb, a::jsonb, t, st, n FROM unnest(@register_id, @sequence, @kind, @client_id, " +
+        "@fiscal_document_number, @fingerprint, @document, @state_after, @recorded_at, @store_id, @fn_serial) AS x(r, s, k, c, f, p, d, a, t, st, n) " +
         "ON CONFLICT DO NOTHING RETURNING register_id, sequence";
 
     private readonly NpgsqlDataSource dataSource;
@@ -43,6 +43,7 @@ public sealed class PostgresRegisterJournal : IRegisterJournal, IAsyncDisposable
             Add(insert, "state_after", NpgsqlDbType.Text, batch.Select(e => e.StateAfter));
             Add(insert, "recorded_at", NpgsqlDbType.TimestampTz, batch.Select(e => e.RecordedAt.UtcDateTime));
             Add(insert, "store_id", NpgsqlDbType.Text, batch.Select(e => e.StoreId));
+            Add(insert, "fn_serial", NpgsqlDbType.Text, batch.Select(e => e.FnSerial));
             await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 inserted.Add((reader.GetString(0), reader.GetInt64(1)));
@@ -94,6 +95,16 @@ public sealed class PostgresRegisterJournal : IRegisterJournal, IAsyncDisposable
         return await ReadAsync(command, CancellationToken.None);
     }
 
+    public async Task<JournalEntry?> FindAsync(string registerId, string fnSerial, long fiscalDocumentNumber)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM register_journal WHERE register_id = @register_id AND fn_serial = @fn_serial AND fiscal_document_number = @fd");
+        command.Parameters.AddWithValue("register_id", registerId);
+        command.Parameters.AddWithValue("fn_serial", fnSerial);
+        command.Parameters.AddWithValue("fd", fiscalDocumentNumber);
+        return (await ReadAsync(command, CancellationToken.None)).FirstOrDefault();
+    }
+
     public async Task<IReadOnlyList<JournalEntry>> ReadAfterAsync(string registerId, long afterSequence, int limit)
     {
         await using var command = dataSource.CreateCommand(
@@ -116,7 +127,8 @@ public sealed class PostgresRegisterJournal : IRegisterJournal, IAsyncDisposable
                 reader.IsDBNull(5) ? null : reader.GetString(5),
                 reader.GetString(6), reader.GetString(7),
                 new DateTimeOffset(reader.GetDateTime(8), TimeSpan.Zero),
-                reader.IsDBNull(9) ? null : reader.GetString(9)));
+                StoreId: reader.IsDBNull(9) ? null : reader.GetString(9),
+                FnSerial: reader.IsDBNull(10) ? null : reader.GetString(10)));
         return entries;
     }
 

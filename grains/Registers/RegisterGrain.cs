@@ -15,8 +15,11 @@ using FiscalTaxation = Retail.Orleans.Registers.Fiscal.TaxationSystem;
 
 namespace Retail.Orleans.Registers;
 
-/// <summary>What a register remembers; journaled after every document, so the journal's last row restores it.</summary>
-public sealed record RegisterState(string StoreId, string Mode, FiscalDriveState Drive, bool OfdReachable);
+/// <summary>
+/// What a register remembers; journaled after every document, so the journal's last row restores it.
+/// An emulated register has its <see cref="Drive"/>; a register with a physical drive has <see cref="Device"/>.
+/// </summary>
+public sealed record RegisterState(string StoreId, string Mode, FiscalDriveState? Drive, bool OfdReachable, DeviceRegisterState? Device = null);
 
 /// <summary>A stock movement a receipt causes, kept with the receipt so a crash between the two can be made good.</summary>
 public sealed record PlannedMovement(string StoreId, string Sku, StockMovement Movement);
@@ -27,9 +30,11 @@ public sealed record JournaledReceipt(ReceiptDocument Receipt, IReadOnlyList<Pla
 /// <summary>
 /// One cash register. Orleans runs its commands one at a time, which is exactly the rule of a fiscal
 /// drive. Each document is journaled (group-committed) with the drive state after it before the
-/// till hears of it; the receipt's stock is written off before the answer too.
+/// till hears of it; the receipt's stock is written off before the answer too. An emulated register
+/// signs its own documents (this file); a device register takes those a physical drive signed
+/// (RegisterGrain.Device.cs). Both run receipts through the same checks, journal, stock and stream.
 /// </summary>
-public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, ILogger<RegisterGrain> logger) : Grain, IRegisterGrain
+public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider clock, ILogger<RegisterGrain> logger) : Grain, IRegisterGrain
 {
     public const string ReceiptsStream = "receipts";
     private const string EmulatedMode = "emulated";
@@ -53,23 +58,24 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
             return;
         state = JsonSerializer.Deserialize<RegisterState>(latest.StateAfter, Json);
         sequence = latest.Sequence;
-        RegisterMetrics.Observe(RegisterId, View(), clock);
+        ObserveMetrics();
         var receipts = (await journal.ReadAfterAsync(RegisterId, Math.Max(0, sequence - RecentReceipts), RecentReceipts))
             .Where(e => e.Kind == JournalKinds.Receipt).ToList();
         foreach (var entry in receipts)
             Remember(entry.ClientId!, entry.Fingerprint!, JsonSerializer.Deserialize<JournaledReceipt>(entry.Document, Json)!);
         // Only the receipt in flight when the previous activation died can lack its stock; re-driving is idempotent.
         foreach (var entry in receipts.TakeLast(3))
-            await WriteOffStockAsync(recent[entry.ClientId!]);
-        StartOfdDelivery();
+            await ApplyReceiptAsync(recent[entry.ClientId!]);
+        if (state!.Drive is not null)
+            StartOfdDelivery();
     }
 
     public async Task<Outcome<RegisterView>> RegisterAsync(string storeId)
     {
         if (state is not null)
-            return state.StoreId == storeId
-                ? Outcome<RegisterView>.Ok(View(), replayed: true)
-                : new DomainError(ErrorCodes.InvalidState, $"Register {RegisterId} is registered for store {state.StoreId}.", "storeId");
+            return state.StoreId != storeId ? OtherStore()
+                : state.Mode != RegisterModes.Emulated ? OtherMode(RegisterModes.Emulated)
+                : Outcome<RegisterView>.Ok(View(), replayed: true);
         var store = await GrainFactory.GetGrain<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync();
         if (store is null)
             return new DomainError(ErrorCodes.UnknownStore, $"Store {storeId} is not known.", "storeId");
@@ -78,7 +84,7 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
         var (drive, report, error) = FiscalDrive.Register(registration, FiscalDriveIdentity.Emulated(RegisterId, "retail-orleans"), clock.GetUtcNow());
         if (error is not null)
             return error;
-        var next = new RegisterState(storeId, EmulatedMode, drive!, OfdReachable: true);
+        var next = new RegisterState(storeId, RegisterModes.Emulated, drive!, OfdReachable: true);
         await JournalAsync(JournalKinds.Registration, null, null, report!.Header.FiscalDocumentNumber, report, next);
         StartOfdDelivery();
         return Outcome<RegisterView>.Ok(View());
@@ -88,9 +94,9 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
 
     public async Task<Outcome<ShiftOpened>> OpenShiftAsync(CashierInfo cashier)
     {
-        if (state is null)
-            return NotRegistered();
-        var (drive, report, error) = FiscalDrive.OpenShift(state.Drive, new Cashier(cashier.Name, cashier.Inn), clock.GetUtcNow());
+        if (state is not { Drive: { } current })
+            return NotEmulated();
+        var (drive, report, error) = FiscalDrive.OpenShift(current, new Cashier(cashier.Name, cashier.Inn), clock.GetUtcNow());
         if (error is not null)
             return error;
         await JournalAsync(JournalKinds.ShiftOpen, null, null, report!.Header.FiscalDocumentNumber, report, state with { Drive = drive });
@@ -100,9 +106,9 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
 
     public async Task<Outcome<ShiftClosed>> CloseShiftAsync(CashierInfo? cashier)
     {
-        if (state is null)
-            return NotRegistered();
-        var (drive, report, error) = FiscalDrive.CloseShift(state.Drive, cashier is null ? null : new Cashier(cashier.Name, cashier.Inn), clock.GetUtcNow());
+        if (state is not { Drive: { } current })
+            return NotEmulated();
+        var (drive, report, error) = FiscalDrive.CloseShift(current, cashier is null ? null : new Cashier(cashier.Name, cashier.Inn), clock.GetUtcNow());
         if (error is not null)
             return error;
         await JournalAsync(JournalKinds.ShiftClose, null, null, report!.Header.FiscalDocumentNumber, report, state with { Drive = drive });
@@ -114,9 +120,9 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
 
     public async Task<Outcome<StateReported>> ReportStateAsync()
     {
-        if (state is null)
-            return NotRegistered();
-        var (drive, report, error) = FiscalDrive.ReportState(state.Drive, clock.GetUtcNow());
+        if (state is not { Drive: { } current })
+            return NotEmulated();
+        var (drive, report, error) = FiscalDrive.ReportState(current, clock.GetUtcNow());
         if (error is not null)
             return error;
         await JournalAsync(JournalKinds.StateReport, null, null, report!.Header.FiscalDocumentNumber, report, state with { Drive = drive });
@@ -134,8 +140,8 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
 
     private async Task<Outcome<ReceiptDocument>> FiscalizeCoreAsync(ReceiptInput input)
     {
-        if (state is null)
-            return NotRegistered();
+        if (state is not { Drive: { } current })
+            return NotEmulated();
         if (!Identifiers.IsValidClientId(input.Id))
             return new DomainError(ErrorCodes.ValidationFailed, "A receipt id is 1 to 128 printable characters.", "id");
 
@@ -143,12 +149,30 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
         if (recent.TryGetValue(input.Id, out var earlier))
             return await ReplayAsync(earlier, recentFingerprints[input.Id], fingerprint);
 
+        var (request, skus, invalid) = await PrepareAsync(input);
+        if (invalid is not null)
+            return invalid;
+
+        // The drive is pure: try the receipt first, commit its state only once the journal has it.
+        var (drive, fiscal, error) = FiscalDrive.Fiscalize(current, request!, clock.GetUtcNow());
+        if (error is not null)
+            return error;
+        return await CommitReceiptAsync(input.Id, fingerprint, fiscal!, skus!, state with { Drive = drive },
+            $"receipt:{fiscal!.Header.FnSerial}:{input.Id}", signedByDevice: false);
+    }
+
+    /// <summary>
+    /// Checks a receipt as the till sent it and resolves its SKUs: the same checks whoever fiscalizes it.
+    /// The sums are left to <see cref="ReceiptCalculator"/>.
+    /// </summary>
+    private async Task<(ReceiptRequest? Request, Dictionary<string, Sku>? Skus, DomainError? Error)> PrepareAsync(ReceiptInput input)
+    {
         if (!FiscalNames.TryParseOperation(input.Operation, out var operation) || operation is not (FiscalOperation.Sell or FiscalOperation.SellRefund))
-            return new DomainError(ErrorCodes.ValidationFailed, "The operation is sell or sellRefund.", "operation");
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "The operation is sell or sellRefund.", "operation"));
         if (input.Items is not { Count: > 0 and <= 1000 })
-            return new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 1000 items.", "items");
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 1000 items.", "items"));
         if (input.Payments is not { Count: > 0 and <= 10 })
-            return new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 10 payments.", "payments");
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 10 payments.", "payments"));
 
         var skus = new Dictionary<string, Sku>(StringComparer.Ordinal);
         var items = ImmutableArray.CreateBuilder<ReceiptItem>(input.Items.Count);
@@ -156,16 +180,16 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
         {
             var item = input.Items[i];
             if (!Identifiers.IsValidKey(item.Sku))
-                return new DomainError(ErrorCodes.ValidationFailed, "A SKU is 1 to 128 letters, digits or ._:- characters.", $"items[{i}].sku");
+                return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A SKU is 1 to 128 letters, digits or ._:- characters.", $"items[{i}].sku"));
             if (!skus.TryGetValue(item.Sku, out var sku))
             {
                 sku = await GrainFactory.GetGrain<ISkuGrain>(GrainKeys.Sku(item.Sku)).GetAsync();
                 if (sku is null)
-                    return new DomainError(ErrorCodes.UnknownSku, $"SKU {item.Sku} is not known.", $"items[{i}].sku");
+                    return Refuse(new DomainError(ErrorCodes.UnknownSku, $"SKU {item.Sku} is not known.", $"items[{i}].sku"));
                 skus[item.Sku] = sku;
             }
             if (!sku.Marked && item.MarkingCode is not null)
-                return new DomainError(ErrorCodes.ValidationFailed, $"SKU {item.Sku} is not marked; send no marking code.", $"items[{i}].markingCode");
+                return Refuse(new DomainError(ErrorCodes.ValidationFailed, $"SKU {item.Sku} is not marked; send no marking code.", $"items[{i}].markingCode"));
             items.Add(new ReceiptItem(item.Sku, sku.Name, item.Quantity, item.Price, RegisterMapping.ToFiscal(sku.Vat), sku.Marked,
                 item.MarkingCode, RegisterMapping.ToFiscal(sku.Unit), RegisterMapping.ToPaymentObject(sku.Kind)));
         }
@@ -173,38 +197,48 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
         for (var i = 0; i < input.Payments.Count; i++)
         {
             if (!FiscalNames.TryParsePaymentType(input.Payments[i].Type, out var type))
-                return new DomainError(ErrorCodes.ValidationFailed, "A payment type is cash or electronic.", $"payments[{i}].type");
+                return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A payment type is cash or electronic.", $"payments[{i}].type"));
             payments.Add(new ReceiptPayment(type, input.Payments[i].Amount));
         }
         var contact = input.Customer is null ? null : (input.Customer.Email ?? input.Customer.Phone);
         if (contact is { Length: > 256 })
-            return new DomainError(ErrorCodes.ValidationFailed, "A customer contact is at most 256 characters.", "customer");
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A customer contact is at most 256 characters.", "customer"));
+        return (new ReceiptRequest(operation, items.ToImmutable(), payments.ToImmutable(), contact), skus, null);
 
-        // The drive is pure: try the receipt first, commit its state only once the journal has it.
-        var request = new ReceiptRequest(operation, items.ToImmutable(), payments.ToImmutable(), contact);
-        var (drive, fiscal, error) = FiscalDrive.Fiscalize(state.Drive, request, clock.GetUtcNow());
-        if (error is not null)
-            return error;
+        static (ReceiptRequest?, Dictionary<string, Sku>?, DomainError?) Refuse(DomainError error) => (null, null, error);
+    }
 
-        var receiptKey = $"{RegisterId}/{input.Id}";
-        var marked = fiscal!.Lines.Where(l => l.MarkingCode is not null).Select(l => l.MarkingCode!).ToList();
-        if (operation == FiscalOperation.Sell && await SellMarkedUnitsAsync(marked, receiptKey) is { } markingError)
+    /// <summary>
+    /// What follows a signed receipt, whoever signed it: marked units, the journal (with the register
+    /// state after it), stock, the receipts stream. <paramref name="movementKey"/> makes its stock
+    /// movement ids, so a replay of the same receipt writes nothing off twice. A receipt this register
+    /// is about to sign may still be refused for a sold marked unit; one a physical drive signed is
+    /// a fact, and its marked units are recorded as sold or returned after the journal has it.
+    /// </summary>
+    private async Task<Outcome<ReceiptDocument>> CommitReceiptAsync(
+        string receiptId, string fingerprint, FiscalReceipt fiscal, IReadOnlyDictionary<string, Sku> skus, RegisterState next, string movementKey,
+        bool signedByDevice)
+    {
+        var receiptKey = ReceiptKey(receiptId);
+        var marked = fiscal.Lines.Where(l => l.MarkingCode is not null).Select(l => l.MarkingCode!).ToList();
+        if (!signedByDevice && fiscal.Operation == FiscalOperation.Sell && await SellMarkedUnitsAsync(marked, receiptKey) is { } markingError)
             return markingError;
 
-        var document = RegisterMapping.ToDocument(fiscal, input.Id, RegisterId, state.StoreId);
-        var journaled = new JournaledReceipt(document, PlanStock(fiscal, operation, skus, input.Id, state.StoreId));
-        var outcome = await JournalAsync(JournalKinds.Receipt, input.Id, fingerprint, fiscal.Header.FiscalDocumentNumber, journaled, state with { Drive = drive });
+        var document = RegisterMapping.ToDocument(fiscal, receiptId, RegisterId, next.StoreId);
+        var journaled = new JournaledReceipt(document, PlanStock(fiscal, skus, receiptId, next.StoreId, movementKey));
+        var outcome = await JournalAsync(JournalKinds.Receipt, receiptId, fingerprint, fiscal.Header.FiscalDocumentNumber, journaled, next,
+            fiscal.Header.FnSerial);
         if (outcome == AppendOutcome.DuplicateMovement)
         {
             // Journaled by an earlier activation, beyond the in-memory window: answer as that one did.
-            var first = await journal.FindAsync(RegisterId, input.Id);
+            var first = await journal.FindAsync(RegisterId, receiptId);
             return await ReplayAsync(JsonSerializer.Deserialize<JournaledReceipt>(first!.Document, Json)!, first.Fingerprint!, fingerprint);
         }
-        Remember(input.Id, fingerprint, journaled);
+        Remember(receiptId, fingerprint, journaled);
 
-        if (operation == FiscalOperation.SellRefund)
+        if (!signedByDevice && fiscal.Operation == FiscalOperation.SellRefund)
             await Task.WhenAll(marked.Select(code => GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(code)).ReturnAsync(receiptKey)));
-        await WriteOffStockAsync(journaled);
+        await ApplyReceiptAsync(journaled);
         await PublishAsync(document);
         return Outcome<ReceiptDocument>.Ok(document);
     }
@@ -224,17 +258,18 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
     {
         if (state is null)
             return new OfdView(0, null, null, false, reachable);
-        if (state.OfdReachable != reachable)
+        // A physical drive talks to its operator itself: nothing here to switch.
+        if (state.Drive is not null && state.OfdReachable != reachable)
             await JournalAsync(JournalKinds.OfdSetting, null, null, null, new { reachable }, state with { OfdReachable = reachable });
         return OfdNow();
     }
 
     public async Task<OfdView> DeliverToOfdAsync()
     {
-        if (state is null || !state.OfdReachable || state.Drive.OfdOutbox.IsDefaultOrEmpty)
+        if (state is not { Drive: { } current } || !state.OfdReachable || current.OfdOutbox.IsDefaultOrEmpty)
             return state is null ? new OfdView(0, null, null, false, false) : OfdNow();
-        var upTo = state.Drive.OfdOutbox.Max(e => e.FiscalDocumentNumber);
-        var (drive, confirmation, error) = FiscalDrive.Confirm(state.Drive, upTo, clock.GetUtcNow());
+        var upTo = current.OfdOutbox.Max(e => e.FiscalDocumentNumber);
+        var (drive, confirmation, error) = FiscalDrive.Confirm(current, upTo, clock.GetUtcNow());
         if (error is null)
             await JournalAsync(JournalKinds.OfdConfirmation, null, null, null, confirmation!, state with { Drive = drive });
         return OfdNow();
@@ -250,11 +285,15 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
         // The emulated operator picks up the outbox every few seconds, as a real drive's transport does.
         this.RegisterGrainTimer(async _ => await DeliverToOfdAsync(), new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
 
-    private OfdView OfdNow() => RegisterMapping.ToView(FiscalDrive.Backlog(state!.Drive, clock.GetUtcNow()), state.OfdReachable);
+    private OfdView OfdNow() => state!.Drive is { } drive
+        ? RegisterMapping.ToView(FiscalDrive.Backlog(drive, clock.GetUtcNow()), state.OfdReachable)
+        : new OfdView(0, null, null, false, state.OfdReachable);
 
     private RegisterView View()
     {
-        var drive = state!.Drive;
+        if (state!.Device is { } device)
+            return DeviceView(device);
+        var drive = state.Drive!;
         var status = FiscalDrive.Status(drive, clock.GetUtcNow());
         return new RegisterView(RegisterId, state.StoreId, state.Mode, drive.Identity.FnSerial, drive.Identity.RegistrationNumber,
             drive.LastFiscalDocumentNumber,
@@ -263,20 +302,23 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
             (CatalogTaxation)(int)drive.TaxationSystems, drive.UserInn, FiscalDrive.FfdVersion);
     }
 
-    private async Task<AppendOutcome> JournalAsync(string kind, string? clientId, string? fingerprint, long? fiscalDocumentNumber, object document, RegisterState next)
+    private async Task<AppendOutcome> JournalAsync(string kind, string? clientId, string? fingerprint, long? fiscalDocumentNumber, object document,
+        RegisterState next, string? fnSerial = null)
     {
         var entry = new JournalEntry(RegisterId, sequence + 1, kind, clientId, fiscalDocumentNumber, fingerprint,
-            JsonSerializer.Serialize(document, document.GetType(), Json), JsonSerializer.Serialize(next, Json), clock.GetUtcNow(), next.StoreId);
+            JsonSerializer.Serialize(document, document.GetType(), Json), JsonSerializer.Serialize(next, Json), clock.GetUtcNow(),
+            next.StoreId, fiscalDocumentNumber is null ? null : fnSerial ?? next.Drive?.Identity.FnSerial);
         var outcome = await journal.AppendAsync(entry);
         switch (outcome)
         {
             case AppendOutcome.Appended:
                 sequence++;
                 state = next;
-                RegisterMetrics.Observe(RegisterId, View(), clock);
+                ObserveMetrics();
                 break;
             case AppendOutcome.VersionTaken:
-                logger.LogWarning("Register {RegisterId}: journal sequence {Sequence} already taken; reloading", RegisterId, entry.Sequence);
+                logger.LogWarning("Register {RegisterId}: journal sequence {Sequence} (or FN {FnSerial} FD {Fd}) already taken; reloading",
+                    RegisterId, entry.Sequence, entry.FnSerial, entry.FiscalDocumentNumber);
                 DeactivateOnIdle();
                 throw new InvalidOperationException("This register changed elsewhere; retry the command.");
         }
@@ -288,8 +330,16 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
         if (firstFingerprint != fingerprint)
             return new DomainError(ErrorCodes.IdempotencyConflict, $"Receipt {first.Receipt.Id} was already fiscalized with a different body.", "id");
         // The first attempt may have died before its stock; movements are idempotent, so make sure.
-        await WriteOffStockAsync(first);
+        await ApplyReceiptAsync(first);
         return Outcome<ReceiptDocument>.Ok(first.Receipt, replayed: true);
+    }
+
+    /// <summary>A journaled receipt's effects outside the register, each idempotent: stock, and a device receipt's marked units.</summary>
+    private async Task ApplyReceiptAsync(JournaledReceipt receipt)
+    {
+        if (state!.Device is not null)
+            await RecordMarkedUnitsAsync(receipt.Receipt);
+        await WriteOffStockAsync(receipt);
     }
 
     private async Task<DomainError?> SellMarkedUnitsAsync(IReadOnlyList<string> codes, string receiptKey)
@@ -309,9 +359,12 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
 
     private static string MarkingKey(string code) => $"mark/{code}";
 
+    private string ReceiptKey(string receiptId) => $"{RegisterId}/{receiptId}";
+
     /// <summary>Sales write off goods, or a dish's or service's components; refunds restock goods (a served dish cannot go back).</summary>
-    private static List<PlannedMovement> PlanStock(FiscalReceipt receipt, FiscalOperation operation, IReadOnlyDictionary<string, Sku> skus, string receiptId, string storeId)
+    private static List<PlannedMovement> PlanStock(FiscalReceipt receipt, IReadOnlyDictionary<string, Sku> skus, string receiptId, string storeId, string movementKey)
     {
+        var operation = receipt.Operation;
         var planned = new List<PlannedMovement>();
         var document = new DocumentRef("receipt", receiptId, receipt.Header.FiscalDocumentNumber);
         for (var line = 0; line < receipt.Lines.Length; line++)
@@ -334,18 +387,19 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
                 if (quantity <= 0)
                     continue;
                 planned.Add(new PlannedMovement(storeId, component.Sku, new StockMovement(
-                    MovementId(receipt.Header.FnSerial, receiptId, line, component.Sku), type.Value, quantity,
+                    MovementId(movementKey, line, component.Sku), type.Value, quantity,
                     Document: document, OccurredAt: receipt.Header.DateTime)));
             }
         }
         return planned;
     }
 
-    /// <summary>Keyed by receipt and line, so a retried or replayed receipt writes nothing off twice.</summary>
-    private static string MovementId(string fnSerial, string receiptId, int line, string sku)
+    /// <summary>Keyed by receipt and line, so a retried or replayed receipt writes nothing off twice; a long key is hashed under its scheme word.</summary>
+    private static string MovementId(string movementKey, int line, string sku)
     {
-        var id = $"receipt:{fnSerial}:{receiptId}:{line}:{sku}";
-        return id.Length <= Identifiers.MaxLength ? id : "receipt:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+        var id = $"{movementKey}:{line}:{sku}";
+        var scheme = movementKey[..movementKey.IndexOf(':')];
+        return id.Length <= Identifiers.MaxLength ? id : $"{scheme}:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
     }
 
     private async Task WriteOffStockAsync(JournaledReceipt receipt)
@@ -393,6 +447,18 @@ public sealed class RegisterGrain(IRegisterJournal journal, TimeProvider clock, 
 
     private DomainError NotRegistered() =>
         new(ErrorCodes.NotFound, $"Register {RegisterId} is not registered; PUT it first.");
+
+    private DomainError NotEmulated() => state is null ? NotRegistered()
+        : new(ErrorCodes.InvalidState, $"Register {RegisterId} has a physical fiscal drive: shifts and receipts happen on the device; " +
+                                       "post what it printed to fiscalized-receipts and fiscalized-reports.");
+
+    private DomainError OtherStore() =>
+        new(ErrorCodes.InvalidState, $"Register {RegisterId} is registered for store {state!.StoreId}.", "storeId");
+
+    private DomainError OtherMode(string mode) =>
+        new(ErrorCodes.InvalidState, $"Register {RegisterId} is registered in mode {state!.Mode}, not {mode}.", "mode");
+
+    private void ObserveMetrics() => RegisterMetrics.Observe(RegisterId, View(), clock, state!.Device?.MissingCount ?? 0);
 }
 
 /// <summary>What a journal entry holds.</summary>
@@ -405,4 +471,5 @@ public static class JournalKinds
     public const string Receipt = "receipt";
     public const string OfdConfirmation = "ofdConfirmation";
     public const string OfdSetting = "ofdSetting";
+    public const string FnReplacement = "fnReplacement";
 }

@@ -69,6 +69,25 @@ public static class RegisterMapping
         return payments;
     }
 
+    /// <summary>Every FN of a device register, the current one last, with its missing FD numbers and short shifts.</summary>
+    public static RegisterGaps ToGaps(DeviceRegisterState device, string registerId, string storeId) => new(
+        registerId, storeId, RegisterModes.Device, device.MissingCount,
+        device.Drives.Select(drive => new FiscalDriveGaps(
+            drive.FnSerial, drive.FnSerial == device.Current.FnSerial, drive.FirstFiscalDocumentNumber, drive.HighestReceived, drive.MissingCount,
+            Numbers(drive.Missing).Take(FiscalDriveGaps.MaxListed).ToList(),
+            DeviceDrive.ShortShifts(drive).Select(shift => new ShortShift(
+                shift.Number, shift.ReceiptCount!.Value, shift.ReceivedReceipts,
+                Numbers(shift.ReceiptNumbers.MissingWithin(1, shift.ReceiptCount.Value)).Take(FiscalDriveGaps.MaxListed).ToList(),
+                shift.Span!.From, shift.Span.To, shift.DocumentCount!.Value)).ToList(),
+            drive.ReplacedAt)).ToList());
+
+    private static IEnumerable<long> Numbers(IEnumerable<NumberRange> ranges)
+    {
+        foreach (var range in ranges)
+            for (var n = range.From; n <= range.To; n++)
+                yield return n;
+    }
+
     public static OfdView ToView(OfdBacklog backlog, bool reachable) =>
         new(backlog.UnconfirmedCount, backlog.FirstUnconfirmedAt, backlog.FirstUnconfirmedNumber, backlog.Blocked, reachable);
 }

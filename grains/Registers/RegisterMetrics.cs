@@ -5,10 +5,10 @@ using Retail.Orleans.Ledger;
 
 namespace Retail.Orleans.Registers;
 
-/// <summary>Register instruments on the <c>Retail</c> meter: receipts, fiscalization latency, OFD backlog and shift age.</summary>
+/// <summary>Register instruments on the <c>Retail</c> meter: receipts, fiscalization latency, OFD backlog, shift age, FD gaps.</summary>
 public static class RegisterMetrics
 {
-    private sealed record Snapshot(string StoreId, int Unconfirmed, DateTimeOffset? OldestUnconfirmedAt, DateTimeOffset? ShiftOpenedAt, bool Blocked);
+    private sealed record Snapshot(string StoreId, int Unconfirmed, DateTimeOffset? OldestUnconfirmedAt, DateTimeOffset? ShiftOpenedAt, bool Blocked, long Gaps);
 
     private static readonly ConcurrentDictionary<string, Snapshot> Registers = new(StringComparer.Ordinal);
     private static TimeProvider clock = TimeProvider.System;
@@ -34,15 +34,19 @@ public static class RegisterMetrics
         "retail.registers.blocked", () => Registers.Values.Count(s => s.Blocked), "{register}",
         "Registers whose drive refuses receipts for the OFD backlog");
 
+    private static readonly ObservableGauge<long> Gaps = LedgerMetrics.Meter.CreateObservableGauge(
+        "retail.register.gaps", () => Each(s => s.Gaps), "{document}",
+        "FD numbers a device register's till has not reported yet, over all its FNs");
+
     private static IEnumerable<Measurement<T>> Each<T>(Func<Snapshot, T> value) where T : struct =>
         Registers.Select(r => new Measurement<T>(value(r.Value),
             new KeyValuePair<string, object?>("register", r.Key), new KeyValuePair<string, object?>("store", r.Value.StoreId)));
 
-    public static void Observe(string registerId, RegisterView view, TimeProvider time)
+    public static void Observe(string registerId, RegisterView view, TimeProvider time, long gaps = 0)
     {
         clock = time;
         Registers[registerId] = new Snapshot(view.StoreId, view.Ofd.Unconfirmed, view.Ofd.OldestUnconfirmedAt,
-            view.Shift.IsOpen ? view.Shift.OpenedAt : null, view.Ofd.Blocked);
+            view.Shift.IsOpen ? view.Shift.OpenedAt : null, view.Ofd.Blocked, gaps);
     }
 
     public static void Forget(string registerId) => Registers.TryRemove(registerId, out _);

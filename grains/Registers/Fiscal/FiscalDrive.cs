@@ -250,8 +250,8 @@ public static class FiscalDrive
         var (system, systemError) = ResolveTaxationSystem(state, requestedSystem);
         if (systemError is not null)
             return (state, null, systemError);
-        if (customerContact is not null && (string.IsNullOrWhiteSpace(customerContact) || customerContact.Length > MaxCustomerContactLength || customerContact.Any(char.IsControl)))
-            return (state, null, FiscalErrors.ValidationFailed("customer", $"A buyer's phone or e-mail is 1 to {MaxCustomerContactLength} printable characters."));
+        if (CheckCustomerContact(customerContact) is { } contactError)
+            return (state, null, contactError);
 
         if (state.Shift is not { IsOpen: true } shift)
             return (state, null, FiscalErrors.ShiftNotOpen());
@@ -282,6 +282,12 @@ public static class FiscalDrive
             ? (state.TaxationSystems, null)
             : (default, FiscalErrors.ValidationFailed("taxationSystem", $"The register is registered for {state.TaxationSystems}; name the one this receipt uses."));
     }
+
+    /// <summary>Tag 1008, the buyer's phone or e-mail, when the receipt carries one.</summary>
+    public static DomainError? CheckCustomerContact(string? customerContact) =>
+        customerContact is not null && (string.IsNullOrWhiteSpace(customerContact) || customerContact.Length > MaxCustomerContactLength || customerContact.Any(char.IsControl))
+            ? FiscalErrors.ValidationFailed("customer", $"A buyer's phone or e-mail is 1 to {MaxCustomerContactLength} printable characters.")
+            : null;
 
     private static DomainError? CheckCashier(Cashier? cashier, bool required)
     {
@@ -330,7 +336,8 @@ public static class FiscalDrive
         };
     }
 
-    private static bool TryFindZone(string? id, out TimeZoneInfo zone)
+    /// <summary>The store's zone by its IANA id; UTC (and false) when the id is not known here.</summary>
+    public static bool TryFindZone(string? id, out TimeZoneInfo zone)
     {
         if (!string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var found))
         {
@@ -344,5 +351,6 @@ public static class FiscalDrive
     /// <summary>Entries in FD order; a state read from storage without the list has an empty outbox.</summary>
     private static ImmutableArray<OfdOutboxEntry> Outbox(FiscalDriveState state) => state.OfdOutbox.IsDefault ? [] : state.OfdOutbox;
 
-    private static DateTimeOffset Truncate(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);
+    /// <summary>Tag 1012 has whole seconds.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);
 }

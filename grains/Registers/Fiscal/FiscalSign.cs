@@ -57,7 +57,8 @@ public sealed record FiscalDriveIdentity(
         return Convert.TryFromBase64String(SigningKey, buffer, out var written) ? buffer[..written] : null;
     }
 
-    private static bool IsSixteenDigits(string? s) => s is { Length: NumberLength } && s.All(char.IsAsciiDigit);
+    /// <summary>Tags 1041 and 1037: sixteen digits, leading zeros kept.</summary>
+    public static bool IsSixteenDigits(string? s) => s is { Length: NumberLength } && s.All(char.IsAsciiDigit);
 
     private static string SixteenDigits(byte[] hash)
     {

@@ -25,6 +25,7 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Retail:Cluster:GatewayPort", FreePort().ToString());
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
+        builder.ConfigureServices(OwnOrleansMeter.AddTo);
     }
 
     public HttpClient Admin() => WithToken(AdminToken);

@@ -95,7 +95,8 @@ public sealed class RegisterFailoverTests : IAsyncLifetime
                     }
                     catch (Exception) when (attempt < 50)
                     {
-                        // The silo under the register died mid-call; the till retries the same receipt.
+                        // The silo under the register died mid-call; the till retries the same receipt, as a till would, after a pause.
+                        await Task.Delay(200);
                     }
                 }
             }

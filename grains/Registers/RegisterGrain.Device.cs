@@ -1,0 +1,266 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using Retail.Orleans.Catalog;
+using Retail.Orleans.Common;
+using Retail.Orleans.Hosting;
+using Retail.Orleans.Registers.Fiscal;
+using CatalogTaxation = Retail.Orleans.Catalog.TaxationSystem;
+using FiscalTaxation = Retail.Orleans.Registers.Fiscal.TaxationSystem;
+
+namespace Retail.Orleans.Registers;
+
+/// <summary>
+/// A register with a physical fiscal drive: the drive numbers and signs, the till reports its
+/// documents later, in bursts and in any order. Each receipt is checked as an emulated one is and
+/// applied once, keyed by FN and FD number; the FD numbers never received are the register's gaps.
+/// </summary>
+public sealed partial class RegisterGrain
+{
+    /// <summary>Register events (<see cref="RegisterGapDetected"/>), one stream per store.</summary>
+    public const string EventsStream = "register-events";
+
+    public async Task<Outcome<RegisterView>> RegisterDeviceAsync(DeviceRegistration registration)
+    {
+        if (!Identifiers.IsValidKey(registration.StoreId))
+            return new DomainError(ErrorCodes.ValidationFailed, "A store id is 1 to 128 letters, digits or ._:- characters.", "storeId");
+        if (state is not null)
+        {
+            if (state.StoreId != registration.StoreId)
+                return OtherStore();
+            if (state.Device is not { } device)
+                return OtherMode(RegisterModes.Device);
+            var (replaced, changed, refused) = DeviceDrive.Reregister(
+                device, registration.FnSerial, registration.RegistrationNumber, registration.FirstFiscalDocumentNumber, clock.GetUtcNow());
+            if (refused is not null)
+                return refused;
+            if (!changed)
+                return Outcome<RegisterView>.Ok(View(), replayed: true);
+            await JournalAsync(JournalKinds.FnReplacement, null, null, null, registration, state with { Device = replaced });
+            logger.LogInformation("Register {RegisterId}: FN {Old} replaced by FN {New}", RegisterId, device.Current.FnSerial, registration.FnSerial);
+            return Outcome<RegisterView>.Ok(View());
+        }
+
+        var store = await GrainFactory.GetGrain<IStoreGrain>(GrainKeys.Store(registration.StoreId)).GetAsync();
+        if (store is null)
+            return new DomainError(ErrorCodes.UnknownStore, $"Store {registration.StoreId} is not known.", "storeId");
+        var (registered, error) = DeviceDrive.Register(registration.FnSerial, registration.RegistrationNumber, registration.FirstFiscalDocumentNumber,
+            store.Inn, (FiscalTaxation)(int)store.TaxationSystem, store.TimeZone, clock.GetUtcNow());
+        if (error is not null)
+            return error;
+        await JournalAsync(JournalKinds.Registration, null, null, null, registration,
+            new RegisterState(registration.StoreId, RegisterModes.Device, null, OfdReachable: true, registered));
+        return Outcome<RegisterView>.Ok(View());
+    }
+
+    public async Task<Outcome<ReceiptDocument>> AcceptFiscalizedReceiptAsync(ReceiptInput input, DeviceFiscalData fiscal)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = await AcceptFiscalizedReceiptCoreAsync(input, fiscal);
+        RegisterMetrics.Receipt(input.Operation, outcome.Error?.Code ?? (outcome.Replayed ? "replayed" : "fiscalized"), started);
+        return outcome;
+    }
+
+    private async Task<Outcome<ReceiptDocument>> AcceptFiscalizedReceiptCoreAsync(ReceiptInput input, DeviceFiscalData fiscal)
+    {
+        if (state is null)
+            return NotRegistered();
+        if (state.Device is not { } device)
+            return new DomainError(ErrorCodes.InvalidState,
+                $"Register {RegisterId} fiscalizes its receipts itself (an emulated drive); post them to receipts.");
+        if (!Identifiers.IsValidClientId(input.Id))
+            return new DomainError(ErrorCodes.ValidationFailed, "A receipt id is 1 to 128 printable characters.", "id");
+        var (drive, vat, invalid) = CheckFiscalData(device, fiscal);
+        if (invalid is not null)
+            return invalid;
+
+        var fingerprint = DeviceFingerprint(input, fiscal);
+        if (recent.TryGetValue(input.Id, out var earlier))
+            return await ReplayAsync(earlier, recentFingerprints[input.Id], fingerprint);
+        if (drive!.Received.Contains(fiscal.FiscalDocumentNumber))
+            return await ReceivedReceiptAsync(input.Id, fiscal, fingerprint);
+
+        var document = new DeviceDocument(FiscalDocumentForm.Receipt, fiscal.FiscalDocumentNumber, fiscal.ShiftNumber, fiscal.DateTime,
+            ReceiptNumber: fiscal.ReceiptNumber);
+        var (accepted, gap, refused) = DeviceDrive.Accept(drive, document, "fiscal.");
+        if (refused is not null)
+            return refused;
+        var (request, skus, unusable) = await PrepareAsync(input);
+        if (unusable is not null)
+            return unusable;
+        var facts = new DeviceReceiptFacts(fiscal.FnSerial, drive.RegistrationNumber, fiscal.FiscalDocumentNumber, (uint)fiscal.FiscalSign,
+            fiscal.ShiftNumber, fiscal.ReceiptNumber, fiscal.DateTime, fiscal.Qr, fiscal.Total, vat);
+        var (receipt, error) = DeviceDrive.Receipt(facts, request!, device.TaxationSystem, device.TimeZoneId);
+        if (error is not null)
+            return error;
+
+        var outcome = await CommitReceiptAsync(input.Id, fingerprint, receipt!, skus!, state with { Device = device.With(accepted) },
+            $"fd:{fiscal.FnSerial}:{fiscal.FiscalDocumentNumber}", signedByDevice: true);
+        if (outcome is { Error: null, Replayed: false } && gap is not null)
+            await PublishGapAsync(fiscal.FnSerial, gap);
+        return outcome;
+    }
+
+    public async Task<Outcome<FiscalizedReport>> AcceptFiscalizedReportAsync(FiscalizedReport report)
+    {
+        if (state is null)
+            return NotRegistered();
+        if (state.Device is not { } device)
+            return new DomainError(ErrorCodes.InvalidState, $"Register {RegisterId} opens and closes its shifts itself (an emulated drive).");
+        if (report.Form is not ((int)FiscalDocumentForm.ShiftOpenReport or (int)FiscalDocumentForm.ShiftCloseReport or (int)FiscalDocumentForm.StateReport))
+            return new DomainError(ErrorCodes.ValidationFailed, "A report is form 2 (shift open), 5 (shift close) or 21 (current state).", "form");
+        if (report.FiscalSign is < 0 or > uint.MaxValue)
+            return new DomainError(ErrorCodes.ValidationFailed, $"A fiscal sign (tag 1077) is 0 to {uint.MaxValue}.", "fiscalSign");
+        var document = new DeviceDocument((FiscalDocumentForm)report.Form, report.FiscalDocumentNumber, report.ShiftNumber,
+            LocalTime(device, report.DateTime), ReceiptCount: report.ReceiptCount, DocumentCount: report.DocumentCount);
+        if (DeviceDrive.CheckDocument(document) is { } invalid)
+            return invalid;
+        if (FindDrive(device, report.FnSerial) is not { } drive)
+            return UnknownFn(device, report.FnSerial, "fnSerial");
+
+        var normalized = report with { DateTime = document.DateTime };
+        var fingerprint = Hash(string.Join('|', "report", report.FnSerial, report.Form, report.FiscalDocumentNumber, report.FiscalSign,
+            report.ShiftNumber, document.DateTime.UtcTicks, report.ReceiptCount, report.DocumentCount));
+        if (drive.Received.Contains(report.FiscalDocumentNumber))
+        {
+            var first = await journal.FindAsync(RegisterId, report.FnSerial, report.FiscalDocumentNumber);
+            return first is { ClientId: null } && first.Fingerprint == fingerprint
+                ? Outcome<FiscalizedReport>.Ok(JsonSerializer.Deserialize<FiscalizedReport>(first.Document, Json)!, replayed: true)
+                : TakenFiscalDocument(report.FnSerial, report.FiscalDocumentNumber, first, "fiscalDocumentNumber");
+        }
+
+        var (accepted, gap, refused) = DeviceDrive.Accept(drive, document);
+        if (refused is not null)
+            return refused;
+        var kind = document.Form switch
+        {
+            FiscalDocumentForm.ShiftOpenReport => JournalKinds.ShiftOpen,
+            FiscalDocumentForm.ShiftCloseReport => JournalKinds.ShiftClose,
+            _ => JournalKinds.StateReport,
+        };
+        await JournalAsync(kind, null, fingerprint, report.FiscalDocumentNumber, normalized, state with { Device = device.With(accepted) }, report.FnSerial);
+        if (gap is not null)
+            await PublishGapAsync(report.FnSerial, gap);
+        return Outcome<FiscalizedReport>.Ok(normalized);
+    }
+
+    public Task<RegisterGaps?> GetGapsAsync()
+    {
+        if (state is null)
+            return Task.FromResult<RegisterGaps?>(null);
+        if (state.Device is { } device)
+            return Task.FromResult<RegisterGaps?>(RegisterMapping.ToGaps(device, RegisterId, state.StoreId));
+        // The emulated drive numbers every document itself, in order: it never has a gap.
+        var drive = state.Drive!;
+        return Task.FromResult<RegisterGaps?>(new RegisterGaps(RegisterId, state.StoreId, RegisterModes.Emulated, 0,
+            [new FiscalDriveGaps(drive.Identity.FnSerial, true, 1, drive.LastFiscalDocumentNumber, 0, [], [], null)]));
+    }
+
+    /// <summary>The fiscal block's own form, then its FN: the current one or an earlier FN of this register, whose late receipts still count.</summary>
+    private (DeviceDriveState? Drive, ImmutableArray<VatAmount>? Vat, DomainError? Error) CheckFiscalData(DeviceRegisterState device, DeviceFiscalData? fiscal)
+    {
+        if (fiscal is null)
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A fiscalized receipt carries what the drive printed.", "fiscal"));
+        if (fiscal.FiscalSign is < 0 or > uint.MaxValue)
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, $"A fiscal sign (tag 1077) is 0 to {uint.MaxValue}.", "fiscal.fiscalSign"));
+        if (DeviceDrive.CheckDocument(new DeviceDocument(FiscalDocumentForm.Receipt, fiscal.FiscalDocumentNumber, fiscal.ShiftNumber,
+                fiscal.DateTime, ReceiptNumber: fiscal.ReceiptNumber), "fiscal.") is { } invalid)
+            return Refuse(invalid);
+        if (fiscal.Qr is { Length: 0 or > 256 })
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A receipt QR string is 1 to 256 characters.", "fiscal.qr"));
+        ImmutableArray<VatAmount>? vat = null;
+        if (fiscal.Vat is { } lines)
+        {
+            var builder = ImmutableArray.CreateBuilder<VatAmount>(lines.Count);
+            for (var i = 0; i < lines.Count; i++)
+            {
+                if (lines[i] is null || !VatRates.TryParse(lines[i].Rate, out var rate))
+                    return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A VAT rate is one of vat22, vat10, vat0, none, vat5, vat7, vat122, vat110, vat105, vat107, vat20, vat120.", $"fiscal.vat[{i}].rate"));
+                builder.Add(new VatAmount(rate, lines[i].Amount));
+            }
+            vat = builder.MoveToImmutable();
+        }
+        return FindDrive(device, fiscal.FnSerial) is { } drive
+            ? (drive, vat, null)
+            : Refuse(UnknownFn(device, fiscal.FnSerial, "fiscal.fnSerial"));
+
+        static (DeviceDriveState?, ImmutableArray<VatAmount>?, DomainError?) Refuse(DomainError error) => (null, null, error);
+    }
+
+    private static DeviceDriveState? FindDrive(DeviceRegisterState device, string? fnSerial) =>
+        FiscalDriveIdentity.IsSixteenDigits(fnSerial) ? device.Find(fnSerial!) : null;
+
+    private DomainError UnknownFn(DeviceRegisterState device, string? fnSerial, string field) =>
+        FiscalDriveIdentity.IsSixteenDigits(fnSerial)
+            ? new(ErrorCodes.ValidationFailed, $"FN {fnSerial} is not a drive of register {RegisterId}; its FN is {device.Current.FnSerial}.", field)
+            : new(ErrorCodes.ValidationFailed, "An FN serial (tag 1041) is 16 digits.", field);
+
+    /// <summary>An FD number already received: the same receipt again is a repeat; anything else claiming that number is a conflict.</summary>
+    private async Task<Outcome<ReceiptDocument>> ReceivedReceiptAsync(string receiptId, DeviceFiscalData fiscal, string fingerprint)
+    {
+        var first = await journal.FindAsync(RegisterId, fiscal.FnSerial, fiscal.FiscalDocumentNumber);
+        if (first is { Kind: JournalKinds.Receipt } && first.ClientId == receiptId && first.Fingerprint == fingerprint)
+            return await ReplayAsync(JsonSerializer.Deserialize<JournaledReceipt>(first.Document, Json)!, first.Fingerprint, fingerprint);
+        return TakenFiscalDocument(fiscal.FnSerial, fiscal.FiscalDocumentNumber, first, "fiscal.fiscalDocumentNumber");
+    }
+
+    private static DomainError TakenFiscalDocument(string fnSerial, long fiscalDocumentNumber, JournalEntry? first, string field) =>
+        new(ErrorCodes.IdempotencyConflict, first switch
+        {
+            { Kind: JournalKinds.Receipt } => $"FD {fiscalDocumentNumber} of FN {fnSerial} was already received as receipt {first.ClientId}, with other content.",
+            not null => $"FD {fiscalDocumentNumber} of FN {fnSerial} was already received as a {first.Kind} report, with other content.",
+            null => $"FD {fiscalDocumentNumber} of FN {fnSerial} was already received.",
+        }, field);
+
+    /// <summary>
+    /// A device receipt's marked units, in the order the sales and refunds happened (their fiscal
+    /// time), whatever order they arrive in. A double sale is flagged, never refused: the drive signed it.
+    /// </summary>
+    private async Task RecordMarkedUnitsAsync(ReceiptDocument receipt)
+    {
+        var receiptKey = ReceiptKey(receipt.Id);
+        var sale = receipt.Operation == FiscalOperation.Sell.ToApiName();
+        foreach (var code in receipt.Items.Where(i => i.MarkingCode is not null).Select(i => i.MarkingCode!))
+        {
+            var unit = GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(code));
+            if (!sale)
+                await unit.RecordReturnAsync(receiptKey, receipt.DateTime);
+            else if (await unit.RecordSaleAsync(receiptKey, receipt.DateTime))
+                logger.LogWarning("Register {RegisterId}: receipt {ReceiptId} (FD {Fd}) sold marked unit {Code}, which another receipt held sold",
+                    RegisterId, receipt.Id, receipt.FiscalDocumentNumber, code);
+        }
+    }
+
+    private async Task PublishGapAsync(string fnSerial, NumberRange gap)
+    {
+        logger.LogInformation("Register {RegisterId}: FN {FnSerial} has not reported FD {From} to {To}", RegisterId, fnSerial, gap.From, gap.To);
+        var stream = this.GetStreamProvider(RetailSilo.StreamProvider)
+            .GetStream<RegisterGapDetected>(StreamId.Create(EventsStream, GrainKeys.Store(state!.StoreId)));
+        await stream.OnNextAsync(new RegisterGapDetected($"{RegisterId}:{fnSerial}:{gap.From}-{gap.To}", RegisterId, state.StoreId, fnSerial,
+            gap.From, gap.To, clock.GetUtcNow()));
+    }
+
+    private RegisterView DeviceView(DeviceRegisterState device)
+    {
+        var drive = device.Current;
+        var shift = drive.LatestShift;
+        return new RegisterView(RegisterId, state!.StoreId, state.Mode, drive.FnSerial, drive.RegistrationNumber, drive.HighestReceived,
+            new ShiftView(shift?.Number ?? 0, shift is { CloseFiscalDocumentNumber: null }, shift?.OpenedAt, (int)(shift?.ReceivedReceipts ?? 0), false),
+            OfdNow(), (CatalogTaxation)(int)device.TaxationSystem, device.UserInn, FiscalDrive.FfdVersion);
+    }
+
+    /// <summary>Tag 1012 is the store's local time in whole seconds, whatever offset the till sent.</summary>
+    private static DateTimeOffset LocalTime(DeviceRegisterState device, DateTimeOffset at) =>
+        FiscalDrive.TryFindZone(device.TimeZoneId, out var zone) ? FiscalDrive.Truncate(TimeZoneInfo.ConvertTime(at, zone)) : FiscalDrive.Truncate(at);
+
+    /// <summary>The receipt's content and what the drive printed; the QR, total and VAT only restate them, so they are left out.</summary>
+    private static string DeviceFingerprint(ReceiptInput input, DeviceFiscalData fiscal) =>
+        Hash(string.Join('|', Fingerprint(input), fiscal.FnSerial, fiscal.FiscalDocumentNumber, fiscal.FiscalSign, fiscal.ShiftNumber,
+            fiscal.ReceiptNumber, FiscalDrive.Truncate(fiscal.DateTime).UtcTicks.ToString(CultureInfo.InvariantCulture)));
+
+    private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
