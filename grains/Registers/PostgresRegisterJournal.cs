@@ -33,17 +33,17 @@ public sealed class PostgresRegisterJournal : IRegisterJournal, IAsyncDisposable
         var inserted = new HashSet<(string, long)>();
         await using (var insert = new NpgsqlCommand(InsertBatchSql, connection))
         {
-            Add(insert, "register_id", NpgsqlDbType.Text, batch.Select(e => e.RegisterId));
-            Add(insert, "sequence", NpgsqlDbType.Bigint, batch.Select(e => e.Sequence));
-            Add(insert, "kind", NpgsqlDbType.Text, batch.Select(e => e.Kind));
-            Add(insert, "client_id", NpgsqlDbType.Text, batch.Select(e => e.ClientId));
-            Add(insert, "fiscal_document_number", NpgsqlDbType.Bigint, batch.Select(e => e.FiscalDocumentNumber));
-            Add(insert, "fingerprint", NpgsqlDbType.Text, batch.Select(e => e.Fingerprint));
-            Add(insert, "document", NpgsqlDbType.Text, batch.Select(e => e.Document));
-            Add(insert, "state_after", NpgsqlDbType.Text, batch.Select(e => e.StateAfter));
-            Add(insert, "recorded_at", NpgsqlDbType.TimestampTz, batch.Select(e => e.RecordedAt.UtcDateTime));
-            Add(insert, "store_id", NpgsqlDbType.Text, batch.Select(e => e.StoreId));
-            Add(insert, "fn_serial", NpgsqlDbType.Text, batch.Select(e => e.FnSerial));
+            insert.AddArray("register_id", NpgsqlDbType.Text, batch.Select(e => e.RegisterId));
+            insert.AddArray("sequence", NpgsqlDbType.Bigint, batch.Select(e => e.Sequence));
+            insert.AddArray("kind", NpgsqlDbType.Text, batch.Select(e => e.Kind));
+            insert.AddArray("client_id", NpgsqlDbType.Text, batch.Select(e => e.ClientId));
+            insert.AddArray("fiscal_document_number", NpgsqlDbType.Bigint, batch.Select(e => e.FiscalDocumentNumber));
+            insert.AddArray("fingerprint", NpgsqlDbType.Text, batch.Select(e => e.Fingerprint));
+            insert.AddArray("document", NpgsqlDbType.Text, batch.Select(e => e.Document));
+            insert.AddArray("state_after", NpgsqlDbType.Text, batch.Select(e => e.StateAfter));
+            insert.AddArray("recorded_at", NpgsqlDbType.TimestampTz, batch.Select(e => e.RecordedAt.UtcDateTime));
+            insert.AddArray("store_id", NpgsqlDbType.Text, batch.Select(e => e.StoreId));
+            insert.AddArray("fn_serial", NpgsqlDbType.Text, batch.Select(e => e.FnSerial));
             await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 inserted.Add((reader.GetString(0), reader.GetInt64(1)));
@@ -59,9 +59,6 @@ public sealed class PostgresRegisterJournal : IRegisterJournal, IAsyncDisposable
         }
         return outcomes;
     }
-
-    private static void Add<T>(NpgsqlCommand command, string name, NpgsqlDbType type, IEnumerable<T> values) =>
-        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values.ToArray() });
 
     public async Task<JournalEntry?> LatestAsync(string registerId)
     {

@@ -42,25 +42,25 @@ public sealed class PostgresStockLedger : IStockLedger, IAsyncDisposable
         var inserted = new HashSet<(string, string, long)>();
         await using (var insert = new NpgsqlCommand(InsertBatchSql, connection))
         {
-            Add(insert, "store_id", NpgsqlDbType.Text, batch.Select(r => r.StoreId));
-            Add(insert, "sku", NpgsqlDbType.Text, batch.Select(r => r.Sku));
-            Add(insert, "version", NpgsqlDbType.Bigint, batch.Select(r => r.Version));
-            Add(insert, "movement_id", NpgsqlDbType.Text, batch.Select(r => r.MovementId));
-            Add(insert, "type", NpgsqlDbType.Text, batch.Select(r => TypeName(r.Type)));
-            Add(insert, "quantity", NpgsqlDbType.Numeric, batch.Select(r => r.Quantity));
-            Add(insert, "on_hand_delta", NpgsqlDbType.Numeric, batch.Select(r => r.OnHandDelta));
-            Add(insert, "reserved_delta", NpgsqlDbType.Numeric, batch.Select(r => r.ReservedDelta));
-            Add(insert, "incoming_delta", NpgsqlDbType.Numeric, batch.Select(r => r.IncomingDelta));
-            Add(insert, "on_hand_after", NpgsqlDbType.Numeric, batch.Select(r => r.OnHandAfter));
-            Add(insert, "reserved_after", NpgsqlDbType.Numeric, batch.Select(r => r.ReservedAfter));
-            Add(insert, "incoming_after", NpgsqlDbType.Numeric, batch.Select(r => r.IncomingAfter));
-            Add(insert, "occurred_at", NpgsqlDbType.TimestampTz, batch.Select(r => r.OccurredAt.UtcDateTime));
-            Add(insert, "recorded_at", NpgsqlDbType.TimestampTz, batch.Select(r => r.RecordedAt.UtcDateTime));
-            Add(insert, "reason", NpgsqlDbType.Text, batch.Select(r => r.Reason));
-            Add(insert, "document_kind", NpgsqlDbType.Text, batch.Select(r => r.Document?.Kind));
-            Add(insert, "document_id", NpgsqlDbType.Text, batch.Select(r => r.Document?.Id));
-            Add(insert, "fiscal_document_number", NpgsqlDbType.Bigint, batch.Select(r => r.Document?.FiscalDocumentNumber));
-            Add(insert, "fingerprint", NpgsqlDbType.Text, batch.Select(r => r.Fingerprint));
+            insert.AddArray("store_id", NpgsqlDbType.Text, batch.Select(r => r.StoreId));
+            insert.AddArray("sku", NpgsqlDbType.Text, batch.Select(r => r.Sku));
+            insert.AddArray("version", NpgsqlDbType.Bigint, batch.Select(r => r.Version));
+            insert.AddArray("movement_id", NpgsqlDbType.Text, batch.Select(r => r.MovementId));
+            insert.AddArray("type", NpgsqlDbType.Text, batch.Select(r => TypeName(r.Type)));
+            insert.AddArray("quantity", NpgsqlDbType.Numeric, batch.Select(r => r.Quantity));
+            insert.AddArray("on_hand_delta", NpgsqlDbType.Numeric, batch.Select(r => r.OnHandDelta));
+            insert.AddArray("reserved_delta", NpgsqlDbType.Numeric, batch.Select(r => r.ReservedDelta));
+            insert.AddArray("incoming_delta", NpgsqlDbType.Numeric, batch.Select(r => r.IncomingDelta));
+            insert.AddArray("on_hand_after", NpgsqlDbType.Numeric, batch.Select(r => r.OnHandAfter));
+            insert.AddArray("reserved_after", NpgsqlDbType.Numeric, batch.Select(r => r.ReservedAfter));
+            insert.AddArray("incoming_after", NpgsqlDbType.Numeric, batch.Select(r => r.IncomingAfter));
+            insert.AddArray("occurred_at", NpgsqlDbType.TimestampTz, batch.Select(r => r.OccurredAt.UtcDateTime));
+            insert.AddArray("recorded_at", NpgsqlDbType.TimestampTz, batch.Select(r => r.RecordedAt.UtcDateTime));
+            insert.AddArray("reason", NpgsqlDbType.Text, batch.Select(r => r.Reason));
+            insert.AddArray("document_kind", NpgsqlDbType.Text, batch.Select(r => r.Document?.Kind));
+            insert.AddArray("document_id", NpgsqlDbType.Text, batch.Select(r => r.Document?.Id));
+            insert.AddArray("fiscal_document_number", NpgsqlDbType.Bigint, batch.Select(r => r.Document?.FiscalDocumentNumber));
+            insert.AddArray("fingerprint", NpgsqlDbType.Text, batch.Select(r => r.Fingerprint));
             await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 inserted.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
@@ -80,9 +80,6 @@ public sealed class PostgresStockLedger : IStockLedger, IAsyncDisposable
         }
         return outcomes;
     }
-
-    private static void Add<T>(NpgsqlCommand command, string name, NpgsqlDbType type, IEnumerable<T> values) =>
-        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values.ToArray() });
 
     public async Task<StockMovementRecord?> FindAsync(string storeId, string sku, string movementId)
     {

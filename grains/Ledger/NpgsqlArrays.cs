@@ -1,0 +1,11 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Retail.Orleans.Ledger;
+
+/// <summary>Batches go to PostgreSQL as one array parameter per column, unnested into rows by the insert.</summary>
+public static class NpgsqlArrays
+{
+    public static void AddArray<T>(this NpgsqlCommand command, string name, NpgsqlDbType elementType, IEnumerable<T> values) =>
+        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | elementType) { Value = values.ToArray() });
+}
