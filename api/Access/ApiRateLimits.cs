@@ -15,7 +15,7 @@ namespace Retail.Orleans.Api.Access;
 public static class ApiRateLimits
 {
     public const string PermitsSetting = "Retail:RateLimit:PermitsPerSecond";
-    public const int DefaultPermitsPerSecond = 2000;
+    public const int DefaultPermitsPerSecond = 20_000;
 
     public static IServiceCollection AddApiRateLimits(this IServiceCollection services)
     {

@@ -88,11 +88,13 @@ public static class CatalogApi
             components.Count > 0 && request.Kind is not (SkuKind.Dish or SkuKind.Service)
                 ? new DomainError(ErrorCodes.ValidationFailed, "Only a dish or a service has a recipe.", "components") : null);
         for (var i = 0; error is null && i < components.Count; i++)
-            error = Validation.First(
-                Validation.Key(components[i].Sku, $"components[{i}].sku"),
-                Validation.Required(components[i].Quantity, $"components[{i}].quantity"),
-                Validation.Quantity(components[i].Quantity, $"components[{i}].quantity"),
-                components[i].Quantity <= 0 ? new DomainError(ErrorCodes.ValidationFailed, "A component quantity is greater than zero.", $"components[{i}].quantity") : null);
+            error = components[i] is null
+                ? new DomainError(ErrorCodes.ValidationFailed, "A component is required.", $"components[{i}]")
+                : Validation.First(
+                    Validation.Key(components[i].Sku, $"components[{i}].sku"),
+                    Validation.Required(components[i].Quantity, $"components[{i}].quantity"),
+                    Validation.Quantity(components[i].Quantity, $"components[{i}].quantity"),
+                    components[i].Quantity <= 0 ? new DomainError(ErrorCodes.ValidationFailed, "A component quantity is greater than zero.", $"components[{i}].quantity") : null);
         error ??= SupplyError(request.Supply);
         if (error is not null)
             return Problems.Of(error);

@@ -154,7 +154,9 @@ public sealed class SecurityMatrixTests(ApiFactory api)
         var admin = world.Callers["admin"];
         async Task<string> Read(string path)
         {
-            var node = JsonNode.Parse(await (await admin.GetAsync(path)).Content.ReadAsStringAsync());
+            using var response = await admin.GetAsync(path);
+            response.EnsureSuccessStatusCode();
+            var node = JsonNode.Parse(await response.Content.ReadAsStringAsync());
             if (node is JsonObject register)
                 register.Remove("ofd");
             return node?.ToJsonString() ?? "";
