@@ -25,6 +25,11 @@ public sealed record CustomerBody(string? Email, string? Phone);
 
 public sealed record ReceiptBody(string? Id, string? Operation, IReadOnlyList<ReceiptItemBody>? Items, IReadOnlyList<PaymentBody>? Payments, CustomerBody? Customer);
 
+public sealed record CorrectionBasisBody(string? Type, DateOnly? SettlementDate, string? OrderNumber);
+
+public sealed record CorrectionBody(string? Id, string? Operation, IReadOnlyList<ReceiptItemBody>? Items, IReadOnlyList<PaymentBody>? Payments,
+    CorrectionBasisBody? Correction);
+
 public sealed record OfdSettingRequest(bool? Reachable);
 
 public sealed record VatBody(string? Rate, decimal? Amount);
@@ -63,6 +68,10 @@ public static class RegistersApi
             .Produces<StateReported>().ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/receipts", PostReceipt).WithName("PostReceipt")
             .WithSummary("Fiscalize a sale or refund and write its stock off or back; idempotent by id")
+            .Produces<ReceiptDocument>(StatusCodes.Status201Created).Produces<ReceiptDocument>()
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        api.MapPost("/corrections", PostCorrection).WithName("PostCorrection")
+            .WithSummary("A correction receipt (form 31) for a settlement that was missed or fiscalized wrongly; writes stock like a receipt; idempotent by id")
             .Produces<ReceiptDocument>(StatusCodes.Status201Created).Produces<ReceiptDocument>()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         api.MapGet("/receipts/{receiptId}", GetReceipt).WithName("GetReceipt").WithSummary("A fiscalized receipt")
@@ -148,6 +157,22 @@ public static class RegistersApi
         if ((Validation.Key(registerId, "registerId") ?? ReceiptError(body)) is { } error)
             return Problems.Of(error);
         return Answer(await Register(grains, registerId).FiscalizeAsync(ToInput(body)), StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> PostCorrection(string registerId, CorrectionBody body, IGrainFactory grains)
+    {
+        var receipt = new ReceiptBody(body.Id, body.Operation, body.Items, body.Payments, null);
+        var basis = body.Correction;
+        var error = Validation.Key(registerId, "registerId") ?? ReceiptError(receipt) ?? (basis is null
+            ? new DomainError(ErrorCodes.ValidationFailed, "What the receipt corrects is required.", "correction")
+            : Validation.First(
+                Validation.Text(basis.Type, "correction.type", 16),
+                Validation.Required(basis.SettlementDate, "correction.settlementDate"),
+                Validation.Text(basis.OrderNumber, "correction.orderNumber", 64, required: false)));
+        if (error is not null)
+            return Problems.Of(error);
+        var input = ToInput(receipt) with { Correction = new CorrectionInput(basis!.Type!, basis.SettlementDate!.Value, basis.OrderNumber) };
+        return Answer(await Register(grains, registerId).FiscalizeAsync(input), StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> PostFiscalizedReceipt(string registerId, FiscalizedReceiptBody body, IGrainFactory grains)

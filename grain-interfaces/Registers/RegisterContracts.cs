@@ -94,14 +94,22 @@ public sealed record CustomerInput(
     [property: Id(0)] string? Email,
     [property: Id(1)] string? Phone);
 
-/// <summary>A receipt as the till posts it; <see cref="Id"/> is the till's idempotency key.</summary>
+/// <summary>What a correction receipt (form 31) corrects: tag 1173 type (<c>self</c> or <c>instruction</c>), 1178 date, 1179 order number.</summary>
+[GenerateSerializer, Immutable, Alias("CorrectionInput")]
+public sealed record CorrectionInput(
+    [property: Id(0)] string Type,
+    [property: Id(1)] DateOnly SettlementDate,
+    [property: Id(2)] string? OrderNumber = null);
+
+/// <summary>A receipt as the till posts it; <see cref="Id"/> is the till's idempotency key. With <see cref="Correction"/> it is a correction receipt.</summary>
 [GenerateSerializer, Immutable, Alias("ReceiptInput")]
 public sealed record ReceiptInput(
     [property: Id(0)] string Id,
     [property: Id(1)] string Operation,
     [property: Id(2)] IReadOnlyList<ReceiptItemInput> Items,
     [property: Id(3)] IReadOnlyList<PaymentInput> Payments,
-    [property: Id(4)] CustomerInput? Customer = null);
+    [property: Id(4)] CustomerInput? Customer = null,
+    [property: Id(5)] CorrectionInput? Correction = null);
 
 [GenerateSerializer, Immutable, Alias("VatLine")]
 public sealed record VatLine(
@@ -144,7 +152,8 @@ public sealed record ReceiptDocument(
     [property: Id(14)] IReadOnlyList<ReceiptLineView> Items,
     [property: Id(15)] IReadOnlyList<PaymentView> Payments,
     [property: Id(16)] decimal Change,
-    [property: Id(17)] string? CustomerContact);
+    [property: Id(17)] string? CustomerContact,
+    [property: Id(18)] int Form = 3);
 
 /// <summary>A register's fiscal commands, one at a time. Key: <c>register/{registerId}</c>.</summary>
 [Alias("IRegisterGrain")]

@@ -154,12 +154,26 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
             return invalid;
 
         // The drive is pure: try the receipt first, commit its state only once the journal has it.
-        var (drive, fiscal, error) = FiscalDrive.Fiscalize(current, request!, clock.GetUtcNow());
+        var (drive, fiscal, error) = input.Correction is null
+            ? FiscalDrive.Fiscalize(current, request!, clock.GetUtcNow())
+            : CorrectionBasisOf(input.Correction) is ({ } basis, null)
+                ? FiscalDrive.FiscalizeCorrection(current, new CorrectionRequest(request!.Operation, basis, request.Items, request.Payments), clock.GetUtcNow())
+                : (current, null, CorrectionBasisOf(input.Correction).Error);
         if (error is not null)
             return error;
         return await CommitReceiptAsync(input.Id, fingerprint, fiscal!, skus!, state with { Drive = drive },
             $"receipt:{fiscal!.Header.FnSerial}:{input.Id}", signedByDevice: false);
     }
+
+    /// <summary>Tag 1173: a correction on the register's own initiative, or by the tax service's instruction (with its number, 1179).</summary>
+    private static (CorrectionBasis? Basis, DomainError? Error) CorrectionBasisOf(CorrectionInput correction) => correction.Type switch
+    {
+        "self" => (new CorrectionBasis(CorrectionType.SelfInitiated, correction.SettlementDate, correction.OrderNumber), null),
+        "instruction" when !string.IsNullOrWhiteSpace(correction.OrderNumber) =>
+            (new CorrectionBasis(CorrectionType.ByOrder, correction.SettlementDate, correction.OrderNumber), null),
+        "instruction" => (null, new DomainError(ErrorCodes.ValidationFailed, "A correction by instruction names the order (tag 1179).", "correction.orderNumber")),
+        _ => (null, new DomainError(ErrorCodes.ValidationFailed, "A correction type is self or instruction.", "correction.type")),
+    };
 
     /// <summary>
     /// Checks a receipt as the till sent it and resolves its SKUs: the same checks whoever fiscalizes it.
@@ -441,7 +455,8 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
             input.Operation,
             string.Join(';', input.Items.Select(i => $"{i.Sku},{N(i.Quantity)},{N(i.Price)},{i.MarkingCode}")),
             string.Join(';', input.Payments.Select(p => $"{p.Type},{N(p.Amount)}")),
-            input.Customer?.Email, input.Customer?.Phone);
+            input.Customer?.Email, input.Customer?.Phone,
+            input.Correction is { } c ? $"{c.Type},{c.SettlementDate:yyyy-MM-dd},{c.OrderNumber}" : "");
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

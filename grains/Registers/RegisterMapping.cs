@@ -51,7 +51,8 @@ public static class RegisterMapping
         receipt.Lines.Select(l => new ReceiptLineView(l.Sku, l.Name, l.Quantity, Money.WithKopecks(l.Price), Money.WithKopecks(l.Sum), l.Vat.ToApiName(), Money.WithKopecks(l.VatAmount), l.MarkingCode)).ToList(),
         Payments(receipt.Payments),
         Money.WithKopecks(receipt.Change),
-        receipt.CustomerContact);
+        receipt.CustomerContact,
+        (int)receipt.Header.Form);
 
     private static List<PaymentView> Payments(PaymentTotals totals)
     {

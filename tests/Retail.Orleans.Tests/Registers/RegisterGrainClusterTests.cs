@@ -210,3 +210,30 @@ public sealed class RegisterGrainClusterTests(TwoSiloCluster fixture)
         Assert.Equal(ErrorCodes.ShiftAlreadyOpen, (await register.OpenShiftAsync(new CashierInfo("A", null))).Error!.Code);
     }
 }
+
+[Collection(TwoSiloCollection.Name)]
+public sealed class CorrectionReceiptTests(TwoSiloCluster fixture)
+{
+    [Fact]
+    public async Task A_correction_receipt_takes_the_next_numbers_writes_stock_off_and_counts_in_the_z_report()
+    {
+        var scenario = await new RegisterScenario(fixture.Grains).WithStoreAsync();
+        await scenario.DefineSkuAsync("pie");
+        await scenario.ReceiveAsync("pie", 10);
+        var register = await scenario.OpenRegisterAsync();
+        Assert.Null((await register.FiscalizeAsync(RegisterScenario.Sale("s1", "pie", 1, 100))).Error);
+        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-1));
+
+        // A sale that was never fiscalized yesterday: corrected on the register's own initiative.
+        var corrected = await register.FiscalizeAsync(RegisterScenario.Sale("c1", "pie", 2, 100) with { Correction = new CorrectionInput("self", yesterday) });
+        var unnamedOrder = await register.FiscalizeAsync(RegisterScenario.Sale("c2", "pie", 1, 100) with { Correction = new CorrectionInput("instruction", yesterday) });
+        var badType = await register.FiscalizeAsync(RegisterScenario.Sale("c3", "pie", 1, 100) with { Correction = new CorrectionInput("whim", yesterday) });
+        var z = await register.CloseShiftAsync(null);
+
+        Assert.Equal((31, 4L, 2), (corrected.Value!.Form, corrected.Value.FiscalDocumentNumber, corrected.Value.ReceiptNumber));
+        Assert.Equal("correction.orderNumber", unnamedOrder.Error!.Field);
+        Assert.Equal("correction.type", badType.Error!.Field);
+        Assert.Equal(2, z.Value!.ReceiptCount);
+        Assert.Equal(7, (await scenario.StockAsync("pie")).OnHand);
+    }
+}
