@@ -48,6 +48,10 @@ public static class StockApi
             .WithSummary("Recent stock.low and stock.negative events of a store")
             .RequireRole(ApiRole.Manager, ApiRole.Integration).ScopedToStore()
             .Produces<List<StockAlert>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/stores/{storeId}/e-receipts", GetEReceipts).WithName("GetEReceipts")
+            .WithSummary("E-receipts queued for buyers who gave an e-mail or phone")
+            .RequireRole(ApiRole.Manager, ApiRole.Integration).ScopedToStore()
+            .Produces<List<Orleans.Registers.EReceipt>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         // Every store's stock at once: for admins, since other keys see only their own stores.
         api.MapGet("/skus/{sku}/stock", GetChainStock).WithName("GetChainStock").WithSummary("Stock of one SKU across the chain")
             .AdminOnly().Produces<ChainStock>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
@@ -99,6 +103,13 @@ public static class StockApi
         if (await CheckStoreAsync(grains, storeId) is { } error)
             return Problems.Of(error);
         return TypedResults.Ok(await grains.GetGrain<IStoreStockGrain>(GrainKeys.Store(storeId)).RecentAlertsAsync());
+    }
+
+    private static async Task<IResult> GetEReceipts(string storeId, IGrainFactory grains)
+    {
+        if (await CheckStoreAsync(grains, storeId) is { } error)
+            return Problems.Of(error);
+        return TypedResults.Ok(await grains.GetGrain<Orleans.Registers.IEReceiptOutboxGrain>(GrainKeys.Store(storeId)).ListAsync());
     }
 
     private static async Task<IResult> GetChainStock(string sku, IGrainFactory grains)

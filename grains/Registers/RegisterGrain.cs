@@ -354,6 +354,17 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
         if (state!.Device is not null)
             await RecordMarkedUnitsAsync(receipt.Receipt);
         await WriteOffStockAsync(receipt);
+        await QueueEReceiptAsync(receipt.Receipt);
+    }
+
+    /// <summary>A buyer who gave an e-mail or phone (tag 1008) gets the receipt electronically: queued for the sender.</summary>
+    private async Task QueueEReceiptAsync(ReceiptDocument receipt)
+    {
+        if (receipt.CustomerContact is not { } contact)
+            return;
+        var channel = contact.Contains('@') ? "email" : "sms";
+        await GrainFactory.GetGrain<IEReceiptOutboxGrain>(GrainKeys.Store(receipt.StoreId)).QueueAsync(new EReceipt(
+            receipt.Id, receipt.RegisterId, channel, contact, receipt.FiscalDocumentNumber, receipt.Total, receipt.Qr, clock.GetUtcNow()));
     }
 
     private async Task<DomainError?> SellMarkedUnitsAsync(IReadOnlyList<string> codes, string receiptKey)

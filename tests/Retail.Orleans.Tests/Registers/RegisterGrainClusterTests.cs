@@ -237,3 +237,25 @@ public sealed class CorrectionReceiptTests(TwoSiloCluster fixture)
         Assert.Equal(7, (await scenario.StockAsync("pie")).OnHand);
     }
 }
+
+[Collection(TwoSiloCollection.Name)]
+public sealed class EReceiptTests(TwoSiloCluster fixture)
+{
+    [Fact]
+    public async Task A_buyers_contact_queues_one_e_receipt_even_when_the_till_retries()
+    {
+        var scenario = await new RegisterScenario(fixture.Grains).WithStoreAsync();
+        await scenario.DefineSkuAsync("jam");
+        var register = await scenario.OpenRegisterAsync();
+        var sale = RegisterScenario.Sale("e1", "jam", 1, 250) with { Customer = new CustomerInput("buyer@example.ru", null) };
+
+        var first = await register.FiscalizeAsync(sale);
+        await register.FiscalizeAsync(sale);
+        await register.FiscalizeAsync(RegisterScenario.Sale("e2", "jam", 1, 250) with { Customer = new CustomerInput(null, "+79990001122") });
+        await register.FiscalizeAsync(RegisterScenario.Sale("e3", "jam", 1, 250));
+
+        var queued = await fixture.Grains.GetGrain<IEReceiptOutboxGrain>(GrainKeys.Store(scenario.StoreId)).ListAsync();
+        Assert.Equal([("e1", "email", "buyer@example.ru"), ("e2", "sms", "+79990001122")], queued.Select(q => (q.ReceiptId, q.Channel, q.Contact)));
+        Assert.Equal(first.Value!.Qr, queued[0].Qr);
+    }
+}
