@@ -13,13 +13,19 @@ public sealed class KnownCatalog(IGrainFactory grains)
     private readonly ConcurrentDictionary<string, bool> stores = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> skus = new(StringComparer.Ordinal);
 
-    public async ValueTask<bool> StoreExistsAsync(string storeId) =>
-        stores.ContainsKey(storeId)
-        || (await grains.GetGrain<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync() is not null && stores.TryAdd(storeId, true))
-        || stores.ContainsKey(storeId);
+    public ValueTask<bool> StoreExistsAsync(string storeId) =>
+        ExistsAsync(stores, storeId, async () => await grains.GetGrain<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync() is not null);
 
-    public async ValueTask<bool> SkuExistsAsync(string sku) =>
-        skus.ContainsKey(sku)
-        || (await grains.GetGrain<ISkuGrain>(GrainKeys.Sku(sku)).GetAsync() is not null && skus.TryAdd(sku, true))
-        || skus.ContainsKey(sku);
+    public ValueTask<bool> SkuExistsAsync(string sku) =>
+        ExistsAsync(skus, sku, async () => await grains.GetGrain<ISkuGrain>(GrainKeys.Sku(sku)).GetAsync() is not null);
+
+    private static async ValueTask<bool> ExistsAsync(ConcurrentDictionary<string, bool> known, string id, Func<Task<bool>> ask)
+    {
+        if (known.ContainsKey(id))
+            return true;
+        if (!await ask())
+            return false;
+        known.TryAdd(id, true);
+        return true;
+    }
 }

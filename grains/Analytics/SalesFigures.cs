@@ -21,6 +21,9 @@ public sealed class SalesFigures
     [Id(3)] public int Counted { get; set; }
     [Id(4)] public TimeSpan Offset { get; set; }
 
+    /// <summary>The local day retention was last applied: once a day is enough, not once a receipt.</summary>
+    [Id(5)] public DateOnly CompactedOn { get; set; }
+
     [GenerateSerializer, Alias("SalesTotals")]
     public sealed class Totals
     {
@@ -88,7 +91,11 @@ public sealed class SalesFigures
             totals.Revenue += sign * item.Sum;
         }
         Counted++;
-        Compact(local);
+        if (day > CompactedOn)
+        {
+            Compact(local);
+            CompactedOn = day;
+        }
     }
 
     private static Totals Bucket<TKey>(Dictionary<TKey, Totals> buckets, TKey key) where TKey : notnull

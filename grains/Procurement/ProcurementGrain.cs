@@ -36,9 +36,11 @@ public sealed class ProcurementGrain(TimeProvider clock) : Grain, IProcurementGr
 
         var suggestions = new List<Suggestion>();
         var reorderPoints = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var sku in demand.Keys.Union(levels.Keys).Order(StringComparer.Ordinal))
+        var codes = demand.Keys.Union(levels.Keys).Order(StringComparer.Ordinal).ToList();
+        // One round of SKU reads for the store, side by side, not one after another.
+        var definitions = await Task.WhenAll(codes.Select(code => GrainFactory.GetGrain<ISkuGrain>(GrainKeys.Sku(code)).GetAsync()));
+        foreach (var (sku, definition) in codes.Zip(definitions))
         {
-            var definition = await GrainFactory.GetGrain<ISkuGrain>(GrainKeys.Sku(sku)).GetAsync();
             if (definition is null || definition.Kind is SkuKind.Service or SkuKind.Dish)
                 continue;
             var level = levels.GetValueOrDefault(sku) ?? StockLevel.Empty(StoreId, sku);

@@ -19,18 +19,17 @@ public sealed class InMemoryStockLedger : IStockLedger
             return Task.FromResult(Append(record));
     }
 
+    /// <summary>Called under the lock.</summary>
     private AppendOutcome Append(StockMovementRecord record)
     {
-        {
-            if (byMovementId.ContainsKey((record.StoreId, record.Sku, record.MovementId)))
-                return AppendOutcome.DuplicateMovement;
-            var records = Records(record.StoreId, record.Sku);
-            if (records.Count > 0 && records[^1].Version >= record.Version)
-                return AppendOutcome.VersionTaken;
-            records.Add(record);
-            byMovementId[(record.StoreId, record.Sku, record.MovementId)] = record;
-            return AppendOutcome.Appended;
-        }
+        if (byMovementId.ContainsKey((record.StoreId, record.Sku, record.MovementId)))
+            return AppendOutcome.DuplicateMovement;
+        var records = Records(record.StoreId, record.Sku);
+        if (records.Count > 0 && records[^1].Version >= record.Version)
+            return AppendOutcome.VersionTaken;
+        records.Add(record);
+        byMovementId[(record.StoreId, record.Sku, record.MovementId)] = record;
+        return AppendOutcome.Appended;
     }
 
     public Task<StockMovementRecord?> FindAsync(string storeId, string sku, string movementId)
