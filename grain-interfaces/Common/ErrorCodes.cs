@@ -22,4 +22,6 @@ public static class ErrorCodes
     public const string Forbidden = "forbidden";
     public const string PayloadTooLarge = "payload_too_large";
     public const string RateLimited = "rate_limited";
+    /// <summary>A dependency (PostgreSQL, a silo) is away for now: 503 with Retry-After; the same request may be retried as is.</summary>
+    public const string Unavailable = "unavailable";
 }
