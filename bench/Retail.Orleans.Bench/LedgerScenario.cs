@@ -9,8 +9,8 @@ using Retail.Orleans.Stock;
 namespace Retail.Orleans.Bench;
 
 /// <summary>
-/// The write path alone: no HTTP, no Orleans. Each task plays one stock grain, computing its next
-/// record with the grain's own rules and awaiting <see cref="PostgresStockLedger.AppendAsync"/> before the
+/// The write path alone: no HTTP, no Orleans. Each task plays one stock grain, staging its next
+/// row on its <see cref="StockChain"/> and awaiting <see cref="PostgresLedger.CommitAsync"/> before the
 /// next, as a grain does. Commits and batch sizes come from the ledger's own metrics.
 /// </summary>
 public static class LedgerScenario
@@ -33,31 +33,31 @@ public static class LedgerScenario
         var latencies = new Latencies[grains];
         var errors = 0;
         var unexpected = 0;
-        var ledger = new PostgresStockLedger(dataSource);
+        var ledger = new PostgresLedger(dataSource, Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgresLedger>.Instance);
         Console.WriteLine($"ledger: {grains} simulated stock grains appending to store {storeId}, " +
                           $"warm-up then {window.Measured.TotalSeconds:0.#} s measured");
         var cpuBefore = Environment.CpuUsage.TotalTime;
         window.Start();
         await Task.WhenAll(Enumerable.Range(0, grains).Select(g => Task.Run(async () =>
         {
-            var level = new StockLevel(storeId, string.Create(CultureInfo.InvariantCulture, $"sku-{g:D5}"), 0, 0, 0, 0);
+            var chain = new StockChain(new StockLevel(storeId, string.Create(CultureInfo.InvariantCulture, $"sku-{g:D5}"), 0, 0, 0, 0), null);
             var times = latencies[g] = new Latencies();
             var receipt = new DocumentRef("bench", "ledger");
             while (window.Open)
             {
-                var id = string.Create(CultureInfo.InvariantCulture, $"m-{level.Version + 1}");
-                var (record, _) = StockRules.Apply(level, new StockMovement(id, MovementType.GoodsReceipt, 1, Document: receipt), DateTimeOffset.UtcNow);
+                var id = string.Create(CultureInfo.InvariantCulture, $"m-{chain.Committed.Version + 1}");
+                var (row, _) = chain.Stage(new StockMovement(id, MovementType.GoodsReceipt, 1, Document: receipt), DateTimeOffset.UtcNow);
                 var started = Stopwatch.GetTimestamp();
-                var outcome = await AppendSettledAsync(ledger, record!, () => Interlocked.Increment(ref errors));
+                var outcome = await CommitSettledAsync(ledger, row!, () => Interlocked.Increment(ref errors));
                 if (window.Counts())
                 {
                     times.Record(started);
                     counted[g]++;
                 }
-                if (outcome is AppendOutcome.Appended or AppendOutcome.DuplicateMovement)
+                if (outcome is CommitOutcome.Committed or CommitOutcome.DuplicateMovement)
                 {
-                    level = record!.LevelAfter;
-                    acknowledged[g] = level.Version;
+                    chain.Commit(id, row!.Token);
+                    acknowledged[g] = chain.Committed.Version;
                 }
                 else
                 {
@@ -96,22 +96,18 @@ public static class LedgerScenario
     }
 
     /// <summary>
-    /// A failed commit may still have reached the database, so the same record is sent again, as a
-    /// grain's caller would retry: if it had landed, the ledger answers DuplicateMovement.
+    /// A commit that did not get through (or whose answer was lost) is sent again with the same row, as a
+    /// grain would settle it: if it had landed, the ledger answers DuplicateMovement.
     /// </summary>
-    private static async Task<AppendOutcome?> AppendSettledAsync(PostgresStockLedger ledger, StockMovementRecord record, Action failed)
+    private static async Task<CommitOutcome?> CommitSettledAsync(PostgresLedger ledger, StagedMovement row, Action failed)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            try
-            {
-                return await ledger.AppendAsync(record);
-            }
-            catch (Exception error) when (error is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                failed();
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * (attempt + 1)));
-            }
+            var outcome = (await ledger.CommitAsync(LedgerCommit.Of([row]))).Outcome;
+            if (outcome is not (CommitOutcome.Unavailable or CommitOutcome.Unknown))
+                return outcome;
+            failed();
+            await Task.Delay(TimeSpan.FromMilliseconds(200 * (attempt + 1)));
         }
         return null;
     }

@@ -217,11 +217,18 @@ public interface IRegisterGrain : IGrainWithStringKey
 [Alias("IMarkingCodeGrain")]
 public interface IMarkingCodeGrain : IGrainWithStringKey
 {
-    /// <summary>Marks the unit sold by this receipt; refused if another receipt sold it. Repeating it for the same receipt is harmless.</summary>
+    /// <summary>
+    /// Holds the unit for a receipt about to be fiscalized, for a minute; refused if another receipt sold
+    /// or holds it. Nothing is stored: a receipt that is never journaled lets the hold lapse.
+    /// </summary>
+    [Alias("Hold")]
+    Task<Common.DomainError?> HoldAsync(string receiptKey);
+
+    /// <summary>Marks the unit sold by this journaled receipt; repeating it is harmless. The refusal when another receipt sold it (a double sale to look into).</summary>
     [Alias("Sell")]
     Task<Common.DomainError?> SellAsync(string receiptKey);
 
-    /// <summary>Undoes a sale that was never fiscalized.</summary>
+    /// <summary>Lets go of the hold of a receipt that was not fiscalized.</summary>
     [Alias("CancelSale")]
     Task CancelSaleAsync(string receiptKey);
 

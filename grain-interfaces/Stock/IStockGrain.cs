@@ -4,8 +4,23 @@ namespace Retail.Orleans.Stock;
 [Alias("IStockGrain")]
 public interface IStockGrain : IGrainWithStringKey
 {
+    /// <summary>A movement of its own (a manual write-off, a goods receipt...): staged, committed and answered by the grain.</summary>
     [Alias("Apply")]
     Task<StockResult> ApplyAsync(StockMovement movement);
+
+    /// <summary>
+    /// A movement another grain commits with its own record (a receipt's line with the receipt's journal
+    /// entry): computed on the head and held until <see cref="SettleAsync"/>. Reads see it only once committed.
+    /// </summary>
+    [Alias("Stage")]
+    Task<StageResult> StageAsync(StockMovement movement);
+
+    /// <summary>The row staged now for a movement (computed again if an earlier staged row failed meanwhile).</summary>
+    [Alias("Restage")]
+    Task<StageResult> RestageAsync(string movementId);
+
+    [Alias("Settle")]
+    Task SettleAsync(SettledMovement settled);
 
     [Alias("Get"), ReadOnly]
     Task<StockLevel> GetAsync();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
+using Retail.Orleans.Ledger;
 using Retail.Orleans.Registers;
 using Retail.Orleans.Stock;
 
@@ -30,8 +31,7 @@ public static class RetailSilo
 
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            builder.Services.AddSingleton<IStockLedger, InMemoryStockLedger>();
-            builder.Services.AddSingleton<IRegisterJournal, InMemoryRegisterJournal>();
+            builder.Services.AddInMemoryLedger();
             builder.Services.AddHostedService<EmbeddedModeWarning>();
             builder.UseOrleans(silo =>
             {
@@ -45,6 +45,8 @@ public static class RetailSilo
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<IStockLedger, PostgresStockLedger>();
         builder.Services.AddSingleton<IRegisterJournal, PostgresRegisterJournal>();
+        builder.Services.AddSingleton<ILedger, PostgresLedger>();
+        builder.Services.AddSingleton<JournaledStep>();
         // Registered before the silo, so the schema exists when the ADO.NET providers read their queries.
         builder.Services.AddHostedService<SchemaMigration>();
         builder.UseOrleans(silo =>
@@ -64,6 +66,17 @@ public static class RetailSilo
             configure?.Invoke(silo);
         });
         return builder;
+    }
+
+    /// <summary>The ledger and journal in memory, written through one <see cref="InMemoryLedger"/>: the embedded mode, and fast tests.</summary>
+    public static IServiceCollection AddInMemoryLedger(this IServiceCollection services, InMemoryLedger? shared = null)
+    {
+        var ledger = shared ?? new InMemoryLedger(new InMemoryStockLedger(), new InMemoryRegisterJournal());
+        services.AddSingleton<IStockLedger>(ledger.Stock);
+        services.AddSingleton<IRegisterJournal>(ledger.Journal);
+        services.AddSingleton<ILedger>(ledger);
+        services.TryAddSingleton<JournaledStep>();
+        return services;
     }
 
     /// <summary>Grain storage, reminders and streams in memory: the embedded mode, and fast tests.</summary>

@@ -8,25 +8,36 @@ namespace Retail.Orleans.Ledger;
 /// whatever has queued up and write it in one database round trip, answering each caller when
 /// its batch is durable. Under load, many records share one commit. Records appended together
 /// (<see cref="AppendGroupAsync"/>) always share one write, so they succeed or fail together.
+/// The queue is bounded and a record waits at most <c>maxWait</c> for its write to start: past
+/// either, it is answered <c>unavailable</c> at once and never written later, so a caller that was
+/// told "no" is never contradicted by a late write.
 /// </summary>
 public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
 {
-    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Channel<Pending> queue;
     private readonly Func<IReadOnlyList<TRecord>, CancellationToken, Task<IReadOnlyList<TOutcome>>> writeBatch;
     private readonly int maxBatchSize;
     private readonly string name;
     private readonly Task[] flushLoops;
     private readonly CancellationTokenSource stopping = new();
+    private readonly TOutcome unavailable;
+    private readonly TimeSpan maxWait;
 
     public GroupCommit(
         string name,
         Func<IReadOnlyList<TRecord>, CancellationToken, Task<IReadOnlyList<TOutcome>>> writeBatch,
+        TOutcome unavailable,
         int maxBatchSize = 1000,
-        int flushConcurrency = 2)
+        int flushConcurrency = 2,
+        int capacity = 20_000,
+        TimeSpan? maxWait = null)
     {
         this.name = name;
         this.writeBatch = writeBatch;
+        this.unavailable = unavailable;
         this.maxBatchSize = maxBatchSize;
+        this.maxWait = maxWait ?? TimeSpan.FromSeconds(3);
+        queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
         flushLoops = Enumerable.Range(0, flushConcurrency).Select(_ => Task.Run(FlushLoopAsync)).ToArray();
     }
 
@@ -34,9 +45,11 @@ public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
 
     public Task<IReadOnlyList<TOutcome>> AppendGroupAsync(IReadOnlyList<TRecord> records)
     {
-        var pending = new Pending(records, new TaskCompletionSource<IReadOnlyList<TOutcome>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(records, new TaskCompletionSource<IReadOnlyList<TOutcome>>(TaskCreationOptions.RunContinuationsAsynchronously),
+            Stopwatch.GetTimestamp());
         if (!queue.Writer.TryWrite(pending))
-            throw new ObjectDisposedException(name);
+            // Full (the database is slow or away) or stopped: say so now rather than queue without end.
+            pending.Done.TrySetResult(records.Select(_ => unavailable).ToList());
         return pending.Done.Task;
     }
 
@@ -52,6 +65,11 @@ public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
                 var records = 0;
                 while (records < maxBatchSize && reader.TryRead(out var pending))
                 {
+                    if (Stopwatch.GetElapsedTime(pending.QueuedAt) > maxWait)
+                    {
+                        pending.Done.TrySetResult(pending.Records.Select(_ => unavailable).ToList());
+                        continue;
+                    }
                     batch.Add(pending);
                     records += pending.Records.Count;
                 }
@@ -98,5 +116,5 @@ public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
         stopping.Dispose();
     }
 
-    private sealed record Pending(IReadOnlyList<TRecord> Records, TaskCompletionSource<IReadOnlyList<TOutcome>> Done);
+    private sealed record Pending(IReadOnlyList<TRecord> Records, TaskCompletionSource<IReadOnlyList<TOutcome>> Done, long QueuedAt);
 }

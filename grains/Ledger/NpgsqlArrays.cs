@@ -7,5 +7,11 @@ namespace Retail.Orleans.Ledger;
 public static class NpgsqlArrays
 {
     public static void AddArray<T>(this NpgsqlCommand command, string name, NpgsqlDbType elementType, IEnumerable<T> values) =>
-        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | elementType) { Value = values.ToArray() });
+        command.Parameters.AddArray(name, elementType, values);
+
+    public static void AddArray<T>(this NpgsqlBatchCommand command, string name, NpgsqlDbType elementType, IEnumerable<T> values) =>
+        command.Parameters.AddArray(name, elementType, values);
+
+    private static void AddArray<T>(this NpgsqlParameterCollection parameters, string name, NpgsqlDbType elementType, IEnumerable<T> values) =>
+        parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | elementType) { Value = values.ToArray() });
 }

@@ -1,4 +1,4 @@
-using Retail.Orleans.Stock;
+using Retail.Orleans.Ledger;
 
 namespace Retail.Orleans.Registers;
 
@@ -19,15 +19,12 @@ public sealed record JournalEntry(
     string? StoreId = null,
     string? FnSerial = null);
 
-/// <summary>The registers' journal: each register's entries, once, in sequence order.</summary>
+/// <summary>
+/// The registers' journal, read side: each register's entries, once, in sequence order. Entries are
+/// written only through <see cref="ILedger"/>, with the stock movements they cause.
+/// </summary>
 public interface IRegisterJournal
 {
-    /// <summary>
-    /// Appended, or <see cref="AppendOutcome.DuplicateMovement"/> for a client id already journaled, or
-    /// <see cref="AppendOutcome.VersionTaken"/> (the sequence number, or the FN and FD number, taken).
-    /// </summary>
-    Task<AppendOutcome> AppendAsync(JournalEntry entry);
-
     Task<JournalEntry?> LatestAsync(string registerId);
 
     Task<JournalEntry?> FindAsync(string registerId, string clientId);
@@ -48,21 +45,31 @@ public sealed class InMemoryRegisterJournal : IRegisterJournal
     private readonly Lock sync = new();
     private readonly Dictionary<string, List<JournalEntry>> registers = new(StringComparer.Ordinal);
 
-    public Task<AppendOutcome> AppendAsync(JournalEntry entry)
+    /// <summary>Why the entry cannot be appended (null: it can), by the database's rules.</summary>
+    internal CommitResult? Check(JournalEntry entry)
+    {
+        lock (sync)
+        {
+            if (!registers.TryGetValue(entry.RegisterId, out var entries))
+                return entry.Sequence == 1 ? null : new CommitResult(CommitOutcome.JournalConflict);
+            if (entry.ClientId is not null && entries.Any(e => e.ClientId == entry.ClientId))
+                return new CommitResult(CommitOutcome.DuplicateEntry);
+            if (entry is { FnSerial: not null, FiscalDocumentNumber: not null }
+                && entries.Any(e => e.FnSerial == entry.FnSerial && e.FiscalDocumentNumber == entry.FiscalDocumentNumber))
+                return new CommitResult(CommitOutcome.DuplicateEntry);
+            if (entries.Count > 0 && entries[^1].Sequence >= entry.Sequence)
+                return new CommitResult(CommitOutcome.JournalConflict);
+            return null;
+        }
+    }
+
+    internal void Append(JournalEntry entry)
     {
         lock (sync)
         {
             if (!registers.TryGetValue(entry.RegisterId, out var entries))
                 registers[entry.RegisterId] = entries = [];
-            if (entry.ClientId is not null && entries.Any(e => e.ClientId == entry.ClientId))
-                return Task.FromResult(AppendOutcome.DuplicateMovement);
-            if (entries.Count > 0 && entries[^1].Sequence >= entry.Sequence)
-                return Task.FromResult(AppendOutcome.VersionTaken);
-            if (entry is { FnSerial: not null, FiscalDocumentNumber: not null }
-                && entries.Any(e => e.FnSerial == entry.FnSerial && e.FiscalDocumentNumber == entry.FiscalDocumentNumber))
-                return Task.FromResult(AppendOutcome.VersionTaken);
             entries.Add(entry);
-            return Task.FromResult(AppendOutcome.Appended);
         }
     }
 

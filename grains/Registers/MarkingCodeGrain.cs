@@ -22,25 +22,46 @@ public sealed class MarkingCodeGrain(
     [PersistentState("marking", StorageNames.Catalog)] IPersistentState<MarkingCodeState> unit,
     TimeProvider clock) : Grain, IMarkingCodeGrain
 {
+    private static readonly TimeSpan HoldFor = TimeSpan.FromMinutes(1);
+    private (string ReceiptKey, DateTimeOffset Until)? hold;
+
+    public Task<DomainError?> HoldAsync(string receiptKey)
+    {
+        if (unit.State.SoldBy == receiptKey)
+            return Task.FromResult<DomainError?>(null);
+        if (unit.State.SoldBy is not null)
+            return Task.FromResult<DomainError?>(AlreadySold());
+        var now = clock.GetUtcNow();
+        if (hold is { } held && held.ReceiptKey != receiptKey && held.Until > now)
+            return Task.FromResult<DomainError?>(new DomainError(ErrorCodes.MarkingCodeAlreadySold,
+                "This marked unit is being sold on another receipt right now.", "markingCode"));
+        hold = (receiptKey, now + HoldFor);
+        return Task.FromResult<DomainError?>(null);
+    }
+
     public async Task<DomainError?> SellAsync(string receiptKey)
     {
+        if (hold?.ReceiptKey == receiptKey)
+            hold = null;
         if (unit.State.SoldBy == receiptKey)
             return null;
         if (unit.State.SoldBy is not null)
-            return new DomainError(ErrorCodes.MarkingCodeAlreadySold, "This marked unit has already been sold.", "markingCode");
+            return AlreadySold();
         unit.State.SoldBy = receiptKey;
         unit.State.ChangedAt = clock.GetUtcNow();
         await unit.WriteStateAsync();
         return null;
     }
 
-    public async Task CancelSaleAsync(string receiptKey)
+    public Task CancelSaleAsync(string receiptKey)
     {
-        if (unit.State.SoldBy != receiptKey)
-            return;
-        unit.State.SoldBy = null;
-        await unit.WriteStateAsync();
+        if (hold?.ReceiptKey == receiptKey)
+            hold = null;
+        return Task.CompletedTask;
     }
+
+    private static DomainError AlreadySold() =>
+        new(ErrorCodes.MarkingCodeAlreadySold, "This marked unit has already been sold.", "markingCode");
 
     public async Task ReturnAsync(string receiptKey)
     {

@@ -5,60 +5,14 @@ using Retail.Orleans.Stock;
 
 namespace Retail.Orleans.Registers;
 
-/// <summary>The registers' journal in PostgreSQL, group-committed like the stock ledger.</summary>
-public sealed class PostgresRegisterJournal : IRegisterJournal, IAsyncDisposable
+/// <summary>The registers' journal in PostgreSQL, read side (written by <see cref="PostgresLedger"/>).</summary>
+public sealed class PostgresRegisterJournal : IRegisterJournal
 {
-    private const string Columns = "register_id, sequence, kind, client_id, fiscal_document_number, fingerprint, document, state_after, recorded_at, store_id, fn_serial";
-
-    private const string InsertBatchSql =
-        $"INSERT INTO register_journal ({Columns}) " +
-        "SELECT r, s, k, c, f, p, d::jsonb, a::jsonb, t, st, n FROM unnest(@register_id, @sequence, @kind, @client_id, " +
-        "@fiscal_document_number, @fingerprint, @document, @state_after, @recorded_at, @store_id, @fn_serial) AS x(r, s, k, c, f, p, d, a, t, st, n) " +
-        "ON CONFLICT DO NOTHING RETURNING register_id, sequence";
+    private const string Columns = PostgresLedger.JournalColumns;
 
     private readonly NpgsqlDataSource dataSource;
-    private readonly GroupCommit<JournalEntry, AppendOutcome> commits;
 
-    public PostgresRegisterJournal(NpgsqlDataSource dataSource)
-    {
-        this.dataSource = dataSource;
-        commits = new GroupCommit<JournalEntry, AppendOutcome>("registers", WriteBatchAsync);
-    }
-
-    public Task<AppendOutcome> AppendAsync(JournalEntry entry) => commits.AppendAsync(entry);
-
-    private async Task<IReadOnlyList<AppendOutcome>> WriteBatchAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var inserted = new HashSet<(string, long)>();
-        await using (var insert = new NpgsqlCommand(InsertBatchSql, connection))
-        {
-            insert.AddArray("register_id", NpgsqlDbType.Text, batch.Select(e => e.RegisterId));
-            insert.AddArray("sequence", NpgsqlDbType.Bigint, batch.Select(e => e.Sequence));
-            insert.AddArray("kind", NpgsqlDbType.Text, batch.Select(e => e.Kind));
-            insert.AddArray("client_id", NpgsqlDbType.Text, batch.Select(e => e.ClientId));
-            insert.AddArray("fiscal_document_number", NpgsqlDbType.Bigint, batch.Select(e => e.FiscalDocumentNumber));
-            insert.AddArray("fingerprint", NpgsqlDbType.Text, batch.Select(e => e.Fingerprint));
-            insert.AddArray("document", NpgsqlDbType.Text, batch.Select(e => e.Document));
-            insert.AddArray("state_after", NpgsqlDbType.Text, batch.Select(e => e.StateAfter));
-            insert.AddArray("recorded_at", NpgsqlDbType.TimestampTz, batch.Select(e => e.RecordedAt.UtcDateTime));
-            insert.AddArray("store_id", NpgsqlDbType.Text, batch.Select(e => e.StoreId));
-            insert.AddArray("fn_serial", NpgsqlDbType.Text, batch.Select(e => e.FnSerial));
-            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                inserted.Add((reader.GetString(0), reader.GetInt64(1)));
-        }
-        var outcomes = new AppendOutcome[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var entry = batch[i];
-            outcomes[i] = inserted.Contains((entry.RegisterId, entry.Sequence)) ? AppendOutcome.Appended
-                : entry.ClientId is not null && await FindAsync(connection, entry.RegisterId, entry.ClientId, cancellationToken) is not null
-                    ? AppendOutcome.DuplicateMovement
-                    : AppendOutcome.VersionTaken;
-        }
-        return outcomes;
-    }
+    public PostgresRegisterJournal(NpgsqlDataSource dataSource) => this.dataSource = dataSource;
 
     public async Task<JournalEntry?> LatestAsync(string registerId)
     {
@@ -129,5 +83,4 @@ public sealed class PostgresRegisterJournal : IRegisterJournal, IAsyncDisposable
         return entries;
     }
 
-    public ValueTask DisposeAsync() => commits.DisposeAsync();
 }

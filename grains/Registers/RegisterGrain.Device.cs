@@ -40,7 +40,8 @@ public sealed partial class RegisterGrain
                 return refused;
             if (!changed)
                 return Outcome<RegisterView>.Ok(View(), replayed: true);
-            await JournalAsync(JournalKinds.FnReplacement, null, null, null, registration, state with { Device = replaced });
+            if (Refusal(await JournalAsync(JournalKinds.FnReplacement, null, null, null, registration, state with { Device = replaced })) is { } failed)
+                return failed;
             logger.LogInformation("Register {RegisterId}: FN {Old} replaced by FN {New}", RegisterId, device.Current.FnSerial, registration.FnSerial);
             return Outcome<RegisterView>.Ok(View());
         }
@@ -52,8 +53,9 @@ public sealed partial class RegisterGrain
             store.Inn, (FiscalTaxation)(int)store.TaxationSystem, store.TimeZone, clock.GetUtcNow());
         if (error is not null)
             return error;
-        await JournalAsync(JournalKinds.Registration, null, null, null, registration,
-            new RegisterState(registration.StoreId, RegisterModes.Device, null, OfdReachable: true, registered));
+        if (Refusal(await JournalAsync(JournalKinds.Registration, null, null, null, registration,
+                new RegisterState(registration.StoreId, RegisterModes.Device, null, OfdReachable: true, registered))) is { } notJournaled)
+            return notJournaled;
         return Outcome<RegisterView>.Ok(View());
     }
 
@@ -80,7 +82,7 @@ public sealed partial class RegisterGrain
 
         var fingerprint = DeviceFingerprint(input, fiscal);
         if (recent.TryGetValue(input.Id, out var earlier))
-            return await ReplayAsync(earlier, recentFingerprints[input.Id], fingerprint);
+            return Replay(earlier, recentFingerprints[input.Id], fingerprint);
         if (drive!.Received.Contains(fiscal.FiscalDocumentNumber))
             return await ReceivedReceiptAsync(input.Id, fiscal, fingerprint);
 
@@ -142,7 +144,9 @@ public sealed partial class RegisterGrain
             FiscalDocumentForm.ShiftCloseReport => JournalKinds.ShiftClose,
             _ => JournalKinds.StateReport,
         };
-        await JournalAsync(kind, null, fingerprint, report.FiscalDocumentNumber, normalized, state with { Device = device.With(accepted) }, report.FnSerial);
+        if (Refusal(await JournalAsync(kind, null, fingerprint, report.FiscalDocumentNumber, normalized, state with { Device = device.With(accepted) },
+                report.FnSerial)) is { } failed)
+            return failed;
         if (gap is not null)
             await PublishGapAsync(report.FnSerial, gap);
         return Outcome<FiscalizedReport>.Ok(normalized);
@@ -204,7 +208,7 @@ public sealed partial class RegisterGrain
     {
         var first = await journal.FindAsync(RegisterId, fiscal.FnSerial, fiscal.FiscalDocumentNumber);
         if (first is { Kind: JournalKinds.Receipt } && first.ClientId == receiptId && first.Fingerprint == fingerprint)
-            return await ReplayAsync(JsonSerializer.Deserialize<JournaledReceipt>(first.Document, Json)!, first.Fingerprint, fingerprint);
+            return Replay(JsonSerializer.Deserialize<JournaledReceipt>(first.Document, Json)!, first.Fingerprint, fingerprint);
         return TakenFiscalDocument(fiscal.FnSerial, fiscal.FiscalDocumentNumber, first, "fiscal.fiscalDocumentNumber");
     }
 

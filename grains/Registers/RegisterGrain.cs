@@ -8,6 +8,7 @@ using Orleans.Streams;
 using Retail.Orleans.Catalog;
 using Retail.Orleans.Common;
 using Retail.Orleans.Hosting;
+using Retail.Orleans.Ledger;
 using Retail.Orleans.Registers.Fiscal;
 using Retail.Orleans.Stock;
 using CatalogTaxation = Retail.Orleans.Catalog.TaxationSystem;
@@ -19,9 +20,11 @@ namespace Retail.Orleans.Registers;
 /// What a register remembers; journaled after every document, so the journal's last row restores it.
 /// An emulated register has its <see cref="Drive"/>; a register with a physical drive has <see cref="Device"/>.
 /// </summary>
-public sealed record RegisterState(string StoreId, string Mode, FiscalDriveState? Drive, bool OfdReachable, DeviceRegisterState? Device = null);
+/// <see cref="EffectsThrough"/>: every receipt up to this journal sequence has had its effects (marked units, e-receipt, stream).
+public sealed record RegisterState(string StoreId, string Mode, FiscalDriveState? Drive, bool OfdReachable, DeviceRegisterState? Device = null,
+    long EffectsThrough = 0);
 
-/// <summary>A stock movement a receipt causes, kept with the receipt so a crash between the two can be made good.</summary>
+/// <summary>A stock movement a receipt causes: committed with the receipt's journal entry, and kept in it to explain the ledger.</summary>
 public sealed record PlannedMovement(string StoreId, string Sku, StockMovement Movement);
 
 /// <summary>A journaled receipt: the document the till got and the stock movements it causes.</summary>
@@ -29,12 +32,15 @@ public sealed record JournaledReceipt(ReceiptDocument Receipt, IReadOnlyList<Pla
 
 /// <summary>
 /// One cash register. Orleans runs its commands one at a time, which is exactly the rule of a fiscal
-/// drive. Each document is journaled (group-committed) with the drive state after it before the
-/// till hears of it; the receipt's stock is written off before the answer too. An emulated register
-/// signs its own documents (this file); a device register takes those a physical drive signed
-/// (RegisterGrain.Device.cs). Both run receipts through the same checks, journal, stock and stream.
+/// drive. A receipt goes: intake (<see cref="PrepareAsync"/>), the drive as a pure state transition,
+/// one journaled step (<see cref="JournaledStep"/>: the journal entry with the drive state after it and
+/// every stock movement it causes, in one transaction, before the till hears of it), then its effects
+/// (marked units, e-receipt, the receipts stream), which a later activation makes good from the journal
+/// if this one dies first. An emulated register signs its own documents (this file); a device register
+/// takes those a physical drive signed (RegisterGrain.Device.cs). Both share intake, step and effects.
 /// </summary>
-public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider clock, ILogger<RegisterGrain> logger) : Grain, IRegisterGrain
+public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledStep step, TimeProvider clock, ILogger<RegisterGrain> logger)
+    : Grain, IRegisterGrain
 {
     public const string ReceiptsStream = "receipts";
     private const string EmulatedMode = "emulated";
@@ -46,6 +52,8 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
     private readonly Dictionary<string, JournaledReceipt> recent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> recentFingerprints = new(StringComparer.Ordinal);
     private readonly Queue<string> recentOrder = new();
+    /// <summary>Journaled receipts whose effects failed, by sequence: tried again by the timer and by the next activation.</summary>
+    private readonly SortedDictionary<long, JournaledReceipt> effectsDue = new();
     private RegisterState? state;
     private long sequence;
 
@@ -63,10 +71,13 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
             .Where(e => e.Kind == JournalKinds.Receipt).ToList();
         foreach (var entry in receipts)
             Remember(entry.ClientId!, entry.Fingerprint!, JsonSerializer.Deserialize<JournaledReceipt>(entry.Document, Json)!);
-        // Only the receipt in flight when the previous activation died can lack its stock; re-driving is idempotent.
-        foreach (var entry in receipts.TakeLast(3))
-            await ApplyReceiptAsync(recent[entry.ClientId!]);
-        if (state!.Drive is not null)
+        // Receipts journaled after the last one known to have had its effects: the previous activation may have died before them.
+        foreach (var entry in await journal.ReadAfterAsync(RegisterId, state!.EffectsThrough, 10_000))
+            if (entry.Kind == JournalKinds.Receipt)
+                effectsDue[entry.Sequence] = JsonSerializer.Deserialize<JournaledReceipt>(entry.Document, Json)!;
+        await RunDueEffectsAsync();
+        this.RegisterGrainTimer(_ => RunDueEffectsAsync(), new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
+        if (state.Drive is not null)
             StartOfdDelivery();
     }
 
@@ -85,7 +96,8 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
         if (error is not null)
             return error;
         var next = new RegisterState(storeId, RegisterModes.Emulated, drive!, OfdReachable: true);
-        await JournalAsync(JournalKinds.Registration, null, null, report!.Header.FiscalDocumentNumber, report, next);
+        if (Refusal(await JournalAsync(JournalKinds.Registration, null, null, report!.Header.FiscalDocumentNumber, report, next)) is { } failed)
+            return failed;
         StartOfdDelivery();
         return Outcome<RegisterView>.Ok(View());
     }
@@ -99,7 +111,8 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
         var (drive, report, error) = FiscalDrive.OpenShift(current, new Cashier(cashier.Name, cashier.Inn), clock.GetUtcNow());
         if (error is not null)
             return error;
-        await JournalAsync(JournalKinds.ShiftOpen, null, null, report!.Header.FiscalDocumentNumber, report, state with { Drive = drive });
+        if (Refusal(await JournalAsync(JournalKinds.ShiftOpen, null, null, report!.Header.FiscalDocumentNumber, report, state with { Drive = drive })) is { } failed)
+            return failed;
         return Outcome<ShiftOpened>.Ok(new ShiftOpened(report.Header.ShiftNumber, report.Header.FiscalDocumentNumber,
             report.Header.DateTime, report.Header.FiscalSign, cashier));
     }
@@ -111,7 +124,8 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
         var (drive, report, error) = FiscalDrive.CloseShift(current, cashier is null ? null : new Cashier(cashier.Name, cashier.Inn), clock.GetUtcNow());
         if (error is not null)
             return error;
-        await JournalAsync(JournalKinds.ShiftClose, null, null, report!.Header.FiscalDocumentNumber, report, state with { Drive = drive });
+        if (Refusal(await JournalAsync(JournalKinds.ShiftClose, null, null, report!.Header.FiscalDocumentNumber, report, state with { Drive = drive })) is { } failed)
+            return failed;
         return Outcome<ShiftClosed>.Ok(new ShiftClosed(report.Header.ShiftNumber, report.Header.FiscalDocumentNumber,
             report.Header.DateTime, report.Header.FiscalSign, report.ReceiptCount, report.DocumentCount,
             new ShiftTotalsView(report.Totals.Sell, report.Totals.SellRefund),
@@ -125,7 +139,8 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
         var (drive, report, error) = FiscalDrive.ReportState(current, clock.GetUtcNow());
         if (error is not null)
             return error;
-        await JournalAsync(JournalKinds.StateReport, null, null, report!.Header.FiscalDocumentNumber, report, state with { Drive = drive });
+        if (Refusal(await JournalAsync(JournalKinds.StateReport, null, null, report!.Header.FiscalDocumentNumber, report, state with { Drive = drive })) is { } failed)
+            return failed;
         return Outcome<StateReported>.Ok(new StateReported(report.Header.FiscalDocumentNumber, report.Header.DateTime, report.Header.FiscalSign,
             report.Header.ShiftNumber, report.ShiftOpen, report.Ofd.UnconfirmedCount, report.Ofd.FirstUnconfirmedAt, report.Ofd.FirstUnconfirmedNumber));
     }
@@ -147,7 +162,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
 
         var fingerprint = Fingerprint(input);
         if (recent.TryGetValue(input.Id, out var earlier))
-            return await ReplayAsync(earlier, recentFingerprints[input.Id], fingerprint);
+            return Replay(earlier, recentFingerprints[input.Id], fingerprint);
 
         var (request, skus, invalid) = await PrepareAsync(input);
         if (invalid is not null)
@@ -160,7 +175,8 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
                 ? FiscalDrive.FiscalizeCorrection(current, new CorrectionRequest(request!.Operation, basis, request.Items, request.Payments), clock.GetUtcNow())
                 : (current, null, CorrectionBasisOf(input.Correction).Error);
         if (error is not null)
-            return error;
+            // A retry older than the window, after the shift closed or the OFD blocked: the first answer, not a refusal.
+            return await JournaledReceiptAsync(input.Id, fingerprint) ?? error;
         return await CommitReceiptAsync(input.Id, fingerprint, fiscal!, skus!, state with { Drive = drive },
             $"receipt:{fiscal!.Header.FnSerial}:{input.Id}", signedByDevice: false);
     }
@@ -235,26 +251,37 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
     {
         var receiptKey = ReceiptKey(receiptId);
         var marked = fiscal.Lines.Where(l => l.MarkingCode is not null).Select(l => l.MarkingCode!).ToList();
-        if (!signedByDevice && fiscal.Operation == FiscalOperation.Sell && await SellMarkedUnitsAsync(marked, receiptKey) is { } markingError)
+        var holds = !signedByDevice && fiscal.Operation == FiscalOperation.Sell && marked.Count > 0;
+        if (holds && await HoldMarkedUnitsAsync(marked, receiptKey) is { } markingError)
             return markingError;
 
         var document = RegisterMapping.ToDocument(fiscal, receiptId, RegisterId, next.StoreId);
         var journaled = new JournaledReceipt(document, PlanStock(fiscal, skus, receiptId, next.StoreId, movementKey));
-        var outcome = await JournalAsync(JournalKinds.Receipt, receiptId, fingerprint, fiscal.Header.FiscalDocumentNumber, journaled, next,
-            fiscal.Header.FnSerial);
-        if (outcome == AppendOutcome.DuplicateMovement)
-        {
+        var result = await JournalAsync(JournalKinds.Receipt, receiptId, fingerprint, fiscal.Header.FiscalDocumentNumber, journaled, next,
+            fiscal.Header.FnSerial, journaled.Stock);
+        if (result.Outcome == CommitOutcome.DuplicateEntry)
             // Journaled by an earlier activation, beyond the in-memory window: answer as that one did.
-            var first = await journal.FindAsync(RegisterId, receiptId);
-            return await ReplayAsync(JsonSerializer.Deserialize<JournaledReceipt>(first!.Document, Json)!, first.Fingerprint!, fingerprint);
+            return await JournaledReceiptAsync(receiptId, fingerprint)
+                ?? new DomainError(ErrorCodes.IdempotencyConflict, $"FD {fiscal.Header.FiscalDocumentNumber} of FN {fiscal.Header.FnSerial} was already journaled.", "id");
+        if (Refusal(result) is { } failed)
+        {
+            if (holds && result.Outcome != CommitOutcome.Unknown)
+                await ReleaseMarkedUnitsAsync(marked, receiptKey);
+            return failed;
         }
         Remember(receiptId, fingerprint, journaled);
-
-        if (!signedByDevice && fiscal.Operation == FiscalOperation.SellRefund)
-            await Task.WhenAll(marked.Select(code => GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(code)).ReturnAsync(receiptKey)));
-        await ApplyReceiptAsync(journaled);
-        await PublishAsync(document);
+        effectsDue[sequence] = journaled;
+        await RunDueEffectsAsync();
         return Outcome<ReceiptDocument>.Ok(document);
+    }
+
+    /// <summary>The first answer to a receipt id found in the journal (or null): a retry of any age is answered, never fiscalized again.</summary>
+    private async Task<Outcome<ReceiptDocument>?> JournaledReceiptAsync(string receiptId, string fingerprint)
+    {
+        var first = await journal.FindAsync(RegisterId, receiptId);
+        return first is { Kind: JournalKinds.Receipt }
+            ? Replay(JsonSerializer.Deserialize<JournaledReceipt>(first.Document, Json)!, first.Fingerprint!, fingerprint)
+            : null;
     }
 
     public Task<ReceiptDocument?> GetReceiptAsync(string receiptId) =>
@@ -274,7 +301,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
             return new OfdView(0, null, null, false, reachable);
         // A physical drive talks to its operator itself: nothing here to switch.
         if (state.Drive is not null && state.OfdReachable != reachable)
-            await JournalAsync(JournalKinds.OfdSetting, null, null, null, new { reachable }, state with { OfdReachable = reachable });
+            _ = await JournalAsync(JournalKinds.OfdSetting, null, null, null, new { reachable }, state with { OfdReachable = reachable });
         return OfdNow();
     }
 
@@ -285,7 +312,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
         var upTo = current.OfdOutbox.Max(e => e.FiscalDocumentNumber);
         var (drive, confirmation, error) = FiscalDrive.Confirm(current, upTo, clock.GetUtcNow());
         if (error is null)
-            await JournalAsync(JournalKinds.OfdConfirmation, null, null, null, confirmation!, state with { Drive = drive });
+            _ = await JournalAsync(JournalKinds.OfdConfirmation, null, null, null, confirmation!, state with { Drive = drive });
         return OfdNow();
     }
 
@@ -316,45 +343,88 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
             (CatalogTaxation)(int)drive.TaxationSystems, drive.UserInn, FiscalDrive.FfdVersion);
     }
 
-    private async Task<AppendOutcome> JournalAsync(string kind, string? clientId, string? fingerprint, long? fiscalDocumentNumber, object document,
-        RegisterState next, string? fnSerial = null)
+    /// <summary>The journaled step: the entry (with the state after it) and the stock it moves, all or nothing.</summary>
+    private async Task<JournaledStep.Result> JournalAsync(string kind, string? clientId, string? fingerprint, long? fiscalDocumentNumber, object document,
+        RegisterState next, string? fnSerial = null, IReadOnlyList<PlannedMovement>? stock = null)
     {
+        next = next with { EffectsThrough = effectsDue.Count == 0 ? sequence : effectsDue.Keys.First() - 1 };
         var entry = new JournalEntry(RegisterId, sequence + 1, kind, clientId, fiscalDocumentNumber, fingerprint,
             JsonSerializer.Serialize(document, document.GetType(), Json), JsonSerializer.Serialize(next, Json), clock.GetUtcNow(),
             next.StoreId, fiscalDocumentNumber is null ? null : fnSerial ?? next.Drive?.Identity.FnSerial);
-        var outcome = await journal.AppendAsync(entry);
-        switch (outcome)
+        var result = await step.CommitAsync(entry, stock ?? []);
+        switch (result.Outcome)
         {
-            case AppendOutcome.Appended:
+            case CommitOutcome.Committed:
                 sequence++;
                 state = next;
                 ObserveMetrics();
                 break;
-            case AppendOutcome.VersionTaken:
-                logger.LogWarning("Register {RegisterId}: journal sequence {Sequence} (or FN {FnSerial} FD {Fd}) already taken; reloading",
-                    RegisterId, entry.Sequence, entry.FnSerial, entry.FiscalDocumentNumber);
+            case CommitOutcome.JournalConflict or CommitOutcome.Unknown:
+                // Another activation wrote this sequence, or the database went away mid-commit: the journal knows, so reload from it.
+                logger.LogWarning("Register {RegisterId}: journal sequence {Sequence} ended {Outcome}; reloading from the journal",
+                    RegisterId, entry.Sequence, result.Outcome);
                 DeactivateOnIdle();
-                throw new InvalidOperationException("This register changed elsewhere; retry the command.");
+                break;
         }
-        return outcome;
+        return result;
     }
 
-    private async Task<Outcome<ReceiptDocument>> ReplayAsync(JournaledReceipt first, string firstFingerprint, string fingerprint)
+    /// <summary>What the till hears when the step did not commit (null: it did, or it had already).</summary>
+    private DomainError? Refusal(JournaledStep.Result result) => result.Outcome switch
     {
-        if (firstFingerprint != fingerprint)
-            return new DomainError(ErrorCodes.IdempotencyConflict, $"Receipt {first.Receipt.Id} was already fiscalized with a different body.", "id");
-        // The first attempt may have died before its stock; movements are idempotent, so make sure.
-        await ApplyReceiptAsync(first);
-        return Outcome<ReceiptDocument>.Ok(first.Receipt, replayed: true);
+        CommitOutcome.Committed or CommitOutcome.DuplicateEntry => null,
+        CommitOutcome.Rejected => result.Refusal ?? new DomainError(ErrorCodes.ValidationFailed, "The document holds a value the journal cannot store."),
+        _ => new DomainError(ErrorCodes.Unavailable,
+            $"Register {RegisterId} could not journal the document just now; nothing was fiscalized. Retry it (a receipt with the same id)."),
+    };
+
+    private static Outcome<ReceiptDocument> Replay(JournaledReceipt first, string firstFingerprint, string fingerprint) =>
+        firstFingerprint != fingerprint
+            ? new DomainError(ErrorCodes.IdempotencyConflict, $"Receipt {first.Receipt.Id} was already fiscalized with a different body.", "id")
+            : Outcome<ReceiptDocument>.Ok(first.Receipt, replayed: true);
+
+    /// <summary>
+    /// The effects of journaled receipts, oldest first, each idempotent: marked units, the e-receipt, the
+    /// receipts stream. One that fails stays due; the journal's <see cref="RegisterState.EffectsThrough"/>
+    /// tells a later activation where to pick up.
+    /// </summary>
+    private async Task RunDueEffectsAsync()
+    {
+        foreach (var (at, receipt) in effectsDue.ToList())
+        {
+            try
+            {
+                await MarkUnitsAsync(receipt.Receipt);
+                await QueueEReceiptAsync(receipt.Receipt);
+                await PublishAsync(receipt.Receipt);
+                effectsDue.Remove(at);
+            }
+            catch (Exception error) when (error is not OutOfMemoryException)
+            {
+                logger.LogWarning(error, "Register {RegisterId}: effects of receipt {ReceiptId} are due again later", RegisterId, receipt.Receipt.Id);
+                return;
+            }
+        }
     }
 
-    /// <summary>A journaled receipt's effects outside the register, each idempotent: stock, and a device receipt's marked units.</summary>
-    private async Task ApplyReceiptAsync(JournaledReceipt receipt)
+    /// <summary>Marked units of a journaled receipt: sold or returned (emulated), or recorded in fiscal-time order (device).</summary>
+    private async Task MarkUnitsAsync(ReceiptDocument receipt)
     {
         if (state!.Device is not null)
-            await RecordMarkedUnitsAsync(receipt.Receipt);
-        await WriteOffStockAsync(receipt);
-        await QueueEReceiptAsync(receipt.Receipt);
+        {
+            await RecordMarkedUnitsAsync(receipt);
+            return;
+        }
+        var receiptKey = ReceiptKey(receipt.Id);
+        var sale = receipt.Operation == FiscalOperation.Sell.ToApiName();
+        foreach (var code in receipt.Items.Where(i => i.MarkingCode is not null).Select(i => i.MarkingCode!))
+        {
+            var unit = GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(code));
+            if (!sale)
+                await unit.ReturnAsync(receiptKey);
+            else if (await unit.SellAsync(receiptKey) is not null)
+                logger.LogWarning("Register {RegisterId}: receipt {ReceiptId} sold marked unit {Code}, which another receipt had sold", RegisterId, receipt.Id, code);
+        }
     }
 
     /// <summary>A buyer who gave an e-mail or phone (tag 1008) gets the receipt electronically: queued for the sender.</summary>
@@ -367,20 +437,24 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
             receipt.Id, receipt.RegisterId, channel, contact, receipt.FiscalDocumentNumber, receipt.Total, receipt.Qr, clock.GetUtcNow()));
     }
 
-    private async Task<DomainError?> SellMarkedUnitsAsync(IReadOnlyList<string> codes, string receiptKey)
+    /// <summary>Holds each marked unit for this receipt before it is fiscalized; a unit sold or held elsewhere refuses the receipt.</summary>
+    private async Task<DomainError?> HoldMarkedUnitsAsync(IReadOnlyList<string> codes, string receiptKey)
     {
-        var sold = new List<string>();
+        var held = new List<string>();
         foreach (var code in codes)
         {
-            if (await GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(code)).SellAsync(receiptKey) is { } refused)
+            if (await GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(code)).HoldAsync(receiptKey) is { } refused)
             {
-                await Task.WhenAll(sold.Select(c => GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(c)).CancelSaleAsync(receiptKey)));
+                await ReleaseMarkedUnitsAsync(held, receiptKey);
                 return refused;
             }
-            sold.Add(code);
+            held.Add(code);
         }
         return null;
     }
+
+    private Task ReleaseMarkedUnitsAsync(IEnumerable<string> codes, string receiptKey) =>
+        Task.WhenAll(codes.Select(c => GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(c)).CancelSaleAsync(receiptKey)));
 
     private static string MarkingKey(string code) => $"mark/{code}";
 
@@ -425,16 +499,6 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, TimeProvider
         var id = $"{movementKey}:{line}:{sku}";
         var scheme = movementKey[..movementKey.IndexOf(':')];
         return id.Length <= Identifiers.MaxLength ? id : $"{scheme}:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
-    }
-
-    private async Task WriteOffStockAsync(JournaledReceipt receipt)
-    {
-        var results = await Task.WhenAll(receipt.Stock.Select(p =>
-            GrainFactory.GetGrain<IStockGrain>(GrainKeys.Stock(p.StoreId, p.Sku)).ApplyAsync(p.Movement)));
-        foreach (var refused in results.Where(r => r.Error is not null))
-            // A fiscal receipt is a fact: stock never refuses it, so this is a bug worth shouting about.
-            logger.LogError("Register {RegisterId}: stock refused receipt {ReceiptId}: {Code} {Detail}",
-                RegisterId, receipt.Receipt.Id, refused.Error!.Code, refused.Error.Detail);
     }
 
     private async Task PublishAsync(ReceiptDocument document)

@@ -1,27 +1,18 @@
 namespace Retail.Orleans.Stock;
 
-/// <summary>The outcome of appending a movement to the ledger.</summary>
-public enum AppendOutcome
-{
-    Appended,
-    /// <summary>The movement id was already in the ledger for this pair: nothing was written.</summary>
-    DuplicateMovement,
-    /// <summary>Another writer took this version: this activation's state is stale.</summary>
-    VersionTaken,
-}
+/// <summary>A pair's latest committed level and the token of the staged row that wrote it.</summary>
+public sealed record StockHead(StockLevel Level, string Token);
 
-/// <summary>The stock ledger: every applied movement, once, in version order per pair.</summary>
+/// <summary>
+/// The stock ledger, read side: every applied movement, once, in version order per pair, and each
+/// pair's head. Rows are written only through <see cref="Ledger.ILedger"/>, with the journal entry
+/// that caused them.
+/// </summary>
 public interface IStockLedger
 {
-    Task<AppendOutcome> AppendAsync(StockMovementRecord record);
-
-    /// <summary>Appends one pair's consecutive records in a single write: all are written, or (on an error) none.</summary>
-    Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<StockMovementRecord> records);
+    Task<StockHead?> ReadHeadAsync(string storeId, string sku);
 
     Task<StockMovementRecord?> FindAsync(string storeId, string sku, string movementId);
-
-    /// <summary>The pair's records after a version, oldest first (replay on activation).</summary>
-    Task<IReadOnlyList<StockMovementRecord>> ReadAfterAsync(string storeId, string sku, long afterVersion);
 
     /// <summary>The pair's records, newest first, before a version when given.</summary>
     Task<IReadOnlyList<StockMovementRecord>> ReadHistoryAsync(string storeId, string sku, int limit, long? beforeVersion);

@@ -1,48 +1,60 @@
+using Retail.Orleans.Ledger;
+
 namespace Retail.Orleans.Stock;
 
-/// <summary>The embedded mode's ledger: one process, nothing durable.</summary>
+/// <summary>The embedded mode's ledger: one process, nothing durable. Written by <see cref="InMemoryLedger"/>.</summary>
 public sealed class InMemoryStockLedger : IStockLedger
 {
     private readonly Lock sync = new();
     private readonly Dictionary<(string StoreId, string Sku), List<StockMovementRecord>> pairs = new();
+    private readonly Dictionary<(string StoreId, string Sku), StockHead> heads = new();
     private readonly Dictionary<(string StoreId, string Sku, string MovementId), StockMovementRecord> byMovementId = new();
 
-    public Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<StockMovementRecord> records)
+    /// <summary>Why the rows cannot be appended as staged (null: they can). Rows of one pair follow each other in staging order.</summary>
+    internal CommitResult? Check(IReadOnlyList<StagedMovement> rows)
     {
         lock (sync)
-            return Task.FromResult<IReadOnlyList<AppendOutcome>>(records.Select(Append).ToList());
+        {
+            var tips = new Dictionary<(string, string), (long Version, string? Token)>();
+            var duplicates = new List<string>();
+            foreach (var row in rows)
+            {
+                var key = (row.Record.StoreId, row.Record.Sku);
+                if (!tips.TryGetValue(key, out var tip))
+                    tip = heads.TryGetValue(key, out var head) ? (head.Level.Version, head.Token) : (0, null);
+                if (row.Record.Version != tip.Version + 1 || row.PreviousToken != tip.Token)
+                    return new CommitResult(CommitOutcome.StockConflict);
+                if (byMovementId.ContainsKey((row.Record.StoreId, row.Record.Sku, row.Record.MovementId)))
+                    duplicates.Add(row.Record.MovementId);
+                tips[key] = (row.Record.Version, row.Token);
+            }
+            return duplicates.Count > 0 ? new CommitResult(CommitOutcome.DuplicateMovement, duplicates) : null;
+        }
     }
 
-    public Task<AppendOutcome> AppendAsync(StockMovementRecord record)
+    /// <summary>Appends rows that <see cref="Check"/> accepted.</summary>
+    internal void Append(IReadOnlyList<StagedMovement> rows)
     {
         lock (sync)
-            return Task.FromResult(Append(record));
+            foreach (var row in rows)
+            {
+                var record = row.Record;
+                Records(record.StoreId, record.Sku).Add(record);
+                byMovementId[(record.StoreId, record.Sku, record.MovementId)] = record;
+                heads[(record.StoreId, record.Sku)] = new StockHead(record.LevelAfter, row.Token);
+            }
     }
 
-    /// <summary>Called under the lock.</summary>
-    private AppendOutcome Append(StockMovementRecord record)
+    public Task<StockHead?> ReadHeadAsync(string storeId, string sku)
     {
-        if (byMovementId.ContainsKey((record.StoreId, record.Sku, record.MovementId)))
-            return AppendOutcome.DuplicateMovement;
-        var records = Records(record.StoreId, record.Sku);
-        if (records.Count > 0 && records[^1].Version >= record.Version)
-            return AppendOutcome.VersionTaken;
-        records.Add(record);
-        byMovementId[(record.StoreId, record.Sku, record.MovementId)] = record;
-        return AppendOutcome.Appended;
+        lock (sync)
+            return Task.FromResult(heads.GetValueOrDefault((storeId, sku)));
     }
 
     public Task<StockMovementRecord?> FindAsync(string storeId, string sku, string movementId)
     {
         lock (sync)
             return Task.FromResult(byMovementId.GetValueOrDefault((storeId, sku, movementId)));
-    }
-
-    public Task<IReadOnlyList<StockMovementRecord>> ReadAfterAsync(string storeId, string sku, long afterVersion)
-    {
-        lock (sync)
-            return Task.FromResult<IReadOnlyList<StockMovementRecord>>(
-                Records(storeId, sku).Where(r => r.Version > afterVersion).ToList());
     }
 
     public Task<IReadOnlyList<StockMovementRecord>> ReadHistoryAsync(string storeId, string sku, int limit, long? beforeVersion)
@@ -56,9 +68,9 @@ public sealed class InMemoryStockLedger : IStockLedger
     public Task<IReadOnlyList<StockLevel>> ReadLevelsAsync(string? storeId, string? sku)
     {
         lock (sync)
-            return Task.FromResult<IReadOnlyList<StockLevel>>(pairs
-                .Where(p => (storeId is null || p.Key.StoreId == storeId) && (sku is null || p.Key.Sku == sku) && p.Value.Count > 0)
-                .Select(p => p.Value[^1].LevelAfter).ToList());
+            return Task.FromResult<IReadOnlyList<StockLevel>>(heads
+                .Where(p => (storeId is null || p.Key.StoreId == storeId) && (sku is null || p.Key.Sku == sku))
+                .Select(p => p.Value.Level).ToList());
     }
 
     private List<StockMovementRecord> Records(string storeId, string sku)

@@ -1,72 +1,73 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Retail.Orleans.Common;
+using Retail.Orleans.Ledger;
 
 namespace Retail.Orleans.Stock;
 
-/// <summary>The lazily saved state of a pair: balances up to a ledger version, and the recent movements.</summary>
-[GenerateSerializer, Alias("StockSnapshot")]
-public sealed class StockSnapshot
-{
-    [Id(0)] public decimal OnHand { get; set; }
-    [Id(1)] public decimal Reserved { get; set; }
-    [Id(2)] public decimal Incoming { get; set; }
-    [Id(3)] public long Version { get; set; }
-    [Id(4)] public List<StockMovementRecord> Recent { get; set; } = [];
-}
-
 /// <summary>
-/// The single writer of one store's stock of one SKU. Each movement is appended to the ledger
-/// (group-committed with other grains' appends) before it is answered; the snapshot in grain
-/// storage is only a shortcut for activation, which replays the ledger after it. Calls interleave
-/// only to queue up: movements are computed and written in arrival order, one group at a time.
+/// The single writer of one store's stock of one SKU. Every change is a row staged on the pair's
+/// head (<see cref="StockChain"/>) and made durable by one commit that moves the head in the ledger
+/// by compare-and-set: its own movements it commits itself (what queued up during a commit goes as
+/// one group), a receipt's lines the register commits with the receipt's journal entry. Reads see
+/// committed stock only. It activates from the pair's head in the ledger; there is no snapshot to
+/// lose or to save. Calls interleave only to queue up and to settle.
 /// </summary>
 [Reentrant]
-public sealed class StockGrain(
-    [PersistentState("stock", StorageNames.Stock)] IPersistentState<StockSnapshot> snapshot,
-    IStockLedger ledger,
-    TimeProvider clock,
-    ILogger<StockGrain> logger) : Grain, IStockGrain
+public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvider clock, ILogger<StockGrain> logger) : Grain, IStockGrain
 {
-    /// <summary>Movements kept in memory to answer a retry without a database round trip.</summary>
-    private const int IdempotencyWindow = 256;
+    /// <summary>Movements kept in memory to answer a retry without a database round trip; older ones are found by the ledger's unique key.</summary>
+    private const int IdempotencyWindow = 1024;
 
-    /// <summary>How many movements may pile up in the ledger before the snapshot is saved again.</summary>
-    private const int SnapshotEvery = 100;
+    /// <summary>How long a commit of its own waits for rows staged before it (another register's receipt) to land.</summary>
+    private static readonly TimeSpan ConflictPatience = TimeSpan.FromSeconds(2);
+
+    /// <summary>A staged row nobody settled (its committer died) is looked up in the ledger after this long.</summary>
+    private static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(15);
 
     private readonly Dictionary<string, StockMovementRecord> recent = new(StringComparer.Ordinal);
     private readonly Queue<string> recentOrder = new();
     private readonly List<PendingMovement> waiting = [];
     private readonly Dictionary<string, Task<StockResult>> inFlight = new(StringComparer.Ordinal);
-    private StockLevel level = null!;
+    /// <summary>Movements of an own group that a recomputation refused (a reservation that no longer fits).</summary>
+    private readonly Dictionary<string, DomainError> dropped = new(StringComparer.Ordinal);
+    /// <summary>Rows whose commit ended without an answer: looked up in the ledger by the timer (monotonic timestamps).</summary>
+    private readonly Dictionary<string, long> unsettled = new(StringComparer.Ordinal);
+    /// <summary>When each staged row was staged (monotonic timestamps): waiting is measured in real time, whatever the business clock says.</summary>
+    private readonly Dictionary<string, long> stagedAt = new(StringComparer.Ordinal);
+    private StockChain chain = null!;
     private bool flushing;
     private bool broken;
+
+    private static DomainError Reloading() =>
+        new(ErrorCodes.Unavailable, "The stock of this pair is reloading; retry the movement with the same id.");
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var (storeId, sku) = GrainKeys.ParseStock(this.GetPrimaryKeyString());
-        var state = snapshot.State;
-        level = new StockLevel(storeId, sku, state.OnHand, state.Reserved, state.Incoming, state.Version);
-        foreach (var record in state.Recent)
-            Remember(record);
-        foreach (var record in await ledger.ReadAfterAsync(storeId, sku, level.Version))
-        {
-            level = StockRules.Replay(level, record);
-            Remember(record);
-        }
-        StockMetrics.Observe(level);
+        var head = await ledger.ReadHeadAsync(storeId, sku);
+        chain = new StockChain(head?.Level ?? StockLevel.Empty(storeId, sku), head?.Token);
+        if (head is not null)
+            foreach (var record in (await ledger.ReadHistoryAsync(storeId, sku, IdempotencyWindow, null)).Reverse())
+                Remember(record);
+        StockMetrics.Observe(chain.Committed);
+        this.RegisterGrainTimer(SettleStaleAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
     }
 
-    public Task<StockLevel> GetAsync() => Task.FromResult(level);
+    public Task<StockLevel> GetAsync() => Task.FromResult(chain.Committed);
 
-    public Task<IReadOnlyList<StockMovementRecord>> HistoryAsync(int limit, long? beforeVersion) =>
-        ledger.ReadHistoryAsync(level.StoreId, level.Sku, limit, beforeVersion);
+    public Task<IReadOnlyList<StockMovementRecord>> HistoryAsync(int limit, long? beforeVersion)
+    {
+        var level = chain.Committed;
+        return ledger.ReadHistoryAsync(level.StoreId, level.Sku, limit, beforeVersion);
+    }
 
     public async Task<StockResult> ApplyAsync(StockMovement movement)
     {
         if (StockRules.Validate(movement) is { } invalid)
             return StockResult.Refused(invalid);
         if (broken)
-            throw new InvalidOperationException("The stock of this pair is reloading; retry the movement.");
+            return StockResult.Refused(Reloading());
 
         var fingerprint = StockRules.Fingerprint(movement);
         if (recent.TryGetValue(movement.Id, out var earlier))
@@ -75,8 +76,10 @@ public sealed class StockGrain(
         {
             // A copy of a movement still being written: answer as the first copy is answered.
             var result = await first;
-            return result.Record is { } record ? Replayed(record, fingerprint) : await ApplyAsync(movement);
+            return result.Record is { } record ? Replayed(record, fingerprint) : result;
         }
+        if (chain.Current(movement.Id) is not null)
+            return StockResult.Refused(new DomainError(ErrorCodes.Unavailable, "This movement id is being committed; retry it.", "id"));
 
         var pending = new PendingMovement(movement, new TaskCompletionSource<StockResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         waiting.Add(pending);
@@ -97,8 +100,55 @@ public sealed class StockGrain(
         }
     }
 
+    public Task<StageResult> StageAsync(StockMovement movement)
+    {
+        if (StockRules.Validate(movement) is { } invalid)
+            return Task.FromResult(new StageResult(null, null, invalid));
+        if (broken)
+            return Task.FromResult(new StageResult(null, null, Reloading()));
+        if (recent.TryGetValue(movement.Id, out var earlier))
+            return Task.FromResult(earlier.Fingerprint == StockRules.Fingerprint(movement)
+                ? new StageResult(null, earlier, null)
+                : new StageResult(null, null, Conflict(earlier)));
+        if (chain.Current(movement.Id) is { } current)
+            // Staged by an earlier attempt whose commit ended without an answer: the same row, whichever way it ended.
+            return Task.FromResult(new StageResult(current, null, null));
+        if (inFlight.ContainsKey(movement.Id))
+            return Task.FromResult(new StageResult(null, null, new DomainError(ErrorCodes.Unavailable, "This movement id is being committed; retry it.")));
+        var (row, error) = chain.Stage(movement, clock.GetUtcNow());
+        if (row is not null)
+            stagedAt[movement.Id] = Stopwatch.GetTimestamp();
+        return Task.FromResult(new StageResult(row, null, error));
+    }
+
+    public Task<StageResult> RestageAsync(string movementId)
+    {
+        if (chain.Current(movementId) is { } current)
+            return Task.FromResult(new StageResult(current, null, null));
+        if (recent.TryGetValue(movementId, out var applied))
+            return Task.FromResult(new StageResult(null, applied, null));
+        return Task.FromResult(new StageResult(null, null, dropped.Remove(movementId, out var refused) ? refused : Reloading()));
+    }
+
+    public Task SettleAsync(SettledMovement settled)
+    {
+        switch (settled.Settlement)
+        {
+            case Settlement.Committed:
+                Committed(settled.MovementId, settled.Token);
+                break;
+            case Settlement.Failed:
+                Abort(settled.MovementId);
+                break;
+            default:
+                unsettled[settled.MovementId] = Stopwatch.GetTimestamp();
+                break;
+        }
+        return Task.CompletedTask;
+    }
+
     /// <summary>
-    /// Writes what has queued up while the previous write was in flight as one group: a hot SKU's
+    /// Writes what has queued up while the previous commit was in flight as one group: a hot SKU's
     /// movements share a commit instead of each waiting for its own. Runs one at a time per grain.
     /// </summary>
     private async Task FlushAsync()
@@ -108,7 +158,7 @@ public sealed class StockGrain(
             while (waiting.Count > 0 && !broken)
                 await FlushGroupAsync();
             foreach (var pending in waiting)
-                pending.Done.TrySetException(new InvalidOperationException("The stock of this pair is reloading; retry the movement."));
+                pending.Done.TrySetResult(StockResult.Refused(Reloading()));
             waiting.Clear();
         }
         finally
@@ -119,86 +169,172 @@ public sealed class StockGrain(
 
     private async Task FlushGroupAsync()
     {
-        var group = waiting.ToList();
-        waiting.Clear();
-        var running = level;
+        var group = new List<PendingMovement>(waiting.Count);
         var now = clock.GetUtcNow();
-        var records = new List<(PendingMovement Pending, StockMovementRecord Record)>(group.Count);
-        foreach (var pending in group)
+        foreach (var pending in waiting)
         {
-            var (record, error) = StockRules.Apply(running, pending.Movement, now);
+            var (_, error) = chain.Stage(pending.Movement, now);
             if (error is not null)
-            {
                 pending.Done.TrySetResult(StockResult.Refused(error));
-                continue;
-            }
-            records.Add((pending, record!));
-            running = record!.LevelAfter;
-        }
-        if (records.Count == 0)
-            return;
-
-        IReadOnlyList<AppendOutcome> outcomes;
-        try
-        {
-            outcomes = await ledger.AppendManyAsync(records.Select(r => r.Record).ToList());
-        }
-        catch (Exception error)
-        {
-            // One statement: nothing of the group was written, and the level stays as it was.
-            foreach (var (pending, _) in records)
-                pending.Done.TrySetException(error);
-            return;
-        }
-
-        for (var i = 0; i < records.Count; i++)
-        {
-            var (pending, record) = records[i];
-            switch (outcomes[i])
+            else
             {
-                case AppendOutcome.Appended:
-                    level = record.LevelAfter;
-                    Remember(record);
-                    StockMetrics.Applied(record);
-                    if (StockRules.WentNegative(record))
-                        logger.LogInformation("Stock {StoreId}/{Sku} went negative: {OnHand}", record.StoreId, record.Sku, record.OnHandAfter);
-                    pending.Done.TrySetResult(new StockResult(record, null));
-                    break;
-                case AppendOutcome.DuplicateMovement:
-                    // A replay older than the idempotency window: the records after it assumed it applied, so reload.
-                    MarkBroken(record.Version);
-                    var first = await ledger.FindAsync(level.StoreId, level.Sku, record.MovementId);
-                    pending.Done.TrySetResult(first is null
-                        ? StockResult.Refused(new DomainError(ErrorCodes.InvalidState, "The movement could not be read back; retry it."))
-                        : Replayed(first, StockRules.Fingerprint(pending.Movement)));
-                    break;
-                default:
-                    // Someone else wrote this pair's next version: never overwrite, reload from the ledger.
-                    MarkBroken(record.Version);
-                    pending.Done.TrySetException(new InvalidOperationException("The stock of this pair changed elsewhere; retry the movement."));
-                    break;
+                group.Add(pending);
+                stagedAt[pending.Movement.Id] = Stopwatch.GetTimestamp();
             }
         }
-        Publish();
-        if (!broken && level.Version - snapshot.State.Version >= SnapshotEvery)
-            await SaveSnapshotAsync();
+        waiting.Clear();
+
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 0; group.Count > 0; attempt++)
+        {
+            var rows = new List<StagedMovement>(group.Count);
+            foreach (var pending in group.ToList())
+            {
+                if (chain.Current(pending.Movement.Id) is { } row)
+                    rows.Add(row);
+                else
+                {
+                    // An earlier row failed and this one no longer fits on the new base.
+                    pending.Done.TrySetResult(StockResult.Refused(dropped.Remove(pending.Movement.Id, out var refused) ? refused : Reloading()));
+                    group.Remove(pending);
+                }
+            }
+            if (rows.Count == 0)
+                return;
+
+            var result = await commits.CommitAsync(LedgerCommit.Of(rows));
+            switch (result.Outcome)
+            {
+                case CommitOutcome.Committed:
+                    foreach (var row in rows)
+                        Committed(row.Record.MovementId, row.Token);
+                    foreach (var pending in group)
+                        pending.Done.TrySetResult(recent.TryGetValue(pending.Movement.Id, out var record)
+                            ? new StockResult(record, null)
+                            : StockResult.Refused(Reloading()));
+                    return;
+                case CommitOutcome.StockConflict when rows[0].PreviousToken != chain.CommittedToken && Stopwatch.GetElapsedTime(started) < ConflictPatience:
+                    // Staged on a row another committer has not landed yet: give it a moment, then try the rows as they stand.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100, 2 << attempt)));
+                    continue;
+                case CommitOutcome.DuplicateMovement:
+                    // Retries older than the window: answer them from the ledger, write the others again.
+                    foreach (var row in Enumerable.Reverse(rows))
+                        chain.Abort(row.Record.MovementId);
+                    foreach (var pending in group)
+                    {
+                        if (!result.Duplicates!.Contains(pending.Movement.Id))
+                        {
+                            waiting.Add(pending);
+                            continue;
+                        }
+                        var first = await ledger.FindAsync(chain.Committed.StoreId, chain.Committed.Sku, pending.Movement.Id);
+                        pending.Done.TrySetResult(first is null ? StockResult.Refused(Reloading()) : Replayed(first, StockRules.Fingerprint(pending.Movement)));
+                    }
+                    return;
+                case CommitOutcome.Unknown:
+                    foreach (var row in rows)
+                        unsettled[row.Record.MovementId] = Stopwatch.GetTimestamp();
+                    foreach (var pending in group)
+                        pending.Done.TrySetResult(StockResult.Refused(new DomainError(ErrorCodes.Unavailable,
+                            "The database went away while this movement was committed; retry it with the same id.")));
+                    return;
+                default:
+                    foreach (var row in Enumerable.Reverse(rows))
+                        chain.Abort(row.Record.MovementId);
+                    if (result.Outcome == CommitOutcome.StockConflict && rows[0].PreviousToken == chain.CommittedToken)
+                        // Nothing of ours was pending below it, yet the head had moved: someone else writes this pair.
+                        MarkBroken("its head moved elsewhere");
+                    var answer = result.Outcome == CommitOutcome.Rejected
+                        ? new DomainError(ErrorCodes.ValidationFailed, "The movement holds a value the ledger cannot store.")
+                        : new DomainError(ErrorCodes.Unavailable, "The stock ledger is not available; retry the movement with the same id.");
+                    foreach (var pending in group)
+                        pending.Done.TrySetResult(StockResult.Refused(answer));
+                    return;
+            }
+        }
     }
 
-    private void MarkBroken(long version)
+    private void Committed(string movementId, string token)
+    {
+        if (recent.ContainsKey(movementId))
+            return;
+        var records = chain.Commit(movementId, token);
+        if (records is null)
+        {
+            MarkBroken($"movement {movementId} was committed as a row it no longer holds");
+            return;
+        }
+        foreach (var record in records)
+        {
+            Remember(record);
+            unsettled.Remove(record.MovementId);
+            stagedAt.Remove(record.MovementId);
+            StockMetrics.Applied(record);
+            if (StockRules.WentNegative(record))
+                logger.LogInformation("Stock {StoreId}/{Sku} went negative: {OnHand}", record.StoreId, record.Sku, record.OnHandAfter);
+        }
+        Publish();
+    }
+
+    private void Abort(string movementId)
+    {
+        unsettled.Remove(movementId);
+        stagedAt.Remove(movementId);
+        foreach (var (id, error) in chain.Abort(movementId))
+        {
+            dropped[id] = error;
+            stagedAt.Remove(id);
+        }
+    }
+
+    /// <summary>Rows left without a settlement (the committer died, or the database went away mid-commit), oldest first, looked up in the ledger.</summary>
+    private async Task SettleStaleAsync(CancellationToken cancellationToken)
+    {
+        var stale = chain.StagedIds
+            .Where(id => !stagedAt.TryGetValue(id, out var at) || Stopwatch.GetElapsedTime(at) > SettleWithin
+                         || (unsettled.TryGetValue(id, out var lost) && Stopwatch.GetElapsedTime(lost) > TimeSpan.FromSeconds(5)))
+            .ToList();
+        foreach (var movementId in stale)
+        {
+            if (chain.Current(movementId) is not { } row)
+                continue;
+            StockMovementRecord? found;
+            try
+            {
+                found = await ledger.FindAsync(row.Record.StoreId, row.Record.Sku, movementId);
+            }
+            catch (Exception error)
+            {
+                logger.LogWarning(error, "Stock {Key}: could not look up unsettled movement {MovementId}", this.GetPrimaryKeyString(), movementId);
+                return;
+            }
+            if (chain.Current(movementId) is not { } still)
+                continue;
+            if (found is not null && found.Version == still.Record.Version)
+                Committed(movementId, still.Token);
+            else if (found is null)
+                Abort(movementId);
+            else
+                MarkBroken($"movement {movementId} is in the ledger at another version");
+        }
+    }
+
+    private void MarkBroken(string why)
     {
         if (!broken)
-            logger.LogWarning("Stock {Key}: version {Version} not written as computed; reloading from the ledger", this.GetPrimaryKeyString(), version);
+            logger.LogWarning("Stock {Key}: {Why}; reloading from the ledger", this.GetPrimaryKeyString(), why);
         broken = true;
         DeactivateOnIdle();
     }
 
     private sealed record PendingMovement(StockMovement Movement, TaskCompletionSource<StockResult> Done);
 
+    private static DomainError Conflict(StockMovementRecord first) =>
+        new(ErrorCodes.IdempotencyConflict, $"Movement {first.MovementId} was already applied with a different body.", "id");
+
     private static StockResult Replayed(StockMovementRecord first, string fingerprint) =>
-        first.Fingerprint == fingerprint
-            ? new StockResult(first, null, Replayed: true)
-            : StockResult.Refused(new DomainError(ErrorCodes.IdempotencyConflict,
-                $"Movement {first.MovementId} was already applied with a different body.", "id"));
+        first.Fingerprint == fingerprint ? new StockResult(first, null, Replayed: true) : StockResult.Refused(Conflict(first));
 
     private void Remember(StockMovementRecord record)
     {
@@ -210,35 +346,14 @@ public sealed class StockGrain(
 
     private void Publish()
     {
+        var level = chain.Committed;
         GrainFactory.GetGrain<IStoreStockGrain>(GrainKeys.Store(level.StoreId)).ChangedAsync(level).Ignore();
         GrainFactory.GetGrain<ISkuStockGrain>(GrainKeys.Sku(level.Sku)).ChangedAsync(level).Ignore();
     }
 
-    private async Task SaveSnapshotAsync()
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        var state = snapshot.State;
-        state.OnHand = level.OnHand;
-        state.Reserved = level.Reserved;
-        state.Incoming = level.Incoming;
-        state.Version = level.Version;
-        state.Recent = recentOrder.Select(id => recent[id]).TakeLast(32).ToList();
-        await snapshot.WriteStateAsync();
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        StockMetrics.Deactivated(level);
-        if (level.Version > snapshot.State.Version && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
-        {
-            try
-            {
-                await SaveSnapshotAsync();
-            }
-            catch (Exception error)
-            {
-                // Harmless: the ledger has every movement; the next activation replays a little more.
-                logger.LogWarning(error, "Stock {Key}: snapshot not saved on deactivation", this.GetPrimaryKeyString());
-            }
-        }
+        StockMetrics.Deactivated(chain.Committed);
+        return Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using Retail.Orleans.Ledger;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Retail.Orleans.Hosting;
@@ -9,8 +10,9 @@ namespace Retail.Orleans.Tests.Cluster;
 /// <summary>Two in-process silos with in-memory providers, sharing one ledger as they would share PostgreSQL.</summary>
 public sealed class TwoSiloCluster : IAsyncLifetime
 {
-    public static readonly InMemoryStockLedger SharedLedger = new();
-    public static readonly InMemoryRegisterJournal SharedJournal = new();
+    public static readonly InMemoryLedger SharedCommits = new(new InMemoryStockLedger(), new InMemoryRegisterJournal());
+    public static readonly InMemoryStockLedger SharedLedger = SharedCommits.Stock;
+    public static readonly InMemoryRegisterJournal SharedJournal = SharedCommits.Journal;
     public static readonly ManualClock Clock = new();
 
     public TestCluster Cluster { get; private set; } = null!;
@@ -39,8 +41,7 @@ public sealed class TwoSiloCluster : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             silo.AddInMemoryProviders();
-            silo.Services.AddSingleton<IStockLedger>(SharedLedger);
-            silo.Services.AddSingleton<IRegisterJournal>(SharedJournal);
+            silo.Services.AddInMemoryLedger(SharedCommits);
             silo.Services.AddSingleton<TimeProvider>(Clock);
         }
     }

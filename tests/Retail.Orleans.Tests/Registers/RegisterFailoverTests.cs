@@ -1,3 +1,4 @@
+using Retail.Orleans.Ledger;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Storage;
@@ -17,8 +18,8 @@ namespace Retail.Orleans.Tests.Registers;
 /// </summary>
 public sealed class RegisterFailoverTests : IAsyncLifetime
 {
-    private static readonly InMemoryStockLedger Ledger = new();
-    private static readonly InMemoryRegisterJournal Journal = new();
+    private static readonly InMemoryLedger Commits = new(new InMemoryStockLedger(), new InMemoryRegisterJournal());
+    private static readonly InMemoryStockLedger Ledger = Commits.Stock;
     private static readonly SharedGrainStorage Storage = new();
     private TestCluster cluster = null!;
 
@@ -41,8 +42,7 @@ public sealed class RegisterFailoverTests : IAsyncLifetime
                 silo.Services.AddKeyedSingleton<IGrainStorage>(name, Storage);
             silo.UseInMemoryReminderService();
             silo.AddMemoryStreams(RetailSilo.StreamProvider);
-            silo.Services.AddSingleton<IStockLedger>(Ledger);
-            silo.Services.AddSingleton<IRegisterJournal>(Journal);
+            silo.Services.AddInMemoryLedger(Commits);
             silo.Services.AddSingleton(TimeProvider.System);
             // Notice the dead silo in seconds, not the production defaults' tens of seconds.
             silo.Configure<ClusterMembershipOptions>(options =>
@@ -115,6 +115,6 @@ public sealed class RegisterFailoverTests : IAsyncLifetime
             Assert.Equal(42, view.LastFiscalDocumentNumber);
         }
         Assert.Equal(10_000 - 12 * 40, (await scenario.StockAsync("milk")).OnHand);
-        Assert.Equal(1 + 12 * 40, (await Ledger.ReadAfterAsync(scenario.StoreId, "milk", 0)).Count);
+        Assert.Equal(1 + 12 * 40, (await Ledger.ReadHistoryAsync(scenario.StoreId, "milk", 10_000, null)).Count);
     }
 }

@@ -1,0 +1,29 @@
+using Retail.Orleans.Registers;
+using Retail.Orleans.Stock;
+
+namespace Retail.Orleans.Ledger;
+
+/// <summary>The embedded mode's ledger: each commit checked and applied whole under one lock, with the rules of the database's.</summary>
+public sealed class InMemoryLedger(InMemoryStockLedger stock, InMemoryRegisterJournal journal) : ILedger
+{
+    private readonly Lock sync = new();
+
+    public InMemoryStockLedger Stock => stock;
+
+    public InMemoryRegisterJournal Journal => journal;
+
+    public Task<CommitResult> CommitAsync(LedgerCommit commit)
+    {
+        lock (sync)
+        {
+            if (commit.Entry is { } entry && journal.Check(entry) is { } refused)
+                return Task.FromResult(refused);
+            if (stock.Check(commit.Stock) is { } conflict)
+                return Task.FromResult(conflict);
+            if (commit.Entry is not null)
+                journal.Append(commit.Entry);
+            stock.Append(commit.Stock);
+            return Task.FromResult(CommitResult.Committed);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Logging;
+using Retail.Orleans.Common;
+using Retail.Orleans.Registers;
+using Retail.Orleans.Stock;
+
+namespace Retail.Orleans.Ledger;
+
+/// <summary>
+/// The one durable step of a document that moves stock: its movements are staged on their stock
+/// grains (each computed on its pair's head), then the journal entry and every staged row commit in
+/// one transaction, then each stock grain is told how it ended. A crash anywhere leaves all of it or
+/// none of it: rows staged by a committer that died are looked up in the ledger by their grain.
+/// </summary>
+public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILogger<JournaledStep> logger)
+{
+    /// <summary>How long a commit waits for rows staged before its own (another register's receipt on the same SKU) to land.</summary>
+    private static readonly TimeSpan ConflictPatience = TimeSpan.FromSeconds(2);
+
+    /// <summary>The outcome of the commit, and the refusal of a movement when a stock grain refused to stage one.</summary>
+    public sealed record Result(CommitOutcome Outcome, DomainError? Refusal = null);
+
+    public async Task<Result> CommitAsync(JournalEntry entry, IReadOnlyList<PlannedMovement> movements)
+    {
+        if (movements.Count == 0)
+            return new Result((await ledger.CommitAsync(LedgerCommit.Of(entry))).Outcome);
+
+        var staging = await Task.WhenAll(movements.Select(async m =>
+        {
+            try
+            {
+                return await Grain(m).StageAsync(m.Movement);
+            }
+            catch (Exception error) when (error is not OutOfMemoryException)
+            {
+                logger.LogWarning(error, "Stock {StoreId}/{Sku} did not stage {MovementId}", m.StoreId, m.Sku, m.Movement.Id);
+                return new StageResult(null, null, new DomainError(ErrorCodes.Unavailable, "The stock of a line is moving between nodes; retry."));
+            }
+        }));
+        var rows = new List<(PlannedMovement Planned, StagedMovement Row)>();
+        for (var i = 0; i < movements.Count; i++)
+            if (staging[i].Staged is { } row)
+                rows.Add((movements[i], row));
+        if (staging.FirstOrDefault(s => s.Error is not null)?.Error is { } refused)
+        {
+            await SettleAsync(rows, Settlement.Failed);
+            return new Result(refused.Code == ErrorCodes.Unavailable ? CommitOutcome.Unavailable : CommitOutcome.Rejected, refused);
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var attempt = 0; ; attempt++)
+        {
+            var result = await ledger.CommitAsync(new LedgerCommit(entry, rows.Select(r => r.Row).ToList()));
+            switch (result.Outcome)
+            {
+                case CommitOutcome.Committed:
+                    await SettleAsync(rows, Settlement.Committed);
+                    return new Result(CommitOutcome.Committed);
+                case CommitOutcome.StockConflict when System.Diagnostics.Stopwatch.GetElapsedTime(started) < ConflictPatience:
+                    // A row below ours has not landed yet, or failed and ours was computed again: take the rows as they stand now.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100, 2 << attempt)));
+                    var restaged = await RestageAsync(rows);
+                    if (restaged is null)
+                    {
+                        await SettleAsync(rows, Settlement.Failed);
+                        return new Result(CommitOutcome.Unavailable);
+                    }
+                    rows = restaged;
+                    continue;
+                case CommitOutcome.DuplicateMovement:
+                    // Lines a replay of this document already applied: leave them out, commit the rest.
+                    var applied = rows.Where(r => result.Duplicates!.Contains(r.Row.Record.MovementId)).ToList();
+                    await SettleAsync(applied, Settlement.Failed);
+                    rows = rows.Except(applied).ToList();
+                    continue;
+                case CommitOutcome.Unknown:
+                    await SettleAsync(rows, Settlement.Unknown);
+                    return new Result(CommitOutcome.Unknown);
+                default:
+                    await SettleAsync(rows, Settlement.Failed);
+                    return new Result(result.Outcome);
+            }
+        }
+    }
+
+    private IStockGrain Grain(PlannedMovement movement) => grains.GetGrain<IStockGrain>(GrainKeys.Stock(movement.StoreId, movement.Sku));
+
+    private async Task<List<(PlannedMovement, StagedMovement)>?> RestageAsync(List<(PlannedMovement Planned, StagedMovement Row)> rows)
+    {
+        try
+        {
+            var current = await Task.WhenAll(rows.Select(r => Grain(r.Planned).RestageAsync(r.Row.Record.MovementId)));
+            if (current.Any(c => c.Staged is null))
+                return null;
+            return rows.Select((r, i) => (r.Planned, current[i].Staged!)).ToList();
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            logger.LogWarning(error, "Restaging a document's stock failed");
+            return null;
+        }
+    }
+
+    /// <summary>Best effort: a grain that does not hear of it looks its row up in the ledger later.</summary>
+    private async Task SettleAsync(IEnumerable<(PlannedMovement Planned, StagedMovement Row)> rows, Settlement settlement)
+    {
+        try
+        {
+            await Task.WhenAll(rows.Select(r => Grain(r.Planned).SettleAsync(new SettledMovement(r.Row.Record.MovementId, r.Row.Token, settlement))));
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            logger.LogWarning(error, "Settling a document's stock ({Settlement}) did not reach every stock grain", settlement);
+        }
+    }
+}
