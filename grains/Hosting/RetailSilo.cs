@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
+using Retail.Orleans.Faults;
 using Retail.Orleans.Registers;
 using Retail.Orleans.Stock;
 
@@ -37,6 +38,7 @@ public static class RetailSilo
             {
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
                 silo.AddInMemoryProviders();
+                silo.AddRetailFaultHandling(builder.Configuration);
                 configure?.Invoke(silo);
             });
             return builder;
@@ -61,9 +63,17 @@ public static class RetailSilo
                 silo.AddPostgresGrainStorage(storage, connectionString);
             silo.UsePostgresReminders(connectionString);
             silo.AddMemoryStreams(StreamProvider);
+            silo.AddRetailFaultHandling(builder.Configuration);
             configure?.Invoke(silo);
         });
         return builder;
+    }
+
+    /// <summary>Faults that can cross the wire: in every mode.</summary>
+    public static ISiloBuilder AddRetailFaultHandling(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.AddIncomingGrainCallFilter<DependencyFaultFilter>();
+        return silo;
     }
 
     /// <summary>Grain storage, reminders and streams in memory: the embedded mode, and fast tests.</summary>
