@@ -25,7 +25,7 @@ public static class RetailSilo
     /// </summary>
     public static IHostApplicationBuilder AddRetailSilo(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configure = null)
     {
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        var connectionString = DatabaseConnection.ConnectionString(builder.Configuration);
         var cluster = ClusterSettings.From(builder.Configuration);
         builder.Services.TryAddSingleton(TimeProvider.System);
 
@@ -69,9 +69,10 @@ public static class RetailSilo
         return builder;
     }
 
-    /// <summary>Faults that can cross the wire: in every mode.</summary>
+    /// <summary>Short call timeouts, fast failure detection, and faults that can cross the wire: in every mode.</summary>
     public static ISiloBuilder AddRetailFaultHandling(this ISiloBuilder silo, IConfiguration configuration)
     {
+        silo.UseRetailTimeouts(configuration);
         silo.AddIncomingGrainCallFilter<DependencyFaultFilter>();
         return silo;
     }
