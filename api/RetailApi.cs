@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
+using Npgsql;
 using Orleans.Configuration;
 using Retail.Orleans.Api.Access;
 using Retail.Orleans.Api.Catalog;
@@ -43,7 +44,7 @@ public static class RetailApi
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.AddRetryAfter);
         builder.Services.AddHealthChecks().AddCheck<ClusterReadiness>("cluster", tags: ["ready"]);
         builder.Services.AddRetailOpenApi();
         builder.AddRetailMetrics();
@@ -61,7 +62,11 @@ public static class RetailApi
 
     public static WebApplication UseRetailApi(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Problems.HandleExceptionAsync });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = Problems.HandleExceptionAsync,
+            SuppressDiagnosticsCallback = Problems.IsExpected,
+        });
         app.UseStatusCodePages();
         app.Use(RejectOversizedBodies);
         app.Use(ApiAccess.AuthenticateAsync);
@@ -70,11 +75,7 @@ public static class RetailApi
         app.MapApiReference();
         app.MapHealthApi();
         app.MapRetailMetrics();
-        // Every /api endpoint may answer these, whoever declared it.
-        var api = app.MapGroup("")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        var api = app.MapApiGroup();
         api.MapApiKeysApi();
         api.MapCatalogApi();
         api.MapStockApi();
@@ -83,6 +84,19 @@ public static class RetailApi
         api.MapAnalyticsApi();
         api.MapProcurementApi();
         return app;
+    }
+
+    /// <summary>The group every /api endpoint is mapped on: its shared problem responses and the transient retry.</summary>
+    public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("");
+        api.AddEndpointFilter(TransientRetry.InvokeAsync);
+        // Every /api endpoint may answer these, whoever declared it.
+        api.ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return api;
     }
 
     /// <summary>Refuses a declared oversized body up front (the server's own limit catches undeclared ones while reading).</summary>
@@ -99,10 +113,12 @@ public static class RetailApi
 
     private static void AddRetailClient(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString(RetailSilo.ConnectionStringName)
+        var connectionString = DatabaseConnection.ConnectionString(builder.Configuration)
             ?? throw new InvalidOperationException("Client mode joins the PostgreSQL cluster: set ConnectionStrings__Retail.");
         var cluster = ClusterSettings.From(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
+        // Readiness asks PostgreSQL itself, not only the cluster.
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(options =>
@@ -111,6 +127,7 @@ public static class RetailApi
                 options.ServiceId = cluster.ServiceId;
             });
             client.UsePostgresGateways(connectionString);
+            client.UseRetailTimeouts(builder.Configuration);
         });
     }
 }

@@ -2,6 +2,8 @@
 # A disposable PostgreSQL 15 for tests and local runs.
 #   throwaway-postgres.sh start DIR   -> prints a connection string on stdout
 #   throwaway-postgres.sh stop DIR
+#   throwaway-postgres.sh pause DIR    -> stops the server, keeps its data (outage tests)
+#   throwaway-postgres.sh resume DIR   -> starts it again on the same port
 # Installs Debian's postgresql-15 when the binaries are missing. The server refuses to run as
 # root, so as root it runs as the postgres user.
 set -euo pipefail
@@ -13,6 +15,20 @@ bin=/usr/lib/postgresql/15/bin
 as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+
+server_options() {
+  echo "-p $1 -k $dir -c listen_addresses=127.0.0.1 -c timezone=Europe/Moscow -c fsync=on -c max_connections=300"
+}
+
+if [ "$action" = pause ]; then
+  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  exit 0
+fi
+
+if [ "$action" = resume ]; then
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$(server_options "$(cat "$dir/port")")" start >/dev/null
+  exit 0
+fi
 
 if [ "$action" = stop ]; then
   if [ -f "$dir/data/postmaster.pid" ]; then
@@ -34,6 +50,6 @@ mkdir -p "$dir"
 if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
 as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
 # Tests must not depend on the server's zone being UTC.
-as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c timezone=Europe/Moscow -c fsync=on -c max_connections=300" start >/dev/null
+echo "$port" > "$dir/port"
+as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$(server_options "$port")" start >/dev/null
 echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"

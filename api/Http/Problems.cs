@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Retail.Orleans.Common;
+using Retail.Orleans.Faults;
 
 namespace Retail.Orleans.Api.Http;
 
@@ -17,10 +19,26 @@ public static class Problems
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorCodes.UnsupportedVatRate or ErrorCodes.PaymentMismatch => StatusCodes.Status422UnprocessableEntity,
+        ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status409Conflict,
     };
 
+    /// <summary>How long a till should wait before it retries a request answered <c>unavailable</c>.</summary>
+    public const int RetryAfterSeconds = 1;
+
     public static IResult Of(DomainError error) => Typed(error);
+
+    public static IResult Unavailable(string detail) => Of(new DomainError(ErrorCodes.Unavailable, detail));
+
+    /// <summary>
+    /// Runs for every problem written through the problem details service, whoever produced it, so
+    /// every <c>unavailable</c> carries Retry-After.
+    /// </summary>
+    public static void AddRetryAfter(ProblemDetailsContext problem)
+    {
+        if (problem.ProblemDetails.Extensions.TryGetValue("code", out var code) && code as string == ErrorCodes.Unavailable)
+            problem.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The same problem as a typed result, for handlers declaring <c>Results&lt;..., ProblemHttpResult&gt;</c>.</summary>
     public static ProblemHttpResult Typed(DomainError error)
@@ -53,12 +71,14 @@ public static class Problems
         ErrorCodes.Forbidden => "Not allowed for this key",
         ErrorCodes.PayloadTooLarge => "The request body is too large",
         ErrorCodes.RateLimited => "Too many requests for this key",
+        ErrorCodes.Unavailable => "The service is unavailable for a moment; retry the same request",
         _ => code.Replace('_', ' '),
     };
 
     /// <summary>
     /// Turns what the framework throws for a bad body (malformed JSON, a wrong field type, too large)
-    /// into a problem; anything else is a 500 without internals.
+    /// into a problem, and a transient cluster or database failure into 503 <c>unavailable</c>;
+    /// anything else is a bug: a 500 without internals (the middleware has logged it).
     /// </summary>
     public static async Task HandleExceptionAsync(HttpContext context)
     {
@@ -71,11 +91,22 @@ public static class Problems
                 Validation(FieldOf(json.Path), "The value is malformed or of the wrong type."),
             BadHttpRequestException bad =>
                 Of(new DomainError(ErrorCodes.ValidationFailed, bad.Message)),
+            not null when TransientFaults.IsTransient(exception) => LoggedUnavailable(context, exception),
             _ => Results.Problem(statusCode: 500, title: "Internal error",
                 detail: "The request failed inside the service; it has been logged.",
                 extensions: new Dictionary<string, object?> { ["code"] = "internal_error" }),
         };
         await result.ExecuteAsync(context);
+    }
+
+    /// <summary>Transient failures are expected during a failover: a warning here instead of the middleware's error.</summary>
+    public static bool IsExpected(ExceptionHandlerSuppressDiagnosticsContext handled) => TransientFaults.IsTransient(handled.Exception);
+
+    private static IResult LoggedUnavailable(HttpContext context, Exception exception)
+    {
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Problems))
+            .LogWarning("{Method} {Path} answered unavailable: {Error}", context.Request.Method, context.Request.Path, exception.Message);
+        return Unavailable("A silo or the database is unavailable for a moment; retry the same request.");
     }
 
     /// <summary>"$.items[0].price" -> "items[0].price"; the whole body when the path is unknown.</summary>

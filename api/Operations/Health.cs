@@ -4,14 +4,19 @@ using Retail.Orleans.Catalog;
 
 namespace Retail.Orleans.Api.Operations;
 
-/// <summary>Ready = the cluster answers a grain call and, in the PostgreSQL mode, the database answers a query.</summary>
-public sealed class ClusterReadiness(IGrainFactory grains, IServiceProvider services) : IHealthCheck
+/// <summary>
+/// Ready = the cluster answers a grain call and, in the PostgreSQL mode (co-hosted or client), the
+/// database answers a query; each within <see cref="Timeout"/>, so readiness turns within seconds.
+/// </summary>
+public sealed class ClusterReadiness(IGrainFactory grains, IServiceProvider services, TimeProvider time) : IHealthCheck
 {
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await grains.GetGrain<IChainGrain>("chain").StoreIdsAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            await grains.GetGrain<IChainGrain>("chain").StoreIdsAsync().WaitAsync(Timeout, time, cancellationToken);
         }
         catch (Exception error)
         {
@@ -19,10 +24,12 @@ public sealed class ClusterReadiness(IGrainFactory grains, IServiceProvider serv
         }
         if (services.GetService<NpgsqlDataSource>() is { } database)
         {
+            using var timeout = new CancellationTokenSource(Timeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
             try
             {
                 await using var command = database.CreateCommand("SELECT 1");
-                await command.ExecuteScalarAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                await command.ExecuteScalarAsync(linked.Token);
             }
             catch (Exception error)
             {

@@ -12,6 +12,9 @@ public static class DatabaseSchema
     // Any constant shared by every process that migrates this database.
     private const long MigrationLockKey = 0x5245_5441_494C;
 
+    // A migration may wait for another silo's and rewrite tables: not bound by the short command timeout.
+    private const int MigrationCommandTimeoutSeconds = 300;
+
     public static IReadOnlyList<string> ScriptNames() =>
         typeof(DatabaseSchema).Assembly.GetManifestResourceNames()
             .Where(name => name.EndsWith(".sql", StringComparison.Ordinal))
@@ -24,12 +27,14 @@ public static class DatabaseSchema
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
         {
+            lockCommand.CommandTimeout = MigrationCommandTimeoutSeconds;
             lockCommand.Parameters.AddWithValue("key", MigrationLockKey);
             await lockCommand.ExecuteNonQueryAsync(cancellationToken);
         }
         foreach (var name in ScriptNames())
         {
             await using var command = new NpgsqlCommand(ReadScript(name), connection, transaction);
+            command.CommandTimeout = MigrationCommandTimeoutSeconds;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);

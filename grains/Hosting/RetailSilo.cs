@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
+using Retail.Orleans.Faults;
 using Retail.Orleans.Ledger;
 using Retail.Orleans.Registers;
 using Retail.Orleans.Stock;
@@ -25,7 +26,7 @@ public static class RetailSilo
     /// </summary>
     public static IHostApplicationBuilder AddRetailSilo(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configure = null)
     {
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        var connectionString = DatabaseConnection.ConnectionString(builder.Configuration);
         var cluster = ClusterSettings.From(builder.Configuration);
         builder.Services.TryAddSingleton(TimeProvider.System);
 
@@ -37,6 +38,7 @@ public static class RetailSilo
             {
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
                 silo.AddInMemoryProviders();
+                silo.AddRetailFaultHandling(builder.Configuration);
                 configure?.Invoke(silo);
             });
             return builder;
@@ -63,6 +65,7 @@ public static class RetailSilo
                 silo.AddPostgresGrainStorage(storage, connectionString);
             silo.UsePostgresReminders(connectionString);
             silo.AddMemoryStreams(StreamProvider);
+            silo.AddRetailFaultHandling(builder.Configuration);
             configure?.Invoke(silo);
         });
         return builder;
@@ -77,6 +80,14 @@ public static class RetailSilo
         services.AddSingleton<ILedger>(ledger);
         services.TryAddSingleton<JournaledStep>();
         return services;
+    }
+
+    /// <summary>Short call timeouts, fast failure detection, and faults that can cross the wire: in every mode.</summary>
+    public static ISiloBuilder AddRetailFaultHandling(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.UseRetailTimeouts(configuration);
+        silo.AddIncomingGrainCallFilter<DependencyFaultFilter>();
+        return silo;
     }
 
     /// <summary>Grain storage, reminders and streams in memory: the embedded mode, and fast tests.</summary>

@@ -32,7 +32,7 @@ public sealed class OpenApiTests(ApiFactory api)
             Assert.True(operation.GetProperty("security")[0].TryGetProperty("bearer", out _), name);
             var responses = operation.GetProperty("responses");
             Assert.Contains(responses.EnumerateObject(), r => r.Name.StartsWith('2'));
-            foreach (var status in new[] { "401", "403", "429" })
+            foreach (var status in new[] { "401", "403", "429", "503" })
                 Assert.Equal("#/components/schemas/ProblemDetails",
                     responses.GetProperty(status).GetProperty("content").GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString());
             foreach (var response in responses.EnumerateObject().Where(r => r.Name.StartsWith('2') && r.Name != "204"))

@@ -25,7 +25,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private readonly List<string> _databases = [];
     private string? _throwawayDirectory;
-    private string? _repositoryRoot;
+    private static string? _repositoryRoot;
     private NpgsqlDataSource? _server;
 
     /// <summary>Connection string to the server's maintenance database.</summary>
@@ -86,7 +86,8 @@ public sealed class PostgresServer : IAsyncLifetime
         return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
     }
 
-    private async Task<string> RunThrowawayScriptAsync(string action, string directory)
+    /// <summary>Runs deploy/throwaway-postgres.sh (start, pause, resume, stop) on a server directory; returns its output.</summary>
+    internal static async Task<string> RunThrowawayScriptAsync(string action, string directory)
     {
         var script = Path.Combine(RepositoryRoot(), "deploy", "throwaway-postgres.sh");
         var start = new ProcessStartInfo("bash")
@@ -121,7 +122,7 @@ public sealed class PostgresServer : IAsyncLifetime
         return await output;
     }
 
-    private string RepositoryRoot()
+    private static string RepositoryRoot()
     {
         if (_repositoryRoot is not null) return _repositoryRoot;
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

@@ -1,0 +1,30 @@
+using Retail.Orleans.Faults;
+
+namespace Retail.Orleans.Api.Http;
+
+/// <summary>
+/// Runs a handler a second time, after a short pause, when it failed transiently (its silo died, its
+/// activation is moving, PostgreSQL blinked). Safe for every /api endpoint: reads change nothing, and
+/// every write carries the client's id, so a repeat is answered with the first result. A second
+/// failure goes on to the exception handler as 503 <c>unavailable</c>.
+/// </summary>
+public static class TransientRetry
+{
+    /// <summary>Long enough for a rejected message to find the activation's new silo.</summary>
+    public static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(200);
+
+    public static async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception error) when (TransientFaults.IsTransient(error) && !http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted)
+        {
+            var time = http.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
+            await Task.Delay(Pause, time, http.RequestAborted);
+            return await next(context);
+        }
+    }
+}

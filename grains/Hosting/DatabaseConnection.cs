@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace Retail.Orleans.Hosting;
+
+/// <summary>
+/// The one place the PostgreSQL connection string is built: every data source and every Orleans
+/// ADO.NET provider of a process uses it, so the pool bound and the timeouts hold for all of them.
+/// </summary>
+public static class DatabaseConnection
+{
+    public const string MaxPoolSizeSetting = "Retail:Database:MaxPoolSize";
+
+    /// <summary>Ten processes at 8 fit PostgreSQL's default max_connections of 100, with room for maintenance.</summary>
+    public const int DefaultMaxPoolSize = 8;
+
+    /// <summary>Opening a connection to a server that is away fails within this, rather than Npgsql's 15 s.</summary>
+    public const int ConnectTimeoutSeconds = 3;
+
+    /// <summary>A statement that has not finished within this fails, rather than after Npgsql's 30 s.</summary>
+    public const int CommandTimeoutSeconds = 5;
+
+    /// <summary>The configured connection string with the pool bound and timeouts applied; null in the embedded mode.</summary>
+    public static string? ConnectionString(IConfiguration configuration)
+    {
+        var configured = configuration.GetConnectionString(RetailSilo.ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(configured))
+            return null;
+        return new NpgsqlConnectionStringBuilder(configured)
+        {
+            MaxPoolSize = configuration.GetValue(MaxPoolSizeSetting, DefaultMaxPoolSize),
+            Timeout = ConnectTimeoutSeconds,
+            CommandTimeout = CommandTimeoutSeconds,
+        }.ConnectionString;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Retail.Orleans.Hosting;
+using Retail.Orleans.Tests.Http;
+
+namespace Retail.Orleans.Tests.Postgres;
+
+/// <summary>
+/// Readiness of an API in client mode follows PostgreSQL itself: a server of its own (not the
+/// shared one) is stopped and started again under a running silo and API.
+/// </summary>
+[Collection(PostgresServer.Collection)]
+public sealed class ReadinessTests(PostgresServer shared) : IAsyncLifetime
+{
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "retail-orleans-pg-outage-" + Guid.NewGuid().ToString("N")[..12]);
+    private string server = "";
+
+    public async Task InitializeAsync()
+    {
+        // The shared fixture only makes sure PostgreSQL is installed before a server of our own starts.
+        _ = shared;
+        server = (await PostgresServer.RunThrowawayScriptAsync("start", directory)).Trim();
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await PostgresServer.RunThrowawayScriptAsync("stop", directory);
+    }
+
+    private sealed class ClientApi(string connectionString) : ApiFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Retail"] = connectionString,
+            ["Retail:Cluster:Mode"] = "client",
+        };
+    }
+
+    private static async Task<IHost> StartSiloAsync(string connectionString)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Retail"] = connectionString,
+            ["Retail:Cluster:SiloPort"] = ApiFactory.FreePort().ToString(),
+            ["Retail:Cluster:GatewayPort"] = ApiFactory.FreePort().ToString(),
+            ["Retail:Cluster:AdvertisedAddress"] = "127.0.0.1",
+        });
+        builder.AddRetailSilo();
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    [Fact]
+    public async Task Readiness_in_client_mode_turns_503_when_postgresql_stops_and_200_when_it_is_back()
+    {
+        using var silo = await StartSiloAsync(server);
+        await using var api = new ClientApi(server);
+        using var client = api.CreateClient();
+        Task<HttpStatusCode> Ready() => client.GetAsync("/health/ready").ContinueWith(t => t.Result.StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, await Eventually.Until(Ready, status => status == HttpStatusCode.OK));
+        // Both processes bound their pools from the one connection-string builder, Orleans' providers included.
+        Assert.Equal(8, new NpgsqlConnectionStringBuilder(api.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString).MaxPoolSize);
+        var clustering = silo.Services.GetRequiredService<IOptions<AdoNetClusteringSiloOptions>>().Value.ConnectionString;
+        Assert.Equal((8, 3, 5), (new NpgsqlConnectionStringBuilder(clustering).MaxPoolSize, new NpgsqlConnectionStringBuilder(clustering).Timeout,
+            new NpgsqlConnectionStringBuilder(clustering).CommandTimeout));
+
+        await PostgresServer.RunThrowawayScriptAsync("pause", directory);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await Eventually.Until(Ready, status => status == HttpStatusCode.ServiceUnavailable));
+
+        await PostgresServer.RunThrowawayScriptAsync("resume", directory);
+        Assert.Equal(HttpStatusCode.OK, await Eventually.Until(Ready, status => status == HttpStatusCode.OK));
+
+        await silo.StopAsync();
+    }
+}
