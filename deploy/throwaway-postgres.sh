@@ -2,6 +2,8 @@
 # A disposable PostgreSQL 15 for tests and local runs.
 #   throwaway-postgres.sh start DIR   -> prints a connection string on stdout
 #   throwaway-postgres.sh stop DIR
+#   throwaway-postgres.sh halt DIR     -> an immediate stop, as in a crash; the data stays
+#   throwaway-postgres.sh resume DIR   -> starts a halted server again on the same port
 # Installs Debian's postgresql-15 when the binaries are missing. The server refuses to run as
 # root, so as root it runs as the postgres user.
 set -euo pipefail
@@ -22,6 +24,20 @@ if [ "$action" = stop ]; then
   exit 0
 fi
 
+serve() {
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+    -o "-p $1 -k $dir -c listen_addresses=127.0.0.1 -c timezone=Europe/Moscow -c fsync=on -c max_connections=300" start >/dev/null
+}
+
+if [ "$action" = halt ]; then
+  as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+  exit 0
+fi
+if [ "$action" = resume ]; then
+  serve "$(cat "$dir/port")"
+  exit 0
+fi
+
 if [ ! -x "$bin/pg_ctl" ]; then
   echo "installing postgresql-15" >&2
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15) >&2
@@ -33,7 +49,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 mkdir -p "$dir"
 if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
 as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
+echo "$port" >"$dir/port"
 # Tests must not depend on the server's zone being UTC.
-as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c timezone=Europe/Moscow -c fsync=on -c max_connections=300" start >/dev/null
+serve "$port"
 echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
