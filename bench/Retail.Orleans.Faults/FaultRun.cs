@@ -76,7 +76,7 @@ public sealed class FaultRun(FaultOptions options)
             anomalies.Add("fault not undone (silo or PostgreSQL not back)", $"{fault.Kind} {fault.Target}: {fault.Error}");
         foreach (var request in requests.Where(r => r.Fate is RequestFate.Unanswered or RequestFate.Pending))
             anomalies.Add("request never answered, retried until the drain ended", $"{request.Operation} {request.Id}: last {request.FinalStatus} {request.FinalCode}");
-        FaultReport.JudgeAttempts(log.All, anomalies);
+        FaultReport.JudgeAttempts(log.All, loadStartedAt, anomalies);
 
         Console.WriteLine("== checks from SQL");
         LedgerTruth? truth = null;

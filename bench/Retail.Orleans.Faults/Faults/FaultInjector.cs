@@ -24,11 +24,16 @@ public sealed class FaultInjector(FaultOptions options, Cluster cluster, Attempt
 {
     private readonly List<FaultEvent> events = [];
     private readonly List<Task> restarts = [];
+    private double loadStartedAt;
+
+    /// <summary>Seconds into the load, as every line of the report counts them.</summary>
+    private double Now => log.Now - loadStartedAt;
 
     public IReadOnlyList<FaultEvent> Events => events;
 
     public async Task RunAsync(double loadStartedAt)
     {
+        this.loadStartedAt = loadStartedAt;
         var postgresSlot = options.PostgresRestart ? options.FaultSlots / 2 : -1;
         var kills = 0;
         for (var slot = 0; slot < options.FaultSlots; slot++)
@@ -47,12 +52,12 @@ public sealed class FaultInjector(FaultOptions options, Cluster cluster, Attempt
         var victim = cluster.PickVictim(number);
         if (victim == 0)
         {
-            Console.WriteLine($"  {log.Now,6:0.0}s  no silo is up to kill; skipped");
+            Console.WriteLine($"  {Now,6:0.0}s  no silo is up to kill; skipped");
             return;
         }
         var fault = new FaultEvent("kill -9", $"silo-{victim}", log.Now);
         events.Add(fault);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {fault.At,6:0.0}s  kill -9 silo-{victim}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Now,6:0.0}s  kill -9 silo-{victim}"));
         restarts.Add(Task.Run(async () =>
         {
             try
@@ -61,12 +66,12 @@ public sealed class FaultInjector(FaultOptions options, Cluster cluster, Attempt
                 await Task.Delay(TimeSpan.FromSeconds(options.RestartAfter));
                 await cluster.RestartSiloAsync(victim);
                 fault.RestoredAt = log.Now;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {log.Now,6:0.0}s  silo-{victim} started again"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Now,6:0.0}s  silo-{victim} started again"));
             }
             catch (Exception error)
             {
                 fault.Error = error.Message;
-                Console.WriteLine($"  {log.Now,6:0.0}s  silo-{victim} could not be started again: {error.Message}");
+                Console.WriteLine($"  {Now,6:0.0}s  silo-{victim} could not be started again: {error.Message}");
             }
         }));
     }
@@ -75,19 +80,19 @@ public sealed class FaultInjector(FaultOptions options, Cluster cluster, Attempt
     {
         var fault = new FaultEvent("postgres restart", "postgresql", log.Now);
         events.Add(fault);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {fault.At,6:0.0}s  PostgreSQL stopped (immediate)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Now,6:0.0}s  PostgreSQL stopped (immediate)"));
         try
         {
             await cluster.HaltPostgresAsync();
             await Task.Delay(TimeSpan.FromSeconds(options.PostgresDown));
             await cluster.ResumePostgresAsync();
             fault.RestoredAt = log.Now;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {log.Now,6:0.0}s  PostgreSQL started again"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Now,6:0.0}s  PostgreSQL started again"));
         }
         catch (Exception error)
         {
             fault.Error = error.Message;
-            Console.WriteLine($"  {log.Now,6:0.0}s  PostgreSQL restart failed: {error.Message}");
+            Console.WriteLine($"  {Now,6:0.0}s  PostgreSQL restart failed: {error.Message}");
         }
     }
 

@@ -49,11 +49,11 @@ public sealed record FaultReport(
     };
 
     /// <summary>The attempts' own anomalies: during faults only 2xx, or 503 with Retry-After, and no wait over 10 s.</summary>
-    public static void JudgeAttempts(IEnumerable<Attempt> attempts, Anomalies anomalies)
+    public static void JudgeAttempts(IEnumerable<Attempt> attempts, double loadStartedAt, Anomalies anomalies)
     {
         foreach (var a in attempts)
         {
-            var where = string.Create(CultureInfo.InvariantCulture, $"{a.At:0.0}s {a.Operation} {a.Id}: {a.StatusText} after {a.LatencyMs:0} ms");
+            var where = string.Create(CultureInfo.InvariantCulture, $"{a.At - loadStartedAt:0.0}s {a.Operation} {a.Id}: {a.StatusText} after {a.LatencyMs:0} ms");
             var rule = a.Status switch
             {
                 >= 200 and < 300 => null,
