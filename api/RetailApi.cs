@@ -57,6 +57,7 @@ public static class RetailApi
     {
         json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        json.Converters.Add(new PlainTextJson());
         json.NumberHandling = JsonNumberHandling.Strict;
     }
 

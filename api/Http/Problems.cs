@@ -87,6 +87,8 @@ public static class Problems
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 Of(new DomainError(ErrorCodes.PayloadTooLarge, $"A request body is at most {RequestLimits.MaxBodyBytes} bytes.")),
+            BadHttpRequestException { InnerException: NotPlainTextException text } =>
+                Validation(FieldOf(text.Path), text.Message),
             BadHttpRequestException { InnerException: JsonException json } =>
                 Validation(FieldOf(json.Path), "The value is malformed or of the wrong type."),
             BadHttpRequestException bad =>

@@ -56,14 +56,16 @@ public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILogger<
                     await SettleAsync(rows, Settlement.Committed);
                     return new Result(CommitOutcome.Committed);
                 case CommitOutcome.StockConflict when System.Diagnostics.Stopwatch.GetElapsedTime(started) < ConflictPatience:
-                    // A row below ours has not landed yet, or failed and ours was computed again: take the rows as they stand now.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100, 2 << attempt)));
+                    // A row below ours has not landed yet, or failed and ours was computed again: the stock grains
+                    // answer once the rows below have settled, with our rows as they stand then.
                     var restaged = await RestageAsync(rows);
                     if (restaged is null)
                     {
                         await SettleAsync(rows, Settlement.Failed);
                         return new Result(CommitOutcome.Unavailable);
                     }
+                    if (restaged.Select(r => r.Row.Token).SequenceEqual(rows.Select(r => r.Row.Token)))
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(20, attempt + 1)));
                     rows = restaged;
                     continue;
                 case CommitOutcome.DuplicateMovement:
@@ -84,7 +86,7 @@ public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILogger<
 
     private IStockGrain Grain(PlannedMovement movement) => grains.GetGrain<IStockGrain>(GrainKeys.Stock(movement.StoreId, movement.Sku));
 
-    private async Task<List<(PlannedMovement, StagedMovement)>?> RestageAsync(List<(PlannedMovement Planned, StagedMovement Row)> rows)
+    private async Task<List<(PlannedMovement Planned, StagedMovement Row)>?> RestageAsync(List<(PlannedMovement Planned, StagedMovement Row)> rows)
     {
         try
         {

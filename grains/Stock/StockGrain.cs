@@ -36,6 +36,8 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
     /// <summary>When each staged row was staged (monotonic timestamps): waiting is measured in real time, whatever the business clock says.</summary>
     private readonly Dictionary<string, long> stagedAt = new(StringComparer.Ordinal);
     private StockChain chain = null!;
+    /// <summary>Completed (and replaced) whenever a staged row settles: who waits on a row below its own wakes up then.</summary>
+    private TaskCompletionSource settling = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool flushing;
     private bool broken;
 
@@ -121,13 +123,41 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
         return Task.FromResult(new StageResult(row, null, error));
     }
 
-    public Task<StageResult> RestageAsync(string movementId)
+    public async Task<StageResult> RestageAsync(string movementId)
     {
+        await UntilBelowSettledAsync(movementId);
         if (chain.Current(movementId) is { } current)
-            return Task.FromResult(new StageResult(current, null, null));
+            return new StageResult(current, null, null);
         if (recent.TryGetValue(movementId, out var applied))
-            return Task.FromResult(new StageResult(null, applied, null));
-        return Task.FromResult(new StageResult(null, null, dropped.Remove(movementId, out var refused) ? refused : Reloading()));
+            return new StageResult(null, applied, null);
+        return new StageResult(null, null, dropped.Remove(movementId, out var refused) ? refused : Reloading());
+    }
+
+    /// <summary>
+    /// Waits (a little) while the row of this movement sits on rows not committed yet: their committers
+    /// settle them in a moment, and a commit tried again before that would only fail again.
+    /// </summary>
+    private async Task UntilBelowSettledAsync(string movementId)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (chain.Current(movementId) is { } row && row.PreviousToken != chain.CommittedToken
+               && Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(1))
+        {
+            try
+            {
+                await settling.Task.WaitAsync(TimeSpan.FromMilliseconds(200));
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+    }
+
+    private void Settled()
+    {
+        var settled = settling;
+        settling = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        settled.TrySetResult();
     }
 
     public Task SettleAsync(SettledMovement settled)
@@ -214,8 +244,10 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
                             : StockResult.Refused(Reloading()));
                     return;
                 case CommitOutcome.StockConflict when rows[0].PreviousToken != chain.CommittedToken && Stopwatch.GetElapsedTime(started) < ConflictPatience:
-                    // Staged on a row another committer has not landed yet: give it a moment, then try the rows as they stand.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100, 2 << attempt)));
+                    // Staged on a row another committer has not landed yet: wait for it to settle, then try the rows as they stand.
+                    await UntilBelowSettledAsync(rows[0].Record.MovementId);
+                    if (attempt > 3)
+                        await Task.Delay(TimeSpan.FromMilliseconds(10));
                     continue;
                 case CommitOutcome.DuplicateMovement:
                     // Retries older than the window: answer them from the ledger, write the others again.
@@ -274,6 +306,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
             if (StockRules.WentNegative(record))
                 logger.LogInformation("Stock {StoreId}/{Sku} went negative: {OnHand}", record.StoreId, record.Sku, record.OnHandAfter);
         }
+        Settled();
         Publish();
     }
 
@@ -286,6 +319,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
             dropped[id] = error;
             stagedAt.Remove(id);
         }
+        Settled();
     }
 
     /// <summary>Rows left without a settlement (the committer died, or the database went away mid-commit), oldest first, looked up in the ledger.</summary>

@@ -27,6 +27,8 @@ public static class StockRules
             return new DomainError(ErrorCodes.ValidationFailed, $"A quantity is at most {MaxQuantity} in size.", "quantity");
         if (movement.ExpectedOnHand is { } expected && !Quantity.HasAtMostThreeDecimals(expected))
             return new DomainError(ErrorCodes.ValidationFailed, "A quantity has at most 3 decimals.", "expectedOnHand");
+        if (!PlainText.IsPlain(movement.Reason))
+            return new DomainError(ErrorCodes.ValidationFailed, "A reason may not contain control characters.", "reason");
         if (movement.Reason is { Length: > MaxReasonLength })
             return new DomainError(ErrorCodes.ValidationFailed, $"A reason is at most {MaxReasonLength} characters.", "reason");
 
