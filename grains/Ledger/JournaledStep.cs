@@ -21,8 +21,6 @@ public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILogger<
 
     public async Task<Result> CommitAsync(JournalEntry entry, IReadOnlyList<PlannedMovement> movements)
     {
-        if (movements.Count == 0)
-            return new Result((await ledger.CommitAsync(LedgerCommit.Of(entry))).Outcome);
 
         var staging = await Task.WhenAll(movements.Select(async m =>
         {
@@ -49,7 +47,17 @@ public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILogger<
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         for (var attempt = 0; ; attempt++)
         {
-            var result = await ledger.CommitAsync(new LedgerCommit(entry, rows.Select(r => r.Row).ToList()));
+            CommitResult result;
+            try
+            {
+                result = await ledger.CommitAsync(new LedgerCommit(entry, rows.Select(r => r.Row).ToList()));
+            }
+            catch (Exception error) when (error is not OutOfMemoryException)
+            {
+                // Whether it was written is not known: the journal and the stock grains' lookups decide.
+                logger.LogWarning(error, "The ledger failed a commit of {RegisterId} sequence {Sequence}", entry.RegisterId, entry.Sequence);
+                result = new CommitResult(CommitOutcome.Unknown);
+            }
             switch (result.Outcome)
             {
                 case CommitOutcome.Committed:

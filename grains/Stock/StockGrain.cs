@@ -53,7 +53,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
             foreach (var record in (await ledger.ReadHistoryAsync(storeId, sku, IdempotencyWindow, null)).Reverse())
                 Remember(record);
         StockMetrics.Observe(chain.Committed);
-        this.RegisterGrainTimer(SettleStaleAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
+        this.RegisterGrainTimer(SettleStaleAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)));
     }
 
     public Task<StockLevel> GetAsync() => Task.FromResult(chain.Committed);
@@ -327,7 +327,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
     {
         var stale = chain.StagedIds
             .Where(id => !stagedAt.TryGetValue(id, out var at) || Stopwatch.GetElapsedTime(at) > SettleWithin
-                         || (unsettled.TryGetValue(id, out var lost) && Stopwatch.GetElapsedTime(lost) > TimeSpan.FromSeconds(5)))
+                         || (unsettled.TryGetValue(id, out var lost) && Stopwatch.GetElapsedTime(lost) > TimeSpan.FromSeconds(1)))
             .ToList();
         foreach (var movementId in stale)
         {
