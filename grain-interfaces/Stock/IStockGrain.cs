@@ -22,6 +22,13 @@ public interface IStockGrain : IGrainWithStringKey
     [Alias("Settle")]
     Task SettleAsync(SettledMovement settled);
 
+    /// <summary>
+    /// The document holding this movement is journaled (a till's retry was answered from the journal):
+    /// a row still waiting for its settlement is looked up in the ledger now, so the answer and the stock agree.
+    /// </summary>
+    [Alias("ConfirmApplied")]
+    Task ConfirmAppliedAsync(string movementId);
+
     [Alias("Get"), ReadOnly]
     Task<StockLevel> GetAsync();
 

@@ -82,7 +82,7 @@ public sealed partial class RegisterGrain
 
         var fingerprint = DeviceFingerprint(input, fiscal);
         if (recent.TryGetValue(input.Id, out var earlier))
-            return Replay(earlier, recentFingerprints[input.Id], fingerprint);
+            return await ReplayAsync(earlier, recentFingerprints[input.Id], fingerprint);
         if (drive!.Received.Contains(fiscal.FiscalDocumentNumber))
             return await ReceivedReceiptAsync(input.Id, fiscal, fingerprint);
 
@@ -208,7 +208,7 @@ public sealed partial class RegisterGrain
     {
         var first = await journal.FindAsync(RegisterId, fiscal.FnSerial, fiscal.FiscalDocumentNumber);
         if (first is { Kind: JournalKinds.Receipt } && first.ClientId == receiptId && first.Fingerprint == fingerprint)
-            return Replay(JsonSerializer.Deserialize<JournaledReceipt>(first.Document, Json)!, first.Fingerprint, fingerprint);
+            return await ReplayAsync(JsonSerializer.Deserialize<JournaledReceipt>(first.Document, Json)!, first.Fingerprint, fingerprint);
         return TakenFiscalDocument(fiscal.FnSerial, fiscal.FiscalDocumentNumber, first, "fiscal.fiscalDocumentNumber");
     }
 

@@ -162,7 +162,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
 
         var fingerprint = Fingerprint(input);
         if (recent.TryGetValue(input.Id, out var earlier))
-            return Replay(earlier, recentFingerprints[input.Id], fingerprint);
+            return await ReplayAsync(earlier, recentFingerprints[input.Id], fingerprint);
 
         var (request, skus, invalid) = await PrepareAsync(input);
         if (invalid is not null)
@@ -280,7 +280,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
     {
         var first = await journal.FindAsync(RegisterId, receiptId);
         return first is { Kind: JournalKinds.Receipt }
-            ? Replay(JsonSerializer.Deserialize<JournaledReceipt>(first.Document, Json)!, first.Fingerprint!, fingerprint)
+            ? await ReplayAsync(JsonSerializer.Deserialize<JournaledReceipt>(first.Document, Json)!, first.Fingerprint!, fingerprint)
             : null;
     }
 
@@ -378,10 +378,22 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
             $"Register {RegisterId} could not journal the document just now; nothing was fiscalized. Retry it (a receipt with the same id)."),
     };
 
-    private static Outcome<ReceiptDocument> Replay(JournaledReceipt first, string firstFingerprint, string fingerprint) =>
-        firstFingerprint != fingerprint
-            ? new DomainError(ErrorCodes.IdempotencyConflict, $"Receipt {first.Receipt.Id} was already fiscalized with a different body.", "id")
-            : Outcome<ReceiptDocument>.Ok(first.Receipt, replayed: true);
+    /// <summary>The first answer again; its stock grains are told it is journaled, in case the first attempt's settlement was lost.</summary>
+    private async Task<Outcome<ReceiptDocument>> ReplayAsync(JournaledReceipt first, string firstFingerprint, string fingerprint)
+    {
+        if (firstFingerprint != fingerprint)
+            return new DomainError(ErrorCodes.IdempotencyConflict, $"Receipt {first.Receipt.Id} was already fiscalized with a different body.", "id");
+        try
+        {
+            await Task.WhenAll(first.Stock.Select(p =>
+                GrainFactory.GetGrain<IStockGrain>(GrainKeys.Stock(p.StoreId, p.Sku)).ConfirmAppliedAsync(p.Movement.Id)));
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            logger.LogWarning(error, "Register {RegisterId}: stock of replayed receipt {ReceiptId} not confirmed; its grains look it up later", RegisterId, first.Receipt.Id);
+        }
+        return Outcome<ReceiptDocument>.Ok(first.Receipt, replayed: true);
+    }
 
     /// <summary>
     /// The effects of journaled receipts, oldest first, each idempotent: marked units, the e-receipt, the

@@ -177,6 +177,20 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
         return Task.CompletedTask;
     }
 
+    public async Task ConfirmAppliedAsync(string movementId)
+    {
+        if (recent.ContainsKey(movementId))
+            return;
+        var level = chain.Committed;
+        var found = await ledger.FindAsync(level.StoreId, level.Sku, movementId);
+        if (found is null || recent.ContainsKey(movementId))
+            return;
+        if (chain.Current(movementId) is { } row && row.Record.Version == found.Version)
+            Committed(movementId, row.Token);
+        else if (found.Version > chain.Committed.Version)
+            MarkBroken($"movement {movementId} is in the ledger beyond this activation's head");
+    }
+
     /// <summary>
     /// Writes what has queued up while the previous commit was in flight as one group: a hot SKU's
     /// movements share a commit instead of each waiting for its own. Runs one at a time per grain.
