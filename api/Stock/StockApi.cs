@@ -11,11 +11,13 @@ namespace Retail.Orleans.Api.Stock;
 
 public sealed record MovementRequest(string? Id, MovementType? Type, decimal? Quantity, string? Reason, DateTimeOffset? OccurredAt);
 
-public sealed record StockPage(IReadOnlyList<StockLevel> Items, int Page, int PageSize, int Total);
+/// <summary><c>AsOf</c>: every change committed before this moment is in the view (it reconciles with the ledger every few seconds).</summary>
+public sealed record StockPage(IReadOnlyList<StockLevel> Items, int Page, int PageSize, int Total, DateTimeOffset? AsOf);
 
 public sealed record StoreQuantity(string StoreId, decimal OnHand, decimal Reserved, decimal Available, decimal Incoming);
 
-public sealed record ChainStock(string Sku, decimal OnHand, decimal Reserved, decimal Available, decimal Incoming, IReadOnlyList<StoreQuantity> Stores);
+public sealed record ChainStock(string Sku, decimal OnHand, decimal Reserved, decimal Available, decimal Incoming, IReadOnlyList<StoreQuantity> Stores,
+    DateTimeOffset? AsOf);
 
 public sealed record MovementView(
     string Id, MovementType Type, decimal Quantity, long Version,
@@ -83,7 +85,9 @@ public static class StockApi
             return Problems.Validation("page", "Pages are numbered from 1.");
         if (pageSize is < 1 or > 1000)
             return Problems.Validation("pageSize", "A page holds 1 to 1000 items.");
-        var levels = (await grains.GetGrain<IStoreStockGrain>(GrainKeys.Store(storeId)).ListAsync())
+        var view = grains.GetGrain<IStoreStockGrain>(GrainKeys.Store(storeId));
+        var asOf = await view.ReconciledAtAsync();
+        var levels = (await view.ListAsync())
             .Where(l => negative != true || l.OnHand < 0)
             .Where(l => negative != false || l.OnHand >= 0)
             .OrderBy(l => l.Sku, StringComparer.Ordinal)
@@ -95,7 +99,7 @@ public static class StockApi
             levels = levels.Where(l => below == (reorderPoints.TryGetValue(l.Sku, out var point) && l.Available + l.Incoming < point)).ToList();
         }
         var items = levels.Skip((page - 1) * pageSize).Take(pageSize).ToList();
-        return TypedResults.Ok(new StockPage(items, page, pageSize, levels.Count));
+        return TypedResults.Ok(new StockPage(items, page, pageSize, levels.Count, asOf));
     }
 
     private static async Task<IResult> GetAlerts(string storeId, IGrainFactory grains)
@@ -116,11 +120,12 @@ public static class StockApi
     {
         if (await CheckSkuAsync(grains, sku) is { } error)
             return Problems.Of(error);
-        var levels = (await grains.GetGrain<ISkuStockGrain>(GrainKeys.Sku(sku)).ListAsync())
-            .OrderBy(l => l.StoreId, StringComparer.Ordinal).ToList();
+        var view = grains.GetGrain<ISkuStockGrain>(GrainKeys.Sku(sku));
+        var asOf = await view.ReconciledAtAsync();
+        var levels = (await view.ListAsync()).OrderBy(l => l.StoreId, StringComparer.Ordinal).ToList();
         return TypedResults.Ok(new ChainStock(sku,
             levels.Sum(l => l.OnHand), levels.Sum(l => l.Reserved), levels.Sum(l => l.Available), levels.Sum(l => l.Incoming),
-            levels.Select(l => new StoreQuantity(l.StoreId, l.OnHand, l.Reserved, l.Available, l.Incoming)).ToList()));
+            levels.Select(l => new StoreQuantity(l.StoreId, l.OnHand, l.Reserved, l.Available, l.Incoming)).ToList(), asOf));
     }
 
     private static async Task<IResult> PostMovement(string storeId, string sku, MovementRequest request, IGrainFactory grains)

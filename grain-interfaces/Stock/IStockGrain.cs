@@ -51,6 +51,10 @@ public interface IStoreStockGrain : IGrainWithStringKey
     [Alias("List"), ReadOnly]
     Task<IReadOnlyList<StockLevel>> ListAsync();
 
+    /// <summary>When the view last compared itself with the ledger: every change committed before then is in it.</summary>
+    [Alias("ReconciledAt"), ReadOnly]
+    Task<DateTimeOffset?> ReconciledAtAsync();
+
     [Alias("SetReorderPoints")]
     Task SetReorderPointsAsync(IReadOnlyDictionary<string, decimal> reorderPoints);
 
@@ -88,6 +92,10 @@ public interface ISkuStockGrain : IGrainWithStringKey
 
     [Alias("List"), ReadOnly]
     Task<IReadOnlyList<StockLevel>> ListAsync();
+
+    /// <summary>When the view last compared itself with the ledger: every change committed before then is in it.</summary>
+    [Alias("ReconciledAt"), ReadOnly]
+    Task<DateTimeOffset?> ReconciledAtAsync();
 }
 
 /// <summary>A stock event for integrations: <c>stock.low</c> (below the reorder point) or <c>stock.negative</c>.</summary>

@@ -25,6 +25,9 @@ public sealed class StockLevelIndex
     }
 
     public IReadOnlyList<StockLevel> All() => levels.Values.ToList();
+
+    /// <summary>How often a view compares itself with the ledger's heads, so a change notice lost in a fault is made good without the pair moving again.</summary>
+    public static readonly TimeSpan ReconcileEvery = TimeSpan.FromSeconds(5);
 }
 
 [GenerateSerializer, Alias("StoreStockState")]
@@ -52,12 +55,37 @@ public sealed class StoreStockGrain(
     private readonly StockLevelIndex index = new();
     private readonly Queue<StockAlert> alerts = new();
     private readonly ObserverManager<IStockObserver> observers = new(SubscriptionLifetime, logger);
+    private DateTimeOffset? reconciledAt;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        var at = clock.GetUtcNow();
         foreach (var level in await ledger.ReadLevelsAsync(storeId: GrainKeys.Id(this.GetPrimaryKeyString()), sku: null))
             index.Update(level);
+        reconciledAt = at;
+        this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(StockLevelIndex.ReconcileEvery, StockLevelIndex.ReconcileEvery));
     }
+
+    /// <summary>The ledger's heads against the view: a pair whose notice was lost is taken as if notified (alerts and observers included).</summary>
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var at = clock.GetUtcNow();
+        IReadOnlyList<StockLevel> levels;
+        try
+        {
+            levels = await ledger.ReadLevelsAsync(storeId: GrainKeys.Id(this.GetPrimaryKeyString()), sku: null);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            logger.LogWarning(error, "Store view {Key}: not reconciled with the ledger this time", this.GetPrimaryKeyString());
+            return;
+        }
+        foreach (var level in levels)
+            await ChangedAsync(level);
+        reconciledAt = at;
+    }
+
+    public Task<DateTimeOffset?> ReconciledAtAsync() => Task.FromResult(reconciledAt);
 
     public async Task ChangedAsync(StockLevel level)
     {
@@ -112,15 +140,33 @@ public sealed class StoreStockGrain(
 }
 
 /// <summary>One SKU in every store: the chain-wide view in one call.</summary>
-public sealed class SkuStockGrain(IStockLedger ledger) : Grain, ISkuStockGrain
+public sealed class SkuStockGrain(IStockLedger ledger, TimeProvider clock, ILogger<SkuStockGrain> logger) : Grain, ISkuStockGrain
 {
     private readonly StockLevelIndex index = new();
+    private DateTimeOffset? reconciledAt;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var level in await ledger.ReadLevelsAsync(storeId: null, sku: GrainKeys.Id(this.GetPrimaryKeyString())))
-            index.Update(level);
+        await ReconcileAsync(cancellationToken);
+        this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(StockLevelIndex.ReconcileEvery, StockLevelIndex.ReconcileEvery));
     }
+
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var at = clock.GetUtcNow();
+        try
+        {
+            foreach (var level in await ledger.ReadLevelsAsync(storeId: null, sku: GrainKeys.Id(this.GetPrimaryKeyString())))
+                index.Update(level);
+            reconciledAt = at;
+        }
+        catch (Exception error) when (error is not OutOfMemoryException && reconciledAt is not null)
+        {
+            logger.LogWarning(error, "Chain view {Key}: not reconciled with the ledger this time", this.GetPrimaryKeyString());
+        }
+    }
+
+    public Task<DateTimeOffset?> ReconciledAtAsync() => Task.FromResult(reconciledAt);
 
     public Task ChangedAsync(StockLevel level)
     {
