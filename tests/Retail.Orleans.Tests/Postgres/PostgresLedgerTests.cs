@@ -138,6 +138,47 @@ public sealed class PostgresLedgerTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Two_activations_of_one_pair_writing_at_once_leave_no_hole_and_only_the_committed_rows_acknowledged()
+    {
+        var (data, ledger) = await OpenAsync();
+        await using var _ = data;
+        await using var __ = ledger;
+        var stock = new PostgresStockLedger(data);
+        await ledger.CommitAsync(LedgerCommit.Of([Row("s1", "twin", 1, "opening", "t0", null, 100)]));
+        var head = (await stock.ReadHeadAsync("s1", "twin"))!;
+
+        // Both activations loaded the same head; each writes 30 movements one after another, as a grain does.
+        var acknowledged = await Task.WhenAll(new[] { "a", "b" }.Select(activation => Task.Run(async () =>
+        {
+            var chain = new StockChain(head.Level, head.Token);
+            var mine = new List<StockMovementRecord>();
+            for (var i = 0; i < 30; i++)
+            {
+                var (row, _) = chain.Stage(new StockMovement($"{activation}-{i}", MovementType.WriteOff, 1, "damaged"), DateTimeOffset.UtcNow);
+                var result = await ledger.CommitAsync(LedgerCommit.Of([row!]));
+                if (!result.IsCommitted)
+                {
+                    // Fenced: a real grain reloads from the ledger here and acknowledges nothing more.
+                    Assert.Equal(CommitOutcome.StockConflict, result.Outcome);
+                    break;
+                }
+                mine.AddRange(chain.Commit(row!.Record.MovementId, row.Token)!);
+            }
+            return mine;
+        })));
+
+        var history = (await stock.ReadHistoryAsync("s1", "twin", 1000, null)).Reverse().ToList();
+        var told = acknowledged.SelectMany(a => a).ToList();
+        Assert.Equal(Enumerable.Range(1, history.Count).Select(v => (long)v), history.Select(r => r.Version));
+        Assert.Equal(told.Select(r => r.MovementId).Order(), history.Skip(1).Select(r => r.MovementId).Order());
+        Assert.Contains(acknowledged, a => a.Count < 30);
+        foreach (var record in told)
+            Assert.Equal(record.OnHandAfter, history.Single(r => r.Version == record.Version).OnHandAfter);
+        Assert.Equal(history[^1].OnHandAfter, (await stock.ReadHeadAsync("s1", "twin"))!.Level.OnHand);
+        Assert.Equal(100m - told.Count, history[^1].OnHandAfter);
+    }
+
+    [Fact]
     public async Task An_unwritable_record_fails_its_own_commit_only()
     {
         var (data, ledger) = await OpenAsync();
