@@ -11,8 +11,8 @@ public static class DatabaseConnection
 {
     public const string MaxPoolSizeSetting = "Retail:Database:MaxPoolSize";
 
-    /// <summary>Ten processes at 8 fit PostgreSQL's default max_connections of 100, with room for maintenance.</summary>
-    public const int DefaultMaxPoolSize = 8;
+    /// <summary>Each process has two pools (the data source and the Orleans providers): ten processes at 2 x 4 fit PostgreSQL's default max_connections of 100, with room for maintenance.</summary>
+    public const int DefaultMaxPoolSize = 4;
 
     /// <summary>Opening a connection to a server that is away fails within this, rather than Npgsql's 15 s.</summary>
     public const int ConnectTimeoutSeconds = 3;

@@ -15,7 +15,7 @@ public sealed class DatabaseConnectionTests
         var built = DatabaseConnection.ConnectionString(Configuration(("ConnectionStrings:Retail", "Host=db;Database=retail;Username=retail")));
 
         var settings = new NpgsqlConnectionStringBuilder(built);
-        Assert.Equal((8, 3, 5), (settings.MaxPoolSize, settings.Timeout, settings.CommandTimeout));
+        Assert.Equal((4, 3, 5), (settings.MaxPoolSize, settings.Timeout, settings.CommandTimeout));
         Assert.Equal(("db", "retail"), (settings.Host, settings.Database));
     }
 
@@ -23,9 +23,9 @@ public sealed class DatabaseConnectionTests
     public void The_configured_pool_size_overrides_the_connection_strings_own()
     {
         var built = DatabaseConnection.ConnectionString(Configuration(
-            ("ConnectionStrings:Retail", "Host=db;Maximum Pool Size=100"), (DatabaseConnection.MaxPoolSizeSetting, "4")));
+            ("ConnectionStrings:Retail", "Host=db;Maximum Pool Size=100"), (DatabaseConnection.MaxPoolSizeSetting, "6")));
 
-        Assert.Equal(4, new NpgsqlConnectionStringBuilder(built).MaxPoolSize);
+        Assert.Equal(6, new NpgsqlConnectionStringBuilder(built).MaxPoolSize);
     }
 
     [Fact]

@@ -70,9 +70,9 @@ public sealed class ReadinessTests(PostgresServer shared) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, await Eventually.Until(Ready, status => status == HttpStatusCode.OK));
         // Both processes bound their pools from the one connection-string builder, Orleans' providers included.
-        Assert.Equal(8, new NpgsqlConnectionStringBuilder(api.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString).MaxPoolSize);
+        Assert.Equal(4, new NpgsqlConnectionStringBuilder(api.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString).MaxPoolSize);
         var clustering = silo.Services.GetRequiredService<IOptions<AdoNetClusteringSiloOptions>>().Value.ConnectionString;
-        Assert.Equal((8, 3, 5), (new NpgsqlConnectionStringBuilder(clustering).MaxPoolSize, new NpgsqlConnectionStringBuilder(clustering).Timeout,
+        Assert.Equal((4, 3, 5), (new NpgsqlConnectionStringBuilder(clustering).MaxPoolSize, new NpgsqlConnectionStringBuilder(clustering).Timeout,
             new NpgsqlConnectionStringBuilder(clustering).CommandTimeout));
 
         await PostgresServer.RunThrowawayScriptAsync("pause", directory);
