@@ -13,27 +13,13 @@ namespace Retail.Orleans.Tests.Postgres;
 /// retried with its id until accepted, the stock and the fiscal numbers are exact.
 /// </summary>
 [Collection(PostgresServer.Collection)]
-public sealed class DatabaseOutageTests(PostgresServer shared) : IAsyncLifetime
+public sealed class DatabaseOutageTests(PostgresServer shared)
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "retail-orleans-pg-down-" + Guid.NewGuid().ToString("N")[..12]);
-    private string server = "";
-
-    public async Task InitializeAsync()
-    {
-        _ = shared;
-        server = (await PostgresServer.RunThrowawayScriptAsync("start", directory)).Trim();
-    }
-
-    public async Task DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await PostgresServer.RunThrowawayScriptAsync("stop", directory);
-    }
-
     [Fact]
     public async Task While_postgresql_is_away_writes_are_503_with_retry_after_and_afterwards_stock_and_receipts_are_exact()
     {
-        await using var api = new PostgresApiFactory(server);
+        await using var server = await OwnPostgresServer.StartAsync(shared);
+        await using var api = new PostgresApiFactory(server.ConnectionString);
         var chain = new TestChain(api);
         var client = chain.Admin;
         var store = await chain.StoreAsync();
@@ -80,9 +66,9 @@ public sealed class DatabaseOutageTests(PostgresServer shared) : IAsyncLifetime
         })).ToList();
 
         await Task.Delay(TimeSpan.FromSeconds(2));
-        await PostgresServer.RunThrowawayScriptAsync("pause", directory);
+        await server.PauseAsync();
         await Task.Delay(TimeSpan.FromSeconds(6));
-        await PostgresServer.RunThrowawayScriptAsync("resume", directory);
+        await server.ResumeAsync();
         await Task.Delay(TimeSpan.FromSeconds(4));
         await stop.CancelAsync();
         await Task.WhenAll(tills);

@@ -16,24 +16,8 @@ namespace Retail.Orleans.Tests.Postgres;
 /// shared one) is stopped and started again under a running silo and API.
 /// </summary>
 [Collection(PostgresServer.Collection)]
-public sealed class ReadinessTests(PostgresServer shared) : IAsyncLifetime
+public sealed class ReadinessTests(PostgresServer shared)
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "retail-orleans-pg-outage-" + Guid.NewGuid().ToString("N")[..12]);
-    private string server = "";
-
-    public async Task InitializeAsync()
-    {
-        // The shared fixture only makes sure PostgreSQL is installed before a server of our own starts.
-        _ = shared;
-        server = (await PostgresServer.RunThrowawayScriptAsync("start", directory)).Trim();
-    }
-
-    public async Task DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await PostgresServer.RunThrowawayScriptAsync("stop", directory);
-    }
-
     private sealed class ClientApi(string connectionString) : ApiFactory
     {
         protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
@@ -63,6 +47,8 @@ public sealed class ReadinessTests(PostgresServer shared) : IAsyncLifetime
     [Fact]
     public async Task Readiness_in_client_mode_turns_503_when_postgresql_stops_and_200_when_it_is_back()
     {
+        await using var own = await OwnPostgresServer.StartAsync(shared);
+        var server = own.ConnectionString;
         using var silo = await StartSiloAsync(server);
         await using var api = new ClientApi(server);
         using var client = api.CreateClient();
@@ -75,10 +61,10 @@ public sealed class ReadinessTests(PostgresServer shared) : IAsyncLifetime
         Assert.Equal((4, 3, 5), (new NpgsqlConnectionStringBuilder(clustering).MaxPoolSize, new NpgsqlConnectionStringBuilder(clustering).Timeout,
             new NpgsqlConnectionStringBuilder(clustering).CommandTimeout));
 
-        await PostgresServer.RunThrowawayScriptAsync("pause", directory);
+        await own.PauseAsync();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, await Eventually.Until(Ready, status => status == HttpStatusCode.ServiceUnavailable));
 
-        await PostgresServer.RunThrowawayScriptAsync("resume", directory);
+        await own.ResumeAsync();
         Assert.Equal(HttpStatusCode.OK, await Eventually.Until(Ready, status => status == HttpStatusCode.OK));
 
         await silo.StopAsync();
