@@ -252,8 +252,13 @@ public interface IMarkingCodeGrain : IGrainWithStringKey
     Task<string> StatusAsync();
 }
 
-/// <summary>Published on the <c>receipts</c> stream of the store for every fiscalized receipt.</summary>
+/// <summary>
+/// Published on the <c>receipts</c> stream of the store for every fiscalized receipt. <see cref="JournalSequence"/>
+/// is the receipt's entry in its register's journal, so a consumer can tell a repeat from a gap; 0 from a
+/// publisher older than the field.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ReceiptFiscalized")]
 public sealed record ReceiptFiscalized(
     [property: Id(0)] string EventId,
-    [property: Id(1)] ReceiptDocument Receipt);
+    [property: Id(1)] ReceiptDocument Receipt,
+    [property: Id(2)] long JournalSequence = 0);

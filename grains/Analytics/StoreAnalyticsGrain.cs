@@ -12,46 +12,46 @@ public sealed class StoreAnalyticsState
 {
     [Id(0)] public SalesFigures Figures { get; set; } = new();
 
-    /// <summary>Receipts counted recently (event id -> fiscal time): a replayed or caught-up receipt is not counted again.</summary>
+    /// <summary>Left by the time-based catch-up this state replaced (event id -> fiscal time); read once on the move to <see cref="Checkpoints"/>, then empty.</summary>
     [Id(1)] public Dictionary<string, DateTimeOffset> Counted { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Everything journaled before this moment (less <see cref="StoreAnalyticsGrain.InFlight"/>) is in <see cref="Figures"/>.</summary>
+    /// <summary>Left by the time-based catch-up: receipts journaled before this moment less ten minutes were counted. Default once moved to <see cref="Checkpoints"/>.</summary>
     [Id(2)] public DateTimeOffset CaughtUpTo { get; set; }
+
+    /// <summary>Per register, the journal sequence through which its receipts are in <see cref="Figures"/>; saved with them, so a receipt is counted once.</summary>
+    [Id(3)] public Dictionary<string, long> Checkpoints { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
-/// A store's sales figures. The <c>receipts</c> stream is the fast path; because a memory stream can
-/// drop messages in a crash, on activation the grain also reads the store's receipts journaled since
-/// its last save, and every receipt is counted once by its event id (FN serial and FD number).
+/// A store's sales figures, checkpointed by journal position: per register, the sequence through which
+/// its receipts are counted. The <c>receipts</c> stream is the fast path; a stream event at the
+/// checkpoint or before is a repeat, one further on than the next means the stream lost some, and
+/// they are read from that register's journal. On activation and on a timer the grain also reads
+/// the store's receipts after all checkpoints, which finds what the stream lost with nothing after it,
+/// and registers it has never heard of.
 /// </summary>
 [ImplicitStreamSubscription(RegisterGrain.ReceiptsStream)]
 public sealed class StoreAnalyticsGrain(
     [PersistentState("store-analytics", StorageNames.Analytics)] IPersistentState<StoreAnalyticsState> state,
     IRegisterJournal journal,
-    TimeProvider clock,
     ILogger<StoreAnalyticsGrain> logger) : Grain, IStoreAnalyticsGrain, IStreamSubscriptionObserver, IAsyncObserver<ReceiptFiscalized>
 {
-    /// <summary>How late a journaled receipt may still arrive on the stream; catch-up starts this far before the last save.</summary>
-    public static readonly TimeSpan InFlight = TimeSpan.FromMinutes(10);
+    /// <summary>How often the grain reads the journal for receipts the stream lost, and saves.</summary>
+    public static readonly TimeSpan CatchUpPeriod = TimeSpan.FromSeconds(10);
+
+    /// <summary>The time-based catch-up's allowance for receipts still in flight, for reading its state.</summary>
+    private static readonly TimeSpan LegacyInFlight = TimeSpan.FromMinutes(10);
 
     private const int SaveEvery = 50;
+    private const int ReadLimit = 500;
     private int unsaved;
 
     private string StoreId => GrainKeys.Id(this.GetPrimaryKeyString());
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var since = state.State.CaughtUpTo == default ? DateTimeOffset.UnixEpoch : state.State.CaughtUpTo - InFlight;
-        var caughtUp = 0;
-        foreach (var entry in await journal.ReadStoreReceiptsAsync(StoreId, since))
-        {
-            var receipt = JsonSerializer.Deserialize<JournaledReceipt>(entry.Document, RegisterGrain.Json)!.Receipt;
-            if (Count(EventId(receipt), receipt))
-                caughtUp++;
-        }
-        if (caughtUp > 0)
-            logger.LogInformation("Analytics of {StoreId}: caught up {Count} receipts from the journal", StoreId, caughtUp);
-        this.RegisterGrainTimer(SaveIfDirtyAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)));
+        await CatchUpAsync();
+        this.RegisterGrainTimer(CatchUpAndSaveAsync, new GrainTimerCreationOptions(CatchUpPeriod, CatchUpPeriod));
     }
 
     public static string EventId(ReceiptDocument receipt) => $"{receipt.FnSerial}:{receipt.FiscalDocumentNumber}";
@@ -61,7 +61,16 @@ public sealed class StoreAnalyticsGrain(
 
     public async Task OnNextAsync(ReceiptFiscalized item, StreamSequenceToken? token = null)
     {
-        if (Count(item.EventId, item.Receipt) && ++unsaved >= SaveEvery)
+        var registerId = item.Receipt.RegisterId;
+        var checkpoint = Checkpoint(registerId);
+        if (item.JournalSequence == 0)
+            // A publisher older than the sequence: only the journal can say whether this one is new.
+            await CatchUpAsync();
+        else if (item.JournalSequence == checkpoint + 1)
+            Count(registerId, item.JournalSequence, item.Receipt);
+        else if (item.JournalSequence > checkpoint)
+            await CatchUpRegisterAsync(registerId, item.JournalSequence);
+        if (unsaved >= SaveEvery)
             await SaveAsync();
     }
 
@@ -69,27 +78,91 @@ public sealed class StoreAnalyticsGrain(
 
     public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
-    private bool Count(string eventId, ReceiptDocument receipt)
+    private long Checkpoint(string registerId) => state.State.Checkpoints.GetValueOrDefault(registerId);
+
+    /// <summary>The store's receipts after every register's checkpoint, including registers not seen yet.</summary>
+    private async Task CatchUpAsync()
     {
-        if (!state.State.Counted.TryAdd(eventId, receipt.DateTime))
+        var caughtUp = 0;
+        IReadOnlyList<JournalEntry> entries;
+        do
+        {
+            entries = await journal.ReadStoreReceiptsAfterAsync(StoreId, state.State.Checkpoints, ReadLimit);
+            foreach (var entry in entries)
+                if (CountJournaled(entry))
+                    caughtUp++;
+        }
+        while (entries.Count >= ReadLimit);
+        if (state.State.CaughtUpTo != default)
+        {
+            state.State.Counted.Clear();
+            state.State.CaughtUpTo = default;
+            unsaved++;
+        }
+        if (caughtUp > 0)
+            logger.LogInformation("Analytics of {StoreId}: caught up {Count} receipts from the journal", StoreId, caughtUp);
+    }
+
+    /// <summary>One register's journal from its checkpoint through <paramref name="through"/>: the receipts a stream gap hid.</summary>
+    private async Task CatchUpRegisterAsync(string registerId, long through)
+    {
+        while (Checkpoint(registerId) is var from && from < through)
+        {
+            foreach (var entry in await journal.ReadAfterAsync(registerId, from, (int)Math.Min(ReadLimit, through - from)))
+                if (entry.Sequence <= through)
+                    CountJournaled(entry);
+            if (Checkpoint(registerId) == from)
+                return;
+        }
+    }
+
+    /// <summary>Counts a journal entry if it is a receipt after its register's checkpoint; any entry read moves the checkpoint.</summary>
+    private bool CountJournaled(JournalEntry entry)
+    {
+        if (entry.Sequence <= Checkpoint(entry.RegisterId))
             return false;
-        state.State.Figures.Add(receipt);
+        if (entry.Kind != JournalKinds.Receipt)
+        {
+            Advance(entry.RegisterId, entry.Sequence);
+            return false;
+        }
+        var receipt = JsonSerializer.Deserialize<JournaledReceipt>(entry.Document, RegisterGrain.Json)!.Receipt;
+        if (CountedByTimeBasedCatchUp(entry, receipt))
+        {
+            Advance(entry.RegisterId, entry.Sequence);
+            return false;
+        }
+        Count(entry.RegisterId, entry.Sequence, receipt);
         return true;
     }
 
-    private async Task SaveIfDirtyAsync(CancellationToken cancellationToken)
+    /// <summary>Only while moving a state saved before checkpoints existed: what that state says it counted.</summary>
+    private bool CountedByTimeBasedCatchUp(JournalEntry entry, ReceiptDocument receipt) =>
+        state.State.CaughtUpTo != default
+        && (entry.RecordedAt <= state.State.CaughtUpTo - LegacyInFlight || state.State.Counted.ContainsKey(EventId(receipt)));
+
+    private void Count(string registerId, long sequence, ReceiptDocument receipt)
     {
+        state.State.Figures.Add(receipt);
+        Advance(registerId, sequence);
+    }
+
+    private void Advance(string registerId, long sequence)
+    {
+        state.State.Checkpoints[registerId] = sequence;
+        unsaved++;
+    }
+
+    private async Task CatchUpAndSaveAsync(CancellationToken cancellationToken)
+    {
+        await CatchUpAsync();
         if (unsaved > 0)
             await SaveAsync();
     }
 
+    /// <summary>Figures and checkpoints in one write: a crash before it recounts from the saved checkpoints, never twice.</summary>
     private async Task SaveAsync()
     {
-        var now = clock.GetUtcNow();
-        // Keep the ids a catch-up from this save could meet again; older ones can no longer recur.
-        foreach (var old in state.State.Counted.Where(c => c.Value < now - 4 * InFlight).Select(c => c.Key).ToList())
-            state.State.Counted.Remove(old);
-        state.State.CaughtUpTo = now;
         await state.WriteStateAsync();
         unsaved = 0;
     }

@@ -35,8 +35,12 @@ public interface IRegisterJournal
     /// <summary>The register's entries after a sequence number, oldest first.</summary>
     Task<IReadOnlyList<JournalEntry>> ReadAfterAsync(string registerId, long afterSequence, int limit);
 
-    /// <summary>Every register's receipts of one store journaled after a moment, oldest first: how stream consumers catch up.</summary>
-    Task<IReadOnlyList<JournalEntry>> ReadStoreReceiptsAsync(string storeId, DateTimeOffset after);
+    /// <summary>
+    /// One store's receipts after each register's checkpoint (a journal sequence; a register missing from
+    /// <paramref name="checkpoints"/> starts at 0), ordered by register and sequence, at most <paramref name="limit"/>:
+    /// how stream consumers catch up on what the stream lost.
+    /// </summary>
+    Task<IReadOnlyList<JournalEntry>> ReadStoreReceiptsAfterAsync(string storeId, IReadOnlyDictionary<string, long> checkpoints, int limit);
 }
 
 /// <summary>The embedded mode's journal: one process, nothing durable.</summary>
@@ -85,12 +89,14 @@ public sealed class InMemoryRegisterJournal : IRegisterJournal
             return Task.FromResult(registers.TryGetValue(registerId, out var entries) ? entries.LastOrDefault(e => e.ClientId == clientId) : null);
     }
 
-    public Task<IReadOnlyList<JournalEntry>> ReadStoreReceiptsAsync(string storeId, DateTimeOffset after)
+    public Task<IReadOnlyList<JournalEntry>> ReadStoreReceiptsAfterAsync(string storeId, IReadOnlyDictionary<string, long> checkpoints, int limit)
     {
         lock (sync)
-            return Task.FromResult<IReadOnlyList<JournalEntry>>(registers.Values.SelectMany(e => e)
-                .Where(e => e.Kind == JournalKinds.Receipt && e.RecordedAt > after && e.StoreId == storeId)
-                .OrderBy(e => e.RecordedAt).ToList());
+            return Task.FromResult<IReadOnlyList<JournalEntry>>(registers
+                .OrderBy(r => r.Key, StringComparer.Ordinal)
+                .SelectMany(r => r.Value.Where(e => e.Sequence > checkpoints.GetValueOrDefault(r.Key)))
+                .Where(e => e.Kind == JournalKinds.Receipt && e.StoreId == storeId)
+                .Take(limit).ToList());
     }
 
     public Task<JournalEntry?> FindAsync(string registerId, string fnSerial, long fiscalDocumentNumber)

@@ -37,12 +37,44 @@ public sealed class PostgresRegisterJournal : IRegisterJournal
         return (await ReadAsync(command, cancellationToken)).FirstOrDefault();
     }
 
-    public async Task<IReadOnlyList<JournalEntry>> ReadStoreReceiptsAsync(string storeId, DateTimeOffset after)
+    /// <summary>
+    /// The store's registers are found by skipping through the receipts index one register at a time
+    /// (so a register never seen before is found too), then each is read from its checkpoint on: a few
+    /// index probes per register, however long the journal.
+    /// </summary>
+    private const string StoreReceiptsAfterSql = $"""
+        WITH RECURSIVE registers(register_id) AS (
+            (SELECT register_id FROM register_journal
+             WHERE store_id = @store_id AND kind = 'receipt' ORDER BY register_id LIMIT 1)
+            UNION ALL
+            SELECT (SELECT j.register_id FROM register_journal j
+                    WHERE j.store_id = @store_id AND j.kind = 'receipt' AND j.register_id > r.register_id
+                    ORDER BY j.register_id LIMIT 1)
+            FROM registers r WHERE r.register_id IS NOT NULL
+        ),
+        checkpoints AS (
+            SELECT * FROM unnest(@checkpoint_registers, @checkpoint_sequences) AS c(register_id, sequence)
+        )
+        SELECT e.* FROM registers r
+        LEFT JOIN checkpoints c ON c.register_id = r.register_id
+        CROSS JOIN LATERAL (
+            SELECT {Columns} FROM register_journal j
+            WHERE j.store_id = @store_id AND j.kind = 'receipt' AND j.register_id = r.register_id
+              AND j.sequence > coalesce(c.sequence, 0)
+            ORDER BY j.sequence LIMIT @limit) e
+        WHERE r.register_id IS NOT NULL
+        ORDER BY e.register_id, e.sequence
+        LIMIT @limit
+        """;
+
+    public async Task<IReadOnlyList<JournalEntry>> ReadStoreReceiptsAfterAsync(string storeId, IReadOnlyDictionary<string, long> checkpoints, int limit)
     {
-        await using var command = dataSource.CreateCommand(
-            $"SELECT {Columns} FROM register_journal WHERE store_id = @store_id AND kind = 'receipt' AND recorded_at > @after ORDER BY recorded_at, position");
+        await using var command = dataSource.CreateCommand(StoreReceiptsAfterSql);
         command.Parameters.AddWithValue("store_id", storeId);
-        command.Parameters.AddWithValue("after", after.UtcDateTime);
+        var known = checkpoints.ToList();
+        command.AddArray("checkpoint_registers", NpgsqlDbType.Text, known.Select(c => c.Key));
+        command.AddArray("checkpoint_sequences", NpgsqlDbType.Bigint, known.Select(c => c.Value));
+        command.Parameters.AddWithValue("limit", limit);
         return await ReadAsync(command, CancellationToken.None);
     }
 

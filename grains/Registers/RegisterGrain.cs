@@ -408,7 +408,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
             {
                 await MarkUnitsAsync(receipt.Receipt);
                 await QueueEReceiptAsync(receipt.Receipt);
-                await PublishAsync(receipt.Receipt);
+                await PublishAsync(receipt.Receipt, at);
                 effectsDue.Remove(at);
             }
             catch (Exception error) when (error is not OutOfMemoryException)
@@ -513,11 +513,11 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         return id.Length <= Identifiers.MaxLength ? id : $"{scheme}:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
     }
 
-    private async Task PublishAsync(ReceiptDocument document)
+    private async Task PublishAsync(ReceiptDocument document, long journalSequence)
     {
         var stream = this.GetStreamProvider(RetailSilo.StreamProvider)
             .GetStream<ReceiptFiscalized>(StreamId.Create(ReceiptsStream, GrainKeys.Store(document.StoreId)));
-        await stream.OnNextAsync(new ReceiptFiscalized($"{document.FnSerial}:{document.FiscalDocumentNumber}", document));
+        await stream.OnNextAsync(new ReceiptFiscalized($"{document.FnSerial}:{document.FiscalDocumentNumber}", document, journalSequence));
     }
 
     private void Remember(string receiptId, string fingerprint, JournaledReceipt receipt)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -95,6 +96,25 @@ public sealed class SiloProcess : IAsyncDisposable
             });
             client.UsePostgresGateways(connectionString);
             // Calls to a killed silo fail fast instead of waiting out the default half minute.
+            client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(5));
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>A cluster client that uses this silo's gateway only: grains it activates start on this silo.</summary>
+    public async Task<IHost> ConnectClientHereAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = ClusterId;
+                options.ServiceId = "retail";
+            });
+            client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, GatewayPort));
             client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(5));
         });
         var host = builder.Build();
