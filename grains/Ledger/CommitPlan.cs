@@ -63,6 +63,19 @@ public static class CommitPlan
         return moves;
     }
 
+    /// <summary>Commits of the pass with a row off its pair's chain: written now, it would land on a head it was not computed on.</summary>
+    public static HashSet<int> Unchained(IReadOnlyList<LedgerCommit> commits, IReadOnlyCollection<int> pass)
+    {
+        var unchained = new HashSet<int>();
+        foreach (var chain in Pairs(commits, pass).Values)
+        {
+            var onChain = new HashSet<StagedMovement>(Walk(chain).Select(l => l.Row), ReferenceEqualityComparer.Instance);
+            foreach (var link in chain.Where(l => !onChain.Contains(l.Row)))
+                unchained.Add(link.Commit);
+        }
+        return unchained;
+    }
+
     /// <summary>The failed commits and every commit of <paramref name="others"/> staged, directly or not, on their rows.</summary>
     public static HashSet<int> WithDependents(IReadOnlyList<LedgerCommit> commits, IEnumerable<int> failed, IReadOnlyCollection<int> others)
     {

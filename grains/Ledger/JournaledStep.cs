@@ -22,17 +22,25 @@ public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILogger<
     public async Task<Result> CommitAsync(JournalEntry entry, IReadOnlyList<PlannedMovement> movements)
     {
 
-        var staging = await Task.WhenAll(movements.Select(async m =>
+        // One call per pair: a document's movements on one pair are staged together and in order.
+        var byPair = movements.Select((m, i) => (m, i)).GroupBy(x => (x.m.StoreId, x.m.Sku)).ToList();
+        var staging = new StageResult[movements.Count];
+        await Task.WhenAll(byPair.Select(async pair =>
         {
+            var planned = pair.ToList();
+            IReadOnlyList<StageResult> results;
             try
             {
-                return await Grain(m).StageAsync(m.Movement);
+                results = await Grain(planned[0].m).StageAsync(planned.Select(x => x.m.Movement).ToList());
             }
             catch (Exception error) when (error is not OutOfMemoryException)
             {
-                logger.LogWarning(error, "Stock {StoreId}/{Sku} did not stage {MovementId}", m.StoreId, m.Sku, m.Movement.Id);
-                return new StageResult(null, null, new DomainError(ErrorCodes.Unavailable, "The stock of a line is moving between nodes; retry."));
+                logger.LogWarning(error, "Stock {StoreId}/{Sku} did not stage {Count} movements", pair.Key.StoreId, pair.Key.Sku, planned.Count);
+                var unavailable = new StageResult(null, null, new DomainError(ErrorCodes.Unavailable, "The stock of a line is moving between nodes; retry."));
+                results = planned.Select(_ => unavailable).ToList();
             }
+            for (var k = 0; k < planned.Count; k++)
+                staging[planned[k].i] = results[k];
         }));
         var rows = new List<(PlannedMovement Planned, StagedMovement Row)>();
         for (var i = 0; i < movements.Count; i++)

@@ -29,6 +29,11 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
         "@fiscal_document_number, @fingerprint, @document, @state_after, @recorded_at, @store_id, @fn_serial) AS x(r, s, k, c, f, p, d, a, t, st, n) " +
         "ON CONFLICT DO NOTHING RETURNING register_id, sequence";
 
+    /// <summary>Heads are locked in one order first, so two batches moving the same pairs wait for each other instead of deadlocking.</summary>
+    private const string LockHeadsSql =
+        "SELECT h.store_id FROM stock_heads h JOIN unnest(@store_id, @sku) AS x(store_id, sku) ON h.store_id = x.store_id AND h.sku = x.sku " +
+        "ORDER BY h.store_id, h.sku FOR UPDATE OF h";
+
     private const string MoveHeadsSql =
         "UPDATE stock_heads h SET version = x.version, token = x.token, on_hand = x.on_hand, reserved = x.reserved, incoming = x.incoming " +
         "FROM unnest(@store_id, @sku, @from_version, @from_token, @version, @token, @on_hand, @reserved, @incoming) " +
@@ -66,6 +71,7 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
         var results = new CommitResult?[batch.Count];
         var pending = Enumerable.Range(0, batch.Count).ToList();
         var passLimit = batch.Count;
+        var deadlocks = 0;
         while (pending.Count > 0)
         {
             var (pass, later) = CommitPlan.Chainable(batch, pending, passLimit);
@@ -73,6 +79,13 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
             try
             {
                 failed = await TryWriteAsync(batch, pass, cancellationToken);
+            }
+            catch (PostgresException error) when (error.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+                                                  && ++deadlocks <= 3)
+            {
+                // Two batches crossed on the same heads: nothing was written; the same pass goes again.
+                logger.LogInformation("Ledger: a pass met another on the same heads ({SqlState}); writing it again", error.SqlState);
+                continue;
             }
             catch (Exception error) when (IsRefusalOfData(error) && pass.Count > 1)
             {
@@ -125,9 +138,13 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
     {
         var entries = pass.Where(i => batch[i].Entry is not null).Select(i => (Commit: i, Entry: batch[i].Entry!)).ToList();
         var rows = pass.SelectMany(i => batch[i].Stock.Select(s => (Commit: i, s.Record))).ToList();
+        var unchained = CommitPlan.Unchained(batch, pass);
+        if (unchained.Count > 0)
+            return unchained.ToDictionary(i => i, _ => new CommitResult(CommitOutcome.StockConflict));
         var heads = CommitPlan.Heads(batch, pass);
-        var moved = heads.Where(h => h.FromVersion > 0).ToList();
-        var created = heads.Where(h => h.FromVersion == 0).ToList();
+        // A pair's first row creates its head; a head that exists (also one fenced at version 0) is moved.
+        var moved = heads.Where(h => h.FromToken is not null).ToList();
+        var created = heads.Where(h => h.FromToken is null).ToList();
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -135,7 +152,13 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
         if (entries.Count > 0)
             command.BatchCommands.Add(InsertJournal(entries.Select(e => e.Entry).ToList()));
         if (moved.Count > 0)
+        {
+            var locking = new NpgsqlBatchCommand(LockHeadsSql);
+            locking.AddArray("store_id", NpgsqlDbType.Text, moved.Select(h => h.StoreId));
+            locking.AddArray("sku", NpgsqlDbType.Text, moved.Select(h => h.Sku));
+            command.BatchCommands.Add(locking);
             command.BatchCommands.Add(MoveHeads(moved));
+        }
         if (created.Count > 0)
             command.BatchCommands.Add(NewHeads(created));
         if (rows.Count > 0)
@@ -152,6 +175,8 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
                     journaled.Add((reader.GetString(0), reader.GetInt64(1)));
                 await reader.NextResultAsync(cancellationToken);
             }
+            if (moved.Count > 0)
+                await reader.NextResultAsync(cancellationToken);
             for (var i = 0; i < (moved.Count > 0 ? 1 : 0) + (created.Count > 0 ? 1 : 0); i++)
             {
                 while (await reader.ReadAsync(cancellationToken))
@@ -174,8 +199,9 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
             {
                 await transaction.CommitAsync(cancellationToken);
             }
-            catch (Exception error) when (error is not OperationCanceledException)
+            catch (Exception error)
             {
+                // Sent or not, it may have committed: only a lookup can tell.
                 throw new CommitUncertainException(error);
             }
             return failed;
@@ -222,7 +248,7 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
         update.AddArray("store_id", NpgsqlDbType.Text, heads.Select(h => h.StoreId));
         update.AddArray("sku", NpgsqlDbType.Text, heads.Select(h => h.Sku));
         update.AddArray("from_version", NpgsqlDbType.Bigint, heads.Select(h => h.FromVersion));
-        update.AddArray("from_token", NpgsqlDbType.Text, heads.Select(h => h.FromToken ?? ""));
+        update.AddArray("from_token", NpgsqlDbType.Text, heads.Select(h => h.FromToken!));
         AddHeadValues(update, heads);
         return update;
     }

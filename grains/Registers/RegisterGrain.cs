@@ -260,9 +260,17 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         var result = await JournalAsync(JournalKinds.Receipt, receiptId, fingerprint, fiscal.Header.FiscalDocumentNumber, journaled, next,
             fiscal.Header.FnSerial, journaled.Stock);
         if (result.Outcome == CommitOutcome.DuplicateEntry)
+        {
             // Journaled by an earlier activation, beyond the in-memory window: answer as that one did.
-            return await JournaledReceiptAsync(receiptId, fingerprint)
-                ?? new DomainError(ErrorCodes.IdempotencyConflict, $"FD {fiscal.Header.FiscalDocumentNumber} of FN {fiscal.Header.FnSerial} was already journaled.", "id");
+            if (await JournaledReceiptAsync(receiptId, fingerprint) is { } first)
+                return first;
+            // Its FD number is taken by another document: this activation's drive is behind the journal. Reload from it.
+            logger.LogWarning("Register {RegisterId}: FD {Fd} is journaled already; reloading from the journal", RegisterId, fiscal.Header.FiscalDocumentNumber);
+            DeactivateOnIdle();
+            if (holds)
+                await ReleaseMarkedUnitsAsync(marked, receiptKey);
+            return new DomainError(ErrorCodes.Unavailable, $"Register {RegisterId} is reloading its journal; retry the receipt with the same id.");
+        }
         if (Refusal(result) is { } failed)
         {
             if (holds && result.Outcome != CommitOutcome.Unknown)

@@ -12,6 +12,12 @@ public interface IStockLedger
 {
     Task<StockHead?> ReadHeadAsync(string storeId, string sku);
 
+    /// <summary>
+    /// Gives the pair's head a new token if it is still (version, token): a row staged on the old token can
+    /// then never land (its committer died, and its commit may still be in flight). False when the head has moved.
+    /// </summary>
+    Task<bool> FenceAsync(string storeId, string sku, long version, string? token, string newToken);
+
     Task<StockMovementRecord?> FindAsync(string storeId, string sku, string movementId);
 
     /// <summary>The pair's records, newest first, before a version when given.</summary>

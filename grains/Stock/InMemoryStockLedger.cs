@@ -51,6 +51,19 @@ public sealed class InMemoryStockLedger : IStockLedger
             return Task.FromResult(heads.GetValueOrDefault((storeId, sku)));
     }
 
+    public Task<bool> FenceAsync(string storeId, string sku, long version, string? token, string newToken)
+    {
+        lock (sync)
+        {
+            var key = (storeId, sku);
+            var current = heads.TryGetValue(key, out var head) ? (head.Level.Version, head.Token) : (0, (string?)null);
+            if (current != (version, token))
+                return Task.FromResult(false);
+            heads[key] = new StockHead(head?.Level ?? StockLevel.Empty(storeId, sku), newToken);
+            return Task.FromResult(true);
+        }
+    }
+
     public Task<StockMovementRecord?> FindAsync(string storeId, string sku, string movementId)
     {
         lock (sync)

@@ -27,6 +27,19 @@ public sealed class PostgresStockLedger : IStockLedger
             reader.GetString(4));
     }
 
+    public async Task<bool> FenceAsync(string storeId, string sku, long version, string? token, string newToken)
+    {
+        await using var command = dataSource.CreateCommand(token is null
+            ? "INSERT INTO stock_heads (store_id, sku, version, token, on_hand, reserved, incoming) VALUES (@store_id, @sku, 0, @new_token, 0, 0, 0) ON CONFLICT DO NOTHING"
+            : "UPDATE stock_heads SET token = @new_token WHERE store_id = @store_id AND sku = @sku AND version = @version AND token = @token");
+        command.Parameters.AddWithValue("store_id", storeId);
+        command.Parameters.AddWithValue("sku", sku);
+        command.Parameters.AddWithValue("version", version);
+        command.Parameters.AddWithValue("token", (object?)token ?? DBNull.Value);
+        command.Parameters.AddWithValue("new_token", newToken);
+        return await command.ExecuteNonQueryAsync() == 1;
+    }
+
     public async Task<StockMovementRecord?> FindAsync(string storeId, string sku, string movementId)
     {
         await using var connection = await dataSource.OpenConnectionAsync();

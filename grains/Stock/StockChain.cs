@@ -82,6 +82,27 @@ public sealed class StockChain(StockLevel committed, string? committedToken)
         return refused;
     }
 
+    /// <summary>
+    /// The committed head was given a new token in the ledger (a fence): every staged row is computed again
+    /// on it, with fresh tokens, leaving out <paramref name="dropped"/>. Returns the movements the rules now refuse.
+    /// </summary>
+    public IReadOnlyList<(string MovementId, DomainError Error)> Fence(string newToken, string dropped)
+    {
+        CommittedToken = newToken;
+        var entries = staged.Where(e => e.Movement.Id != dropped).ToList();
+        staged.Clear();
+        var refused = new List<(string, DomainError)>();
+        foreach (var entry in entries)
+        {
+            var (record, error) = StockRules.Apply(Head, entry.Movement, entry.At);
+            if (error is not null)
+                refused.Add((entry.Movement.Id, error));
+            else
+                staged.Add(entry with { Row = new StagedMovement(record!, NewToken(), HeadToken) });
+        }
+        return refused;
+    }
+
     private static string NewToken() => Guid.NewGuid().ToString("N");
 
     private sealed record Entry(StockMovement Movement, StagedMovement Row, DateTimeOffset At);

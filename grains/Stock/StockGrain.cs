@@ -102,25 +102,33 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
         }
     }
 
-    public Task<StageResult> StageAsync(StockMovement movement)
+    public Task<IReadOnlyList<StageResult>> StageAsync(IReadOnlyList<StockMovement> movements) =>
+        // No await in between: the movements of one document sit together on the chain, in order.
+        Task.FromResult<IReadOnlyList<StageResult>>(movements.Select(Stage).ToList());
+
+    private StageResult Stage(StockMovement movement)
     {
         if (StockRules.Validate(movement) is { } invalid)
-            return Task.FromResult(new StageResult(null, null, invalid));
+            return new StageResult(null, null, invalid);
         if (broken)
-            return Task.FromResult(new StageResult(null, null, Reloading()));
+            return new StageResult(null, null, Reloading());
         if (recent.TryGetValue(movement.Id, out var earlier))
-            return Task.FromResult(earlier.Fingerprint == StockRules.Fingerprint(movement)
+            return earlier.Fingerprint == StockRules.Fingerprint(movement)
                 ? new StageResult(null, earlier, null)
-                : new StageResult(null, null, Conflict(earlier)));
+                : new StageResult(null, null, Conflict(earlier));
         if (chain.Current(movement.Id) is { } current)
-            // Staged by an earlier attempt whose commit ended without an answer: the same row, whichever way it ended.
-            return Task.FromResult(new StageResult(current, null, null));
+        {
+            // Staged by an earlier attempt whose commit ended without an answer: the same row, now the retry's to settle.
+            unsettled.Remove(movement.Id);
+            stagedAt[movement.Id] = Stopwatch.GetTimestamp();
+            return new StageResult(current, null, null);
+        }
         if (inFlight.ContainsKey(movement.Id))
-            return Task.FromResult(new StageResult(null, null, new DomainError(ErrorCodes.Unavailable, "This movement id is being committed; retry it.")));
+            return new StageResult(null, null, new DomainError(ErrorCodes.Unavailable, "This movement id is being committed; retry it."));
         var (row, error) = chain.Stage(movement, clock.GetUtcNow());
         if (row is not null)
             stagedAt[movement.Id] = Stopwatch.GetTimestamp();
-        return Task.FromResult(new StageResult(row, null, error));
+        return new StageResult(row, null, error);
     }
 
     public async Task<StageResult> RestageAsync(string movementId)
@@ -185,7 +193,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
         var found = await ledger.FindAsync(level.StoreId, level.Sku, movementId);
         if (found is null || recent.ContainsKey(movementId))
             return;
-        if (chain.Current(movementId) is { } row && row.Record.Version == found.Version)
+        if (chain.Current(movementId) is { } row && row.Record.Version == found.Version && row.Record.Fingerprint == found.Fingerprint)
             Committed(movementId, row.Token);
         else if (found.Version > chain.Committed.Version)
             MarkBroken($"movement {movementId} is in the ledger beyond this activation's head");
@@ -246,6 +254,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
             if (rows.Count == 0)
                 return;
 
+            var committedBelow = chain.CommittedToken;
             var result = await commits.CommitAsync(LedgerCommit.Of(rows));
             switch (result.Outcome)
             {
@@ -257,7 +266,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
                             ? new StockResult(record, null)
                             : StockResult.Refused(Reloading()));
                     return;
-                case CommitOutcome.StockConflict when rows[0].PreviousToken != chain.CommittedToken && Stopwatch.GetElapsedTime(started) < ConflictPatience:
+                case CommitOutcome.StockConflict when rows[0].PreviousToken != committedBelow && Stopwatch.GetElapsedTime(started) < ConflictPatience:
                     // Staged on a row another committer has not landed yet: wait for it to settle, then try the rows as they stand.
                     await UntilBelowSettledAsync(rows[0].Record.MovementId);
                     if (attempt > 3)
@@ -266,7 +275,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
                 case CommitOutcome.DuplicateMovement:
                     // Retries older than the window: answer them from the ledger, write the others again.
                     foreach (var row in Enumerable.Reverse(rows))
-                        chain.Abort(row.Record.MovementId);
+                        Abort(row.Record.MovementId);
                     foreach (var pending in group)
                     {
                         if (!result.Duplicates!.Contains(pending.Movement.Id))
@@ -287,8 +296,8 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
                     return;
                 default:
                     foreach (var row in Enumerable.Reverse(rows))
-                        chain.Abort(row.Record.MovementId);
-                    if (result.Outcome == CommitOutcome.StockConflict && rows[0].PreviousToken == chain.CommittedToken)
+                        Abort(row.Record.MovementId);
+                    if (result.Outcome == CommitOutcome.StockConflict && rows[0].PreviousToken == committedBelow)
                         // Nothing of ours was pending below it, yet the head had moved: someone else writes this pair.
                         MarkBroken("its head moved elsewhere");
                     var answer = result.Outcome == CommitOutcome.Rejected
@@ -336,36 +345,58 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
         Settled();
     }
 
-    /// <summary>Rows left without a settlement (the committer died, or the database went away mid-commit), oldest first, looked up in the ledger.</summary>
+    /// <summary>
+    /// The lowest staged row, when nobody settled it (its committer died, or the database went away mid-commit):
+    /// found in the ledger, it is committed; not found, the head is fenced with a new token, so a commit of it
+    /// still in flight can never land, and the row leaves the chain. Rows above it wait for the next round.
+    /// </summary>
     private async Task SettleStaleAsync(CancellationToken cancellationToken)
     {
-        var stale = chain.StagedIds
-            .Where(id => !stagedAt.TryGetValue(id, out var at) || Stopwatch.GetElapsedTime(at) > SettleWithin
-                         || (unsettled.TryGetValue(id, out var lost) && Stopwatch.GetElapsedTime(lost) > TimeSpan.FromSeconds(1)))
-            .ToList();
-        foreach (var movementId in stale)
+        if (chain.StagedIds is not [var movementId, ..] || chain.Current(movementId) is not { } row)
+            return;
+        var stale = !stagedAt.TryGetValue(movementId, out var at) || Stopwatch.GetElapsedTime(at) > SettleWithin
+                    || (unsettled.TryGetValue(movementId, out var lost) && Stopwatch.GetElapsedTime(lost) > TimeSpan.FromSeconds(1));
+        if (!stale)
+            return;
+        var level = chain.Committed;
+        var fence = Guid.NewGuid().ToString("N");
+        try
         {
-            if (chain.Current(movementId) is not { } row)
-                continue;
-            StockMovementRecord? found;
-            try
+            if (await ledger.FindAsync(level.StoreId, level.Sku, movementId) is { } found)
             {
-                found = await ledger.FindAsync(row.Record.StoreId, row.Record.Sku, movementId);
-            }
-            catch (Exception error)
-            {
-                logger.LogWarning(error, "Stock {Key}: could not look up unsettled movement {MovementId}", this.GetPrimaryKeyString(), movementId);
+                if (chain.Current(movementId) is { } still && still.Record.Version == found.Version && still.Record.Fingerprint == found.Fingerprint)
+                    Committed(movementId, still.Token);
+                else if (!recent.ContainsKey(movementId))
+                    MarkBroken($"movement {movementId} is in the ledger at another version");
                 return;
             }
-            if (chain.Current(movementId) is not { } still)
-                continue;
-            if (found is not null && found.Version == still.Record.Version)
-                Committed(movementId, still.Token);
-            else if (found is null)
-                Abort(movementId);
-            else
-                MarkBroken($"movement {movementId} is in the ledger at another version");
+            if (chain.Current(movementId) != row || chain.CommittedToken != row.PreviousToken)
+                return;
+            if (!await ledger.FenceAsync(level.StoreId, level.Sku, level.Version, chain.CommittedToken, fence))
+            {
+                // The head moved after all: the row landed, or another activation wrote. Either way, reload.
+                if (await ledger.FindAsync(level.StoreId, level.Sku, movementId) is { } landed && chain.Current(movementId) is { } now
+                    && now.Record.Version == landed.Version)
+                    Committed(movementId, now.Token);
+                else
+                    MarkBroken($"its head moved while movement {movementId} was unsettled");
+                return;
+            }
         }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            logger.LogWarning(error, "Stock {Key}: could not settle movement {MovementId} yet", this.GetPrimaryKeyString(), movementId);
+            return;
+        }
+        logger.LogInformation("Stock {Key}: movement {MovementId} was never committed; fenced and left out", this.GetPrimaryKeyString(), movementId);
+        unsettled.Remove(movementId);
+        stagedAt.Remove(movementId);
+        foreach (var (id, error) in chain.Fence(fence, movementId))
+        {
+            dropped[id] = error;
+            stagedAt.Remove(id);
+        }
+        Settled();
     }
 
     private void MarkBroken(string why)
