@@ -13,16 +13,21 @@ public static class TransientRetry
     /// <summary>Long enough for a rejected message to find the activation's new silo.</summary>
     public static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Only a failure this quick is tried again: after a timeout a second try would make the till wait past 10 s.</summary>
+    public static readonly TimeSpan RetryWithin = TimeSpan.FromSeconds(2);
+
     public static async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        var time = http.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
+        var started = time.GetTimestamp();
         try
         {
             return await next(context);
         }
-        catch (Exception error) when (TransientFaults.IsTransient(error) && !http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted)
+        catch (Exception error) when (TransientFaults.IsTransient(error) && !http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted
+                                      && time.GetElapsedTime(started) < RetryWithin)
         {
-            var time = http.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
             await Task.Delay(Pause, time, http.RequestAborted);
             return await next(context);
         }

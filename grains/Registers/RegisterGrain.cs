@@ -204,20 +204,22 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         if (input.Payments is not { Count: > 0 and <= 10 })
             return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 10 payments.", "payments"));
 
+        for (var i = 0; i < input.Items.Count; i++)
+            if (!Identifiers.IsValidKey(input.Items[i]?.Sku))
+                return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A SKU is 1 to 128 letters, digits or ._:- characters.", $"items[{i}].sku"));
+        // Every SKU of the receipt in one round of grain calls, not one after another.
+        var codes = input.Items.Select(item => item.Sku).Distinct(StringComparer.Ordinal).ToList();
+        var definitions = await Task.WhenAll(codes.Select(code => GrainFactory.GetGrain<ISkuGrain>(GrainKeys.Sku(code)).GetAsync()));
         var skus = new Dictionary<string, Sku>(StringComparer.Ordinal);
+        for (var k = 0; k < codes.Count; k++)
+            if (definitions[k] is { } known)
+                skus[codes[k]] = known;
         var items = ImmutableArray.CreateBuilder<ReceiptItem>(input.Items.Count);
         for (var i = 0; i < input.Items.Count; i++)
         {
             var item = input.Items[i];
-            if (!Identifiers.IsValidKey(item.Sku))
-                return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A SKU is 1 to 128 letters, digits or ._:- characters.", $"items[{i}].sku"));
             if (!skus.TryGetValue(item.Sku, out var sku))
-            {
-                sku = await GrainFactory.GetGrain<ISkuGrain>(GrainKeys.Sku(item.Sku)).GetAsync();
-                if (sku is null)
-                    return Refuse(new DomainError(ErrorCodes.UnknownSku, $"SKU {item.Sku} is not known.", $"items[{i}].sku"));
-                skus[item.Sku] = sku;
-            }
+                return Refuse(new DomainError(ErrorCodes.UnknownSku, $"SKU {item.Sku} is not known.", $"items[{i}].sku"));
             if (!sku.Marked && item.MarkingCode is not null)
                 return Refuse(new DomainError(ErrorCodes.ValidationFailed, $"SKU {item.Sku} is not marked; send no marking code.", $"items[{i}].markingCode"));
             items.Add(new ReceiptItem(item.Sku, sku.Name, item.Quantity, item.Price, RegisterMapping.ToFiscal(sku.Vat), sku.Marked,
