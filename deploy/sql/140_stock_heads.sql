@@ -14,10 +14,12 @@ CREATE TABLE IF NOT EXISTS stock_heads (
     CONSTRAINT stock_heads_pk PRIMARY KEY (store_id, sku)
 );
 
--- Ledgers written before heads existed: each pair's head is its latest row.
+-- Ledgers written before heads existed: each pair's head is its latest row. Only while there are no
+-- heads at all, so a node starting next to running ones neither scans the ledger nor touches live heads.
 INSERT INTO stock_heads (store_id, sku, version, token, on_hand, reserved, incoming)
 SELECT DISTINCT ON (store_id, sku) store_id, sku, version, movement_id, on_hand_after, reserved_after, incoming_after
 FROM stock_movements
+WHERE NOT EXISTS (SELECT 1 FROM stock_heads)
 ORDER BY store_id, sku, version DESC
 ON CONFLICT DO NOTHING;
 
