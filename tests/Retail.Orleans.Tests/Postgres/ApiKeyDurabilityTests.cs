@@ -16,7 +16,7 @@ namespace Retail.Orleans.Tests.Postgres;
 public sealed class ApiKeyDurabilityTests(PostgresServer server)
 {
     /// <summary>A silo wired as the API wires it in the PostgreSQL mode (no HTTP: the key path above the grain is the same in every mode).</summary>
-    private static async Task<IHost> StartSiloAsync(string connectionString)
+    internal static async Task<IHost> StartSiloAsync(string connectionString)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -27,29 +27,12 @@ public sealed class ReadinessTests(PostgresServer shared)
         };
     }
 
-    private static async Task<IHost> StartSiloAsync(string connectionString)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Retail"] = connectionString,
-            ["Retail:Cluster:SiloPort"] = ApiFactory.FreePort().ToString(),
-            ["Retail:Cluster:GatewayPort"] = ApiFactory.FreePort().ToString(),
-            ["Retail:Cluster:AdvertisedAddress"] = "127.0.0.1",
-        });
-        builder.AddRetailSilo();
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
-
     [Fact]
     public async Task Readiness_in_client_mode_turns_503_when_postgresql_stops_and_200_when_it_is_back()
     {
         await using var own = await OwnPostgresServer.StartAsync(shared);
         var server = own.ConnectionString;
-        using var silo = await StartSiloAsync(server);
+        using var silo = await ApiKeyDurabilityTests.StartSiloAsync(server);
         await using var api = new ClientApi(server);
         using var client = api.CreateClient();
         Task<HttpStatusCode> Ready() => client.GetAsync("/health/ready").ContinueWith(t => t.Result.StatusCode);
