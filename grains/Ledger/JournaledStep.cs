@@ -14,7 +14,7 @@ namespace Retail.Orleans.Ledger;
 public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILogger<JournaledStep> logger)
 {
     /// <summary>How long a commit waits for rows staged before its own (another register's receipt on the same SKU) to land.</summary>
-    private static readonly TimeSpan ConflictPatience = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan ConflictPatience = TimeSpan.FromSeconds(2);
 
     /// <summary>The outcome of the commit, and the refusal of a movement when a stock grain refused to stage one.</summary>
     public sealed record Result(CommitOutcome Outcome, DomainError? Refusal = null);

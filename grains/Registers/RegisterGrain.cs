@@ -70,14 +70,17 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         var receipts = (await journal.ReadAfterAsync(RegisterId, Math.Max(0, sequence - RecentReceipts), RecentReceipts))
             .Where(e => e.Kind == JournalKinds.Receipt).ToList();
         foreach (var entry in receipts)
-            Remember(entry.ClientId!, entry.Fingerprint!, JsonSerializer.Deserialize<JournaledReceipt>(entry.Document, Json)!);
-        // Receipts journaled after the last one known to have had its effects: the previous activation may have died before them.
-        foreach (var entry in await journal.ReadAfterAsync(RegisterId, state!.EffectsThrough, 10_000))
-            if (entry.Kind == JournalKinds.Receipt)
-                effectsDue[entry.Sequence] = JsonSerializer.Deserialize<JournaledReceipt>(entry.Document, Json)!;
+        {
+            var receipt = JsonSerializer.Deserialize<JournaledReceipt>(entry.Document, Json)!;
+            Remember(entry.ClientId!, entry.Fingerprint!, receipt);
+            // After the last receipt known to have had its effects: the previous activation may have died before them.
+            // (A journal from before the effects checkpoint re-drives only these recent receipts.)
+            if (entry.Sequence > state!.EffectsThrough)
+                effectsDue[entry.Sequence] = receipt;
+        }
         await RunDueEffectsAsync();
         this.RegisterGrainTimer(_ => RunDueEffectsAsync(), new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
-        if (state.Drive is not null)
+        if (state!.Drive is not null)
             StartOfdDelivery();
     }
 

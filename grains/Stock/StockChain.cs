@@ -22,8 +22,6 @@ public sealed class StockChain(StockLevel committed, string? committedToken)
 
     private string? HeadToken => staged.Count > 0 ? staged[^1].Row.Token : CommittedToken;
 
-    public int StagedCount => staged.Count;
-
     /// <summary>Computes the movement on the head and stages it; the refusal when the rules refuse it.</summary>
     public (StagedMovement? Row, DomainError? Error) Stage(StockMovement movement, DateTimeOffset now)
     {

@@ -19,8 +19,8 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
     /// <summary>Movements kept in memory to answer a retry without a database round trip; older ones are found by the ledger's unique key.</summary>
     private const int IdempotencyWindow = 1024;
 
-    /// <summary>How long a commit of its own waits for rows staged before it (another register's receipt) to land.</summary>
-    private static readonly TimeSpan ConflictPatience = TimeSpan.FromSeconds(2);
+    /// <summary>The newest rows read on activation: enough for a till's quick retries; the window fills again as movements come.</summary>
+    private const int RecalledOnActivation = 128;
 
     /// <summary>A staged row nobody settled (its committer died) is looked up in the ledger after this long.</summary>
     private static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(15);
@@ -50,7 +50,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
         var head = await ledger.ReadHeadAsync(storeId, sku);
         chain = new StockChain(head?.Level ?? StockLevel.Empty(storeId, sku), head?.Token);
         if (head is not null)
-            foreach (var record in (await ledger.ReadHistoryAsync(storeId, sku, IdempotencyWindow, null)).Reverse())
+            foreach (var record in (await ledger.ReadHistoryAsync(storeId, sku, RecalledOnActivation, null)).Reverse())
                 Remember(record);
         StockMetrics.Observe(chain.Committed);
         this.RegisterGrainTimer(SettleStaleAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)));
@@ -266,7 +266,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
                             ? new StockResult(record, null)
                             : StockResult.Refused(Reloading()));
                     return;
-                case CommitOutcome.StockConflict when rows[0].PreviousToken != committedBelow && Stopwatch.GetElapsedTime(started) < ConflictPatience:
+                case CommitOutcome.StockConflict when rows[0].PreviousToken != committedBelow && Stopwatch.GetElapsedTime(started) < JournaledStep.ConflictPatience:
                     // Staged on a row another committer has not landed yet: wait for it to settle, then try the rows as they stand.
                     await UntilBelowSettledAsync(rows[0].Record.MovementId);
                     if (attempt > 3)

@@ -34,8 +34,10 @@ public sealed class FaultyLedger(ILedger inner) : ILedger
 
     public async Task<CommitResult> CommitAsync(LedgerCommit commit)
     {
-        // Only the commits of receipts: the setup's own stock movements go through untouched.
-        var fault = commit.Entry is { Kind: JournalKinds.Receipt } ? Interlocked.Exchange(ref Next, Fault.None) : Fault.None;
+        // Only the commits of receipts (the setup's own stock movements go through untouched), and only the ledger's faults.
+        var fault = commit.Entry is { Kind: JournalKinds.Receipt } && Next is not (Fault.None or Fault.StockGrainThrows)
+            ? Interlocked.Exchange(ref Next, Fault.None)
+            : Fault.None;
         switch (fault)
         {
             case Fault.ThrowBeforeCommit:
@@ -49,8 +51,6 @@ public sealed class FaultyLedger(ILedger inner) : ILedger
                 await inner.CommitAsync(commit);
                 throw new InvalidOperationException("injected: the ledger failed after the commit");
             default:
-                if (fault == Fault.StockGrainThrows)
-                    Next = Fault.StockGrainThrows;
                 return await inner.CommitAsync(commit);
         }
     }

@@ -83,7 +83,7 @@ public sealed class PostgresLedgerTests(PostgresServer server)
         var secondActivation = await ledger.CommitAsync(LedgerCommit.Of([Row("s1", "milk", 1, "b", "x1", null)]));
         var staleToken = await ledger.CommitAsync(LedgerCommit.Of([Row("s1", "milk", 2, "c", "x2", "never")]));
 
-        Assert.Equal(new CommitResult(CommitOutcome.DuplicateMovement, ["a"]).Outcome, duplicate.Outcome);
+        Assert.Equal(CommitOutcome.DuplicateMovement, duplicate.Outcome);
         Assert.Equal(["a"], duplicate.Duplicates!);
         Assert.Equal(CommitOutcome.StockConflict, secondActivation.Outcome);
         Assert.Equal(CommitOutcome.StockConflict, staleToken.Outcome);
@@ -121,9 +121,20 @@ public sealed class PostgresLedgerTests(PostgresServer server)
         await using var __ = ledger;
 
         // Two receipts on one hot SKU staged one on the other, committed at once: both land, versions 1 and 2.
+        // The one on top may reach the ledger first, in a batch of its own: it is refused then, and tried again as its committer does.
+        async Task<CommitResult> UntilBelowLandedAsync(LedgerCommit commit)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var result = await ledger.CommitAsync(commit);
+                if (result.Outcome != CommitOutcome.StockConflict || attempt == 50)
+                    return result;
+                await Task.Delay(10);
+            }
+        }
         var both = await Task.WhenAll(
             ledger.CommitAsync(new LedgerCommit(Entry(1, "r-1", 1, register: "till-1"), [Row("s1", "hot", 1, "r-1:0", "a", null, 1)])),
-            ledger.CommitAsync(new LedgerCommit(Entry(1, "r-2", 1, "9960440300654321", "till-2"), [Row("s1", "hot", 2, "r-2:0", "b", "a", 2)])));
+            UntilBelowLandedAsync(new LedgerCommit(Entry(1, "r-2", 1, "9960440300654321", "till-2"), [Row("s1", "hot", 2, "r-2:0", "b", "a", 2)])));
         // The one below fails (its register's sequence is taken): the one staged on it cannot land either.
         var fallen = await Task.WhenAll(
             ledger.CommitAsync(new LedgerCommit(Entry(1, "r-3", 2, register: "till-1"), [Row("s1", "hot", 3, "r-3:0", "c", "b", 3)])),
