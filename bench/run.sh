@@ -131,10 +131,56 @@ receipts_status=$?
 set -e
 # 3: the registers API is not there (yet); the row says so.
 if [ "$receipts_status" -ne 0 ] && [ "$receipts_status" -ne 3 ]; then status=1; fi
+echo "== engine: offline replay, device receipts one by one and in one batch"
+api_cpu timeout "$limit" "${bench[@]}" replay --url "$url" --token "$token" --receipts 500 --row-to "$rows" || status=1
 
 kill "$api_pid" 2>/dev/null || true
 wait "$api_pid" 2>/dev/null || true
 api_pid=""
+
+echo "== engine: API in embedded mode (in memory, nothing durable)"
+http_port="$(free_port)" silo_port="$(free_port)" gateway_port="$(free_port)"
+url="http://127.0.0.1:$http_port"
+Retail__Auth__AdminToken="$token" \
+Retail__Cluster__SiloPort="$silo_port" \
+Retail__Cluster__GatewayPort="$gateway_port" \
+Logging__LogLevel__Default=Warning \
+ASPNETCORE_ENVIRONMENT=Production \
+  dotnet api/bin/Release/net10.0/Retail.Orleans.Api.dll --urls "$url" >"$work/api-embedded.log" 2>&1 &
+api_pid=$!
+for _ in $(seq 60); do
+  if curl -sf "$url/health/ready" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$api_pid" 2>/dev/null; then break; fi
+  sleep 1
+done
+if curl -sf "$url/health/ready" >/dev/null 2>&1; then
+  timeout "$limit" "${bench[@]}" receipts --url "$url" --token "$token" --stores 10 --skus 100 --workers 96 \
+    --duration "$((seconds / 2 + 1))" --warmup 0 --embedded >/dev/null || status=1
+  echo "== engine: 3-line receipts over HTTP, embedded mode"
+  api_cpu timeout "$limit" "${bench[@]}" receipts --url "$url" --token "$token" --stores 10 --skus 100 --workers 96 \
+    --duration "$seconds" --warmup "$warmup" --embedded --row-to "$rows" || status=1
+else
+  echo "the embedded API did not become ready; its log:" >&2
+  tail -40 "$work/api-embedded.log" >&2
+  status=1
+fi
+kill "$api_pid" 2>/dev/null || true
+wait "$api_pid" 2>/dev/null || true
+api_pid=""
+
+# Each row against the plain SQL baseline of the same run, in stock lines per second: hot-SKU rows
+# against the baseline on the same 3 rows, the others against the per-pair baseline.
+with_ratios() {
+  awk -F'|' '
+    function lines(cell) { gsub(/[ ,]/, "", cell); return cell + 0 }
+    NR == FNR { if ($2 ~ /baseline: plain SQL, one transaction/) base = lines($4); if ($2 ~ /baseline: plain SQL, every receipt on the same/) hot = lines($4); next }
+    {
+      ref = ($2 ~ /hot|same 3 rows/) ? hot : base
+      ratio = (ref > 0 && lines($4) > 0) ? sprintf("%.2fx", lines($4) / ref) : "-"
+      sub(/\|[ ]*$/, "| " ratio " |")
+      print
+    }' "$1" "$1"
+}
 
 {
   echo "# Retail.Orleans bench results"
@@ -143,9 +189,9 @@ api_pid=""
   echo "${seconds}s measured after ${warmup}s warm-up per scenario; load generator, API and PostgreSQL on the same machine."
   echo "Stock lines/s is the common unit: a 3-line receipt moves 3 lines, a movement or a ledger record 1."
   echo
-  echo "| scenario | throughput | stock lines/s | p50 ms | p99 ms | errors | durable? |"
-  echo "|---|---|---|---|---|---|---|"
-  cat "$rows"
+  echo "| scenario | throughput | stock lines/s | p50 ms | p99 ms | errors | durable? | vs plain SQL |"
+  echo "|---|---|---|---|---|---|---|---|"
+  with_ratios "$rows"
 } >"$work/results.md"
 cp "$work/results.md" "$here/results.md"
 echo

@@ -28,7 +28,7 @@ public sealed class ApiCallers(AdminToken admin, IGrainFactory grains, TimeSpan 
         var hash = ApiKeyTokens.Hash(token);
         if (cache.TryGetValue(hash, out Cached? cached))
             return cached!.Caller;
-        var key = await grains.GetGrain<IApiKeyDirectoryGrain>(GrainKeys.ApiKeyDirectory).FindByTokenHashAsync(hash);
+        var key = await grains.Get<IApiKeyDirectoryGrain>(GrainKeys.ApiKeyDirectory).FindByTokenHashAsync(hash);
         var caller = key is null ? null : await CallerOfAsync(key);
         cache.Set(hash, new Cached(caller), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = cacheFor });
         return caller;
@@ -44,7 +44,7 @@ public sealed class ApiCallers(AdminToken admin, IGrainFactory grains, TimeSpan 
         if (key.Role == ApiRole.Cashier)
         {
             // A register never moves to another store, so its store is safe to cache with the key.
-            var views = await Task.WhenAll(registers.Select(id => grains.GetGrain<IRegisterGrain>(GrainKeys.Register(id)).GetAsync()));
+            var views = await Task.WhenAll(registers.Select(id => grains.Get<IRegisterGrain>(GrainKeys.Register(id)).GetAsync()));
             stores = views.OfType<RegisterView>().Select(v => v.StoreId).ToHashSet(StringComparer.Ordinal);
         }
         return new ApiCaller(key.Id, key.Role, stores, registers);

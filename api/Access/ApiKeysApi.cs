@@ -37,7 +37,7 @@ public static class ApiKeysApi
     }
 
     private static IApiKeyDirectoryGrain Directory(IGrainFactory grains) =>
-        grains.GetGrain<IApiKeyDirectoryGrain>(GrainKeys.ApiKeyDirectory);
+        grains.Get<IApiKeyDirectoryGrain>(GrainKeys.ApiKeyDirectory);
 
     private static async Task<Results<Created<IssuedApiKey>, ProblemHttpResult>> IssueKey(
         IssueApiKeyRequest request, IGrainFactory grains, TimeProvider clock)
@@ -49,7 +49,7 @@ public static class ApiKeysApi
             error = await StockApi.CheckStoreAsync(grains, storeIds[i]) is { } refused ? refused with { Field = $"storeIds[{i}]" } : null;
         for (var i = 0; error is null && i < registerIds.Count; i++)
             error = Validation.Key(registerIds[i], $"registerIds[{i}]")
-                ?? (await grains.GetGrain<IRegisterGrain>(GrainKeys.Register(registerIds[i])).GetAsync() is null
+                ?? (await grains.Get<IRegisterGrain>(GrainKeys.Register(registerIds[i])).GetAsync() is null
                     ? new DomainError(ErrorCodes.NotFound, $"Register {registerIds[i]} is not registered.", $"registerIds[{i}]")
                     : null);
         if (error is not null)

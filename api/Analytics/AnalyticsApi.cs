@@ -78,7 +78,7 @@ public static class AnalyticsApi
         var (start, end, periodError) = Period(from, to, size == BucketSize.Hour ? TimeSpan.FromDays(1) : TimeSpan.FromDays(30), clock);
         if ((Validation.First(bucketError, periodError) ?? await StockApi.CheckStoreAsync(grains, storeId)) is { } error)
             return Problems.Of(error);
-        var buckets = await grains.GetGrain<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).SalesAsync(start, end, size);
+        var buckets = await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).SalesAsync(start, end, size);
         return TypedResults.Ok(new SalesReport(buckets, start, end, size == BucketSize.Hour ? "hour" : "day"));
     }
 
@@ -89,7 +89,7 @@ public static class AnalyticsApi
         var (start, end, periodError) = Period(from, to, TimeSpan.FromDays(30), clock);
         if ((Validation.First(byError, periodError, Limit(limit)) ?? await StockApi.CheckStoreAsync(grains, storeId)) is { } error)
             return Problems.Of(error);
-        return TypedResults.Ok(await grains.GetGrain<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).TopAsync(start, end, byUnits, limit));
+        return TypedResults.Ok(await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).TopAsync(start, end, byUnits, limit));
     }
 
     private static async Task<IResult> StoreAbc(string storeId, IGrainFactory grains, TimeProvider clock,
@@ -98,14 +98,14 @@ public static class AnalyticsApi
         var (start, end, periodError) = Period(from, to, TimeSpan.FromDays(90), clock);
         if ((periodError ?? await StockApi.CheckStoreAsync(grains, storeId)) is { } error)
             return Problems.Of(error);
-        return TypedResults.Ok(await grains.GetGrain<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).AbcAsync(start, end));
+        return TypedResults.Ok(await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).AbcAsync(start, end));
     }
 
     private static async Task<IResult> StoreWeekdays(string storeId, IGrainFactory grains)
     {
         if (await StockApi.CheckStoreAsync(grains, storeId) is { } error)
             return Problems.Of(error);
-        return TypedResults.Ok(await grains.GetGrain<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).WeekdaysAsync());
+        return TypedResults.Ok(await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).WeekdaysAsync());
     }
 
     private static async Task<IResult> PutPromotion(string id, PromotionBody body, IGrainFactory grains)
@@ -125,13 +125,13 @@ public static class AnalyticsApi
             error = await StockApi.CheckStoreAsync(grains, stores[i]);
         if (error is not null)
             return Problems.Of(error);
-        var promotion = await grains.GetGrain<IPromotionGrain>(GrainKeys.Promotion(id))
+        var promotion = await grains.Get<IPromotionGrain>(GrainKeys.Promotion(id))
             .DefineAsync(new Promotion(id, skus.Distinct().ToList(), body.From!.Value, body.To!.Value, stores.Distinct().ToList()));
         return TypedResults.Ok(promotion);
     }
 
     private static async Task<IResult> GetPromotion(string id, IGrainFactory grains) =>
-        Validation.ClientId(id, "id") is null && await grains.GetGrain<IPromotionGrain>(GrainKeys.Promotion(id)).ReportAsync() is { } report
+        Validation.ClientId(id, "id") is null && await grains.Get<IPromotionGrain>(GrainKeys.Promotion(id)).ReportAsync() is { } report
             ? TypedResults.Ok(report)
             : Problems.NotFound($"Promotion {id}");
 
@@ -142,7 +142,7 @@ public static class AnalyticsApi
         var (start, end, periodError) = Period(from, to, size == BucketSize.Hour ? TimeSpan.FromDays(1) : TimeSpan.FromDays(30), clock);
         if (Validation.First(bucketError, periodError) is { } error)
             return Problems.Of(error);
-        var buckets = await grains.GetGrain<IChainAnalyticsGrain>("chain").SalesAsync(start, end, size);
+        var buckets = await grains.Get<IChainAnalyticsGrain>("chain").SalesAsync(start, end, size);
         return TypedResults.Ok(new SalesReport(buckets, start, end, size == BucketSize.Hour ? "hour" : "day"));
     }
 
@@ -153,6 +153,6 @@ public static class AnalyticsApi
         var (start, end, periodError) = Period(from, to, TimeSpan.FromDays(30), clock);
         if (Validation.First(byError, periodError, Limit(limit)) is { } error)
             return Problems.Of(error);
-        return TypedResults.Ok(await grains.GetGrain<IChainAnalyticsGrain>("chain").TopAsync(start, end, byUnits, limit));
+        return TypedResults.Ok(await grains.Get<IChainAnalyticsGrain>("chain").TopAsync(start, end, byUnits, limit));
     }
 }

@@ -56,18 +56,18 @@ public static class CatalogApi
         if (error is not null)
             return Problems.Of(error);
         var store = new Store(storeId, request.Name!.Trim(), request.Address?.Trim() ?? "", request.TimeZone!, request.Inn!, request.TaxationSystem!.Value);
-        return TypedResults.Ok(await grains.GetGrain<IStoreGrain>(GrainKeys.Store(storeId)).DefineAsync(store));
+        return TypedResults.Ok(await grains.Get<IStoreGrain>(GrainKeys.Store(storeId)).DefineAsync(store));
     }
 
     private static async Task<Ok<List<Store>>> ListStores(IGrainFactory grains)
     {
-        var ids = await grains.GetGrain<IChainGrain>("chain").StoreIdsAsync();
-        var stores = await Task.WhenAll(ids.Select(id => grains.GetGrain<IStoreGrain>(GrainKeys.Store(id)).GetAsync()));
+        var ids = await grains.Get<IChainGrain>("chain").StoreIdsAsync();
+        var stores = await Task.WhenAll(ids.Select(id => grains.Get<IStoreGrain>(GrainKeys.Store(id)).GetAsync()));
         return TypedResults.Ok(stores.OfType<Store>().ToList());
     }
 
     private static async Task<IResult> GetStore(string storeId, IGrainFactory grains) =>
-        Validation.Key(storeId, "storeId") is null && await grains.GetGrain<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync() is { } store
+        Validation.Key(storeId, "storeId") is null && await grains.Get<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync() is { } store
             ? TypedResults.Ok(store)
             : Problems.Of(new DomainError(ErrorCodes.UnknownStore, $"Store {storeId} is not known."));
 
@@ -104,12 +104,12 @@ public static class CatalogApi
             components.Select(c => new RecipeComponent(c.Sku!, c.Quantity!.Value)).ToList(),
             request.Supply is { } supply ? new SupplyTerms(supply.LeadTimeDays ?? 2, supply.ReviewPeriodDays ?? 7, supply.PackSize ?? 1,
                 supply.MinimumOrder ?? 0, supply.ServiceLevelZ ?? 1.65) : null);
-        var result = await grains.GetGrain<ISkuGrain>(GrainKeys.Sku(sku)).DefineAsync(definition);
+        var result = await grains.Get<ISkuGrain>(GrainKeys.Sku(sku)).DefineAsync(definition);
         return result.Error is { } refused ? Problems.Of(refused) : TypedResults.Ok(SkuView.Of(result.Sku!));
     }
 
     private static async Task<IResult> GetSku(string sku, IGrainFactory grains) =>
-        Validation.Key(sku, "sku") is null && await grains.GetGrain<ISkuGrain>(GrainKeys.Sku(sku)).GetAsync() is { } found
+        Validation.Key(sku, "sku") is null && await grains.Get<ISkuGrain>(GrainKeys.Sku(sku)).GetAsync() is { } found
             ? TypedResults.Ok(SkuView.Of(found))
             : Problems.Of(new DomainError(ErrorCodes.UnknownSku, $"SKU {sku} is not known."));
 

@@ -14,10 +14,10 @@ public sealed class KnownCatalog(IGrainFactory grains)
     private readonly ConcurrentDictionary<string, bool> skus = new(StringComparer.Ordinal);
 
     public ValueTask<bool> StoreExistsAsync(string storeId) =>
-        ExistsAsync(stores, storeId, async () => await grains.GetGrain<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync() is not null);
+        ExistsAsync(stores, storeId, async () => await grains.Get<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync() is not null);
 
     public ValueTask<bool> SkuExistsAsync(string sku) =>
-        ExistsAsync(skus, sku, async () => await grains.GetGrain<ISkuGrain>(GrainKeys.Sku(sku)).GetAsync() is not null);
+        ExistsAsync(skus, sku, async () => await grains.Get<ISkuGrain>(GrainKeys.Sku(sku)).GetAsync() is not null);
 
     private static async ValueTask<bool> ExistsAsync(ConcurrentDictionary<string, bool> known, string id, Func<Task<bool>> ask)
     {

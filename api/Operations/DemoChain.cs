@@ -19,7 +19,7 @@ public sealed class DemoChain(IGrainFactory grains, IHostApplicationLifetime lif
         {
             string[] stores = ["msk-1", "msk-2", "spb-1"];
             foreach (var id in stores)
-                await grains.GetGrain<IStoreGrain>(GrainKeys.Store(id)).DefineAsync(new Store(id, $"Store {id}",
+                await grains.Get<IStoreGrain>(GrainKeys.Store(id)).DefineAsync(new Store(id, $"Store {id}",
                     id.StartsWith("spb") ? "Nevsky pr., 1, Saint Petersburg" : "Tverskaya st., 1, Moscow",
                     "Europe/Moscow", "7707083893", TaxationSystem.Osn));
             Sku[] skus =
@@ -32,10 +32,10 @@ public sealed class DemoChain(IGrainFactory grains, IHostApplicationLifetime lif
                     [new RecipeComponent("coffee-beans", 0.018m), new RecipeComponent("milk-1l", 0.2m), new RecipeComponent("cup", 1)]),
             ];
             foreach (var sku in skus)
-                await grains.GetGrain<ISkuGrain>(GrainKeys.Sku(sku.Code)).DefineAsync(sku);
+                await grains.Get<ISkuGrain>(GrainKeys.Sku(sku.Code)).DefineAsync(sku);
             foreach (var store in stores)
                 foreach (var sku in skus.Where(s => s.Kind == SkuKind.Goods))
-                    await grains.GetGrain<IStockGrain>(GrainKeys.Stock(store, sku.Code)).ApplyAsync(
+                    await grains.Get<IStockGrain>(GrainKeys.Stock(store, sku.Code)).ApplyAsync(
                         new StockMovement($"demo-opening-{store}-{sku.Code}", MovementType.GoodsReceipt, sku.Unit == MeasureUnit.Kg ? 12.5m : 100, "opening stock"));
             logger.LogInformation("Demo chain ready: stores {Stores}", string.Join(", ", stores));
         }

@@ -1,3 +1,4 @@
+using Retail.Orleans.Common;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Retail.Orleans.Catalog;
@@ -16,7 +17,7 @@ public sealed class ClusterReadiness(IGrainFactory grains, IServiceProvider serv
     {
         try
         {
-            await grains.GetGrain<IChainGrain>("chain").StoreIdsAsync().WaitAsync(Timeout, time, cancellationToken);
+            await grains.Get<IChainGrain>("chain").StoreIdsAsync().WaitAsync(Timeout, time, cancellationToken);
         }
         catch (Exception error)
         {

@@ -43,7 +43,7 @@ public static class ProcurementApi
         return routes;
     }
 
-    private static IPurchaseOrderGrain Order(IGrainFactory grains, string id) => grains.GetGrain<IPurchaseOrderGrain>(GrainKeys.PurchaseOrder(id));
+    private static IPurchaseOrderGrain Order(IGrainFactory grains, string id) => grains.Get<IPurchaseOrderGrain>(GrainKeys.PurchaseOrder(id));
 
     private static IResult Answer(Outcome<PurchaseOrderView> outcome, bool created = false) =>
         outcome.Error is { } error ? Problems.Of(error)
@@ -54,7 +54,7 @@ public static class ProcurementApi
     {
         if (await StockApi.CheckStoreAsync(grains, storeId) is { } error)
             return Problems.Of(error);
-        var suggestions = await grains.GetGrain<IProcurementGrain>(GrainKeys.Store(storeId)).SuggestionsAsync();
+        var suggestions = await grains.Get<IProcurementGrain>(GrainKeys.Store(storeId)).SuggestionsAsync();
         return TypedResults.Ok(all ? suggestions : suggestions.Where(s => s.SuggestedQuantity > 0).ToList());
     }
 
@@ -64,7 +64,7 @@ public static class ProcurementApi
             ?? await StockApi.CheckStoreAsync(grains, storeId);
         if (error is not null)
             return Problems.Of(error);
-        return Answer(await grains.GetGrain<IProcurementGrain>(GrainKeys.Store(storeId)).DraftPurchaseOrderAsync(body.Id!, body.Supplier!.Trim()), created: true);
+        return Answer(await grains.Get<IProcurementGrain>(GrainKeys.Store(storeId)).DraftPurchaseOrderAsync(body.Id!, body.Supplier!.Trim()), created: true);
     }
 
     /// <summary>A manager acts only on its own stores' orders; refused before anything changes.</summary>

@@ -43,6 +43,18 @@ public sealed record FiscalizedReceiptBody(
     string? Id, string? Operation, IReadOnlyList<ReceiptItemBody>? Items, IReadOnlyList<PaymentBody>? Payments, CustomerBody? Customer,
     DeviceFiscalBody? Fiscal);
 
+/// <summary>Receipts a till replays after working offline, in the order its drive signed them: up to 1,000.</summary>
+public sealed record FiscalizedReceiptsBody(IReadOnlyList<FiscalizedReceiptBody?>? Receipts);
+
+/// <summary>
+/// How one receipt of a batch ended: <c>status</c> is what the receipt alone would have been answered
+/// (201 new, 200 replayed, a 4xx refusal, 503 to retry), with the receipt or the problem.
+/// </summary>
+public sealed record FiscalizedReceiptResult(int Index, string? Id, int Status, ReceiptDocument? Receipt, Microsoft.AspNetCore.Mvc.ProblemDetails? Problem);
+
+/// <summary>The answer to a batch: one result per receipt, in the order sent, and the counts.</summary>
+public sealed record FiscalizedReceiptsResult(int Accepted, int Replayed, int Refused, IReadOnlyList<FiscalizedReceiptResult> Results);
+
 /// <summary>A report a physical drive signed: form 2 (shift open), 5 (shift close, with its counters) or 21 (current state).</summary>
 public sealed record FiscalizedReportBody(
     string? FnSerial, int? Form, long? FiscalDocumentNumber, long? FiscalSign, int? ShiftNumber, string? DateTime,
@@ -84,6 +96,9 @@ public static class RegistersApi
             .WithSummary("A receipt a physical drive signed, reported late and in any order; applied once by FN and FD number")
             .Produces<ReceiptDocument>(StatusCodes.Status201Created).Produces<ReceiptDocument>()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        api.MapPost("/fiscalized-receipts/batch", PostFiscalizedReceipts).WithName("PostFiscalizedReceipts")
+            .WithSummary("Up to 1,000 receipts a physical drive signed (an offline till's replay): each applied as if posted alone, one result per receipt")
+            .Produces<FiscalizedReceiptsResult>();
         api.MapPost("/fiscalized-reports", PostFiscalizedReport).WithName("PostFiscalizedReport")
             .WithSummary("A shift-open, shift-close or state report a physical drive signed")
             .Produces<FiscalizedReport>(StatusCodes.Status201Created).Produces<FiscalizedReport>().ProducesProblem(StatusCodes.Status409Conflict);
@@ -93,7 +108,7 @@ public static class RegistersApi
     }
 
     private static IRegisterGrain Register(IGrainFactory grains, string registerId) =>
-        grains.GetGrain<IRegisterGrain>(GrainKeys.Register(registerId));
+        grains.Get<IRegisterGrain>(GrainKeys.Register(registerId));
 
     private static IResult Answer<T>(Outcome<T> outcome, int status = StatusCodes.Status200OK) =>
         outcome.Error is { } error ? Problems.Of(error)
@@ -177,10 +192,71 @@ public static class RegistersApi
 
     private static async Task<IResult> PostFiscalizedReceipt(string registerId, FiscalizedReceiptBody body, IGrainFactory grains)
     {
+        var (receipt, error) = FiscalizedReceiptOf(body);
+        if ((Validation.Key(registerId, "registerId") ?? error) is { } refused)
+            return Problems.Of(refused);
+        return Answer(await Register(grains, registerId).AcceptFiscalizedReceiptAsync(receipt!.Receipt, receipt.Fiscal), StatusCodes.Status201Created);
+    }
+
+    /// <summary>The most receipts one batch takes, and how many go to the register per grain call (each call well inside the call timeout).</summary>
+    public const int MaxBatch = 1000;
+    private const int ReceiptsPerCall = 50;
+
+    private static async Task<IResult> PostFiscalizedReceipts(string registerId, FiscalizedReceiptsBody body, IGrainFactory grains)
+    {
+        if (Validation.Key(registerId, "registerId") is { } badId)
+            return Problems.Of(badId);
+        if (body.Receipts is not { Count: > 0 and <= MaxBatch } receipts)
+            return Problems.Validation("receipts", $"A batch has 1 to {MaxBatch} receipts.");
+        var results = new FiscalizedReceiptResult?[receipts.Count];
+        var valid = new List<(int Index, FiscalizedReceipt Receipt)>();
+        for (var i = 0; i < receipts.Count; i++)
+        {
+            var (receipt, error) = receipts[i] is { } one
+                ? FiscalizedReceiptOf(one)
+                : (null, new DomainError(ErrorCodes.ValidationFailed, "A receipt is required.", "receipts"));
+            if (error is not null)
+                results[i] = Result(i, receipts[i]?.Id, Outcome<ReceiptDocument>.Refused(error));
+            else
+                valid.Add((i, receipt!));
+        }
+        var register = Register(grains, registerId);
+        foreach (var chunk in valid.Chunk(ReceiptsPerCall))
+        {
+            IReadOnlyList<Outcome<ReceiptDocument>> outcomes;
+            try
+            {
+                outcomes = await register.AcceptFiscalizedReceiptsAsync(chunk.Select(c => c.Receipt).ToList());
+            }
+            catch (Exception error) when (Faults.TransientFaults.IsTransient(error))
+            {
+                // The rest is not known to be applied: each is answered 503, and a retry of the batch replays what was.
+                var unavailable = Outcome<ReceiptDocument>.Refused(new DomainError(ErrorCodes.Unavailable,
+                    $"Register {registerId} did not answer for this receipt; retry it (the batch, or the receipt alone, with the same id)."));
+                foreach (var (index, receipt) in valid.SkipWhile(v => v.Index != chunk[0].Index))
+                    results[index] = Result(index, receipt.Receipt.Id, unavailable);
+                break;
+            }
+            for (var k = 0; k < chunk.Length; k++)
+                results[chunk[k].Index] = Result(chunk[k].Index, chunk[k].Receipt.Receipt.Id, outcomes[k]);
+        }
+        var answered = results.Select(r => r!).ToList();
+        return TypedResults.Ok(new FiscalizedReceiptsResult(
+            answered.Count(r => r.Status == StatusCodes.Status201Created), answered.Count(r => r.Status == StatusCodes.Status200OK),
+            answered.Count(r => r.Problem is not null), answered));
+
+        static FiscalizedReceiptResult Result(int index, string? id, Outcome<ReceiptDocument> outcome) => outcome.Error is { } error
+            ? new FiscalizedReceiptResult(index, id, Problems.StatusOf(error.Code), null, Problems.Typed(error).ProblemDetails)
+            : new FiscalizedReceiptResult(index, id, outcome.Replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created, outcome.Value, null);
+    }
+
+    /// <summary>A receipt a physical drive signed, checked as the till sent it: the same for one posted alone and one of a batch.</summary>
+    private static (FiscalizedReceipt? Receipt, DomainError? Error) FiscalizedReceiptOf(FiscalizedReceiptBody body)
+    {
         var receipt = new ReceiptBody(body.Id, body.Operation, body.Items, body.Payments, body.Customer);
         var fiscal = body.Fiscal;
         var at = default(DateTimeOffset);
-        var error = Validation.Key(registerId, "registerId") ?? ReceiptError(receipt) ?? (fiscal is null
+        var error = ReceiptError(receipt) ?? (fiscal is null
             ? new DomainError(ErrorCodes.ValidationFailed, "What the drive printed is required.", "fiscal")
             : Validation.First(
                 Digits16(fiscal.FnSerial, "fiscal.fnSerial"),
@@ -192,10 +268,10 @@ public static class RegistersApi
                 Validation.Money(fiscal.Total, "fiscal.total"),
                 VatError(fiscal.Vat)));
         if (error is not null)
-            return Problems.Of(error);
+            return (null, error);
         var data = new DeviceFiscalData(fiscal!.FnSerial!, fiscal.FiscalDocumentNumber!.Value, fiscal.FiscalSign!.Value, fiscal.ShiftNumber!.Value,
             fiscal.ReceiptNumber!.Value, at, fiscal.Qr, fiscal.Total, fiscal.Vat?.Select(v => new VatLine(v.Rate!, v.Amount!.Value)).ToList());
-        return Answer(await Register(grains, registerId).AcceptFiscalizedReceiptAsync(ToInput(receipt), data), StatusCodes.Status201Created);
+        return (new FiscalizedReceipt(ToInput(receipt), data), null);
     }
 
     private static DomainError? VatError(IReadOnlyList<VatBody>? vat)

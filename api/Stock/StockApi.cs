@@ -72,7 +72,7 @@ public static class StockApi
     {
         if (await CheckPairAsync(grains, storeId, sku) is { } error)
             return Problems.Of(error);
-        return TypedResults.Ok(await grains.GetGrain<IStockGrain>(GrainKeys.Stock(storeId, sku)).GetAsync());
+        return TypedResults.Ok(await grains.Get<IStockGrain>(GrainKeys.Stock(storeId, sku)).GetAsync());
     }
 
     private static async Task<IResult> ListStoreStock(
@@ -85,7 +85,7 @@ public static class StockApi
             return Problems.Validation("page", "Pages are numbered from 1.");
         if (pageSize is < 1 or > 1000)
             return Problems.Validation("pageSize", "A page holds 1 to 1000 items.");
-        var view = grains.GetGrain<IStoreStockGrain>(GrainKeys.Store(storeId));
+        var view = grains.Get<IStoreStockGrain>(GrainKeys.Store(storeId));
         var asOf = await view.ReconciledAtAsync();
         var levels = (await view.ListAsync())
             .Where(l => negative != true || l.OnHand < 0)
@@ -95,7 +95,7 @@ public static class StockApi
         if (belowReorderPoint is { } below)
         {
             // Reorder points come from procurement; a SKU without one is never below it.
-            var reorderPoints = await grains.GetGrain<IStoreStockGrain>(GrainKeys.Store(storeId)).ReorderPointsAsync();
+            var reorderPoints = await grains.Get<IStoreStockGrain>(GrainKeys.Store(storeId)).ReorderPointsAsync();
             levels = levels.Where(l => below == (reorderPoints.TryGetValue(l.Sku, out var point) && l.Available + l.Incoming < point)).ToList();
         }
         var items = levels.Skip((page - 1) * pageSize).Take(pageSize).ToList();
@@ -106,21 +106,21 @@ public static class StockApi
     {
         if (await CheckStoreAsync(grains, storeId) is { } error)
             return Problems.Of(error);
-        return TypedResults.Ok(await grains.GetGrain<IStoreStockGrain>(GrainKeys.Store(storeId)).RecentAlertsAsync());
+        return TypedResults.Ok(await grains.Get<IStoreStockGrain>(GrainKeys.Store(storeId)).RecentAlertsAsync());
     }
 
     private static async Task<IResult> GetEReceipts(string storeId, IGrainFactory grains)
     {
         if (await CheckStoreAsync(grains, storeId) is { } error)
             return Problems.Of(error);
-        return TypedResults.Ok(await grains.GetGrain<Orleans.Registers.IEReceiptOutboxGrain>(GrainKeys.Store(storeId)).ListAsync());
+        return TypedResults.Ok(await grains.Get<Orleans.Registers.IEReceiptOutboxGrain>(GrainKeys.Store(storeId)).ListAsync());
     }
 
     private static async Task<IResult> GetChainStock(string sku, IGrainFactory grains)
     {
         if (await CheckSkuAsync(grains, sku) is { } error)
             return Problems.Of(error);
-        var view = grains.GetGrain<ISkuStockGrain>(GrainKeys.Sku(sku));
+        var view = grains.Get<ISkuStockGrain>(GrainKeys.Sku(sku));
         var asOf = await view.ReconciledAtAsync();
         var levels = (await view.ListAsync()).OrderBy(l => l.StoreId, StringComparer.Ordinal).ToList();
         return TypedResults.Ok(new ChainStock(sku,
@@ -145,7 +145,7 @@ public static class StockApi
 
         var movement = new StockMovement(request.Id!, request.Type!.Value, request.Quantity!.Value, request.Reason,
             new DocumentRef("manual", request.Id!), request.OccurredAt);
-        var result = await grains.GetGrain<IStockGrain>(GrainKeys.Stock(storeId, sku)).ApplyAsync(movement);
+        var result = await grains.Get<IStockGrain>(GrainKeys.Stock(storeId, sku)).ApplyAsync(movement);
         return result.Error is { } error ? Problems.Of(error) : TypedResults.Ok(result.Record!.LevelAfter);
     }
 
@@ -157,7 +157,7 @@ public static class StockApi
             return Problems.Validation("limit", "A limit is 1 to 1000.");
         if (before is < 1)
             return Problems.Validation("before", "'before' is a movement version, 1 or more.");
-        var records = await grains.GetGrain<IStockGrain>(GrainKeys.Stock(storeId, sku)).HistoryAsync(limit, before);
+        var records = await grains.Get<IStockGrain>(GrainKeys.Stock(storeId, sku)).HistoryAsync(limit, before);
         return TypedResults.Ok(records.Select(MovementView.Of).ToList());
     }
 

@@ -100,7 +100,7 @@ public sealed class StockFeed : IStockObserver, IAsyncDisposable
         this.logger = logger;
     }
 
-    private IStoreStockGrain Store => grains.GetGrain<IStoreStockGrain>(GrainKeys.Store(storeId));
+    private IStoreStockGrain Store => grains.Get<IStoreStockGrain>(GrainKeys.Store(storeId));
 
     public static async Task<StockFeed> OpenAsync(IGrainFactory grains, string storeId, ILogger logger)
     {
@@ -158,7 +158,7 @@ public sealed class StockFeed : IStockObserver, IAsyncDisposable
     private async Task<IEnumerable<StockLevel>> MissedAsync(StockLevel level, long sent)
     {
         var missing = (int)Math.Min(level.Version - sent - 1, MaxGapFill);
-        var records = await grains.GetGrain<IStockGrain>(GrainKeys.Stock(level.StoreId, level.Sku)).HistoryAsync(missing, level.Version);
+        var records = await grains.Get<IStockGrain>(GrainKeys.Stock(level.StoreId, level.Sku)).HistoryAsync(missing, level.Version);
         return records.Where(r => r.Version > sent).OrderBy(r => r.Version).Select(r => r.LevelAfter);
     }
 

@@ -12,6 +12,7 @@ try
     {
         "movements" => await MovementsScenario.RunAsync(options),
         "receipts" => await ReceiptsScenario.RunAsync(options),
+        "replay" => await ReplayScenario.RunAsync(options),
         "ledger" => await LedgerScenario.RunAsync(options),
         "forecast" => await ForecastScenario.RunAsync(options),
         _ => throw new UsageException($"Unknown mode '{options.Mode}'."),

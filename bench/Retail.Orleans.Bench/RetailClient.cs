@@ -86,6 +86,50 @@ public sealed class RetailClient : IDisposable
         });
     }
 
+    public Task<(Outcome, HttpStatusCode?, string?)> PutDeviceRegisterAsync(string registerId, string storeId, string fnSerial) =>
+        SendAsync(HttpMethod.Put, $"api/v1/registers/{registerId}", new { storeId, mode = "device", fnSerial, registrationNumber = DeviceRegistrationNumber });
+
+    public Task<(Outcome, HttpStatusCode?, string?)> PostShiftOpenedAsync(string registerId, string fnSerial, DateTimeOffset at) =>
+        SendAsync(HttpMethod.Post, $"api/v1/registers/{registerId}/fiscalized-reports", new
+        {
+            fnSerial, form = 2, fiscalDocumentNumber = 2, fiscalSign = 1_000_000_002L, shiftNumber = 1, dateTime = at.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+    public const string DeviceRegistrationNumber = "0000000001012345";
+
+    /// <summary>A receipt a physical drive printed: FD <paramref name="fd"/> of shift 1, its lines as a till sends them.</summary>
+    public static object DeviceReceipt(string id, string fnSerial, long fd, DateTimeOffset at, IReadOnlyList<ReceiptLine> lines)
+    {
+        var total = lines.Sum(l => l.Quantity * l.Price);
+        return new
+        {
+            id, operation = "sell",
+            items = lines.Select(l => new { sku = l.Sku, quantity = l.Quantity, price = l.Price }),
+            payments = new[] { new { type = "cash", amount = total } },
+            fiscal = new
+            {
+                fnSerial, fiscalDocumentNumber = fd, fiscalSign = 3_000_000_000L + fd, shiftNumber = 1, receiptNumber = fd - 2,
+                dateTime = at.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
+    }
+
+    public Task<(Outcome, HttpStatusCode?, string?)> PostFiscalizedReceiptAsync(string registerId, object receipt) =>
+        SendAsync(HttpMethod.Post, $"api/v1/registers/{registerId}/fiscalized-receipts", receipt);
+
+    /// <summary>A batch; the answer's per-receipt statuses, or null when the batch itself failed.</summary>
+    public async Task<int[]?> PostFiscalizedReceiptsAsync(string registerId, IReadOnlyList<object> receipts)
+    {
+        using var response = await http.PostAsJsonAsync($"api/v1/registers/{registerId}/fiscalized-receipts/batch", new { receipts }, Json);
+        if (!response.IsSuccessStatusCode)
+        {
+            Tally($"{(int)response.StatusCode} {await ProblemCodeAsync(response) ?? "(no problem code)"}");
+            return null;
+        }
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
+        return answer.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("status").GetInt32()).ToArray();
+    }
+
     /// <summary>Sends one request; a failure is tallied and classified, never thrown, so a worker keeps going.</summary>
     private async Task<(Outcome, HttpStatusCode?, string?)> SendAsync(HttpMethod method, string path, object? body)
     {

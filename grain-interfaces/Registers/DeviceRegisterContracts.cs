@@ -113,3 +113,9 @@ public sealed record RegisterGapDetected(
 
     public long Count => LastMissing - FirstMissing + 1;
 }
+
+/// <summary>One receipt of a batch a till replays after working offline: what it sold and what its drive printed.</summary>
+[GenerateSerializer, Immutable, Alias("FiscalizedReceipt")]
+public sealed record FiscalizedReceipt(
+    [property: Id(0)] ReceiptInput Receipt,
+    [property: Id(1)] DeviceFiscalData Fiscal);

@@ -196,6 +196,13 @@ public interface IRegisterGrain : IGrainWithStringKey
     [Alias("AcceptFiscalizedReceipt")]
     Task<Common.Outcome<ReceiptDocument>> AcceptFiscalizedReceiptAsync(ReceiptInput receipt, DeviceFiscalData fiscal);
 
+    /// <summary>
+    /// Receipts the physical drive signed, in the order given, each exactly as <see cref="AcceptFiscalizedReceiptAsync"/>
+    /// would take it alone: one outcome per receipt, a refused one changing nothing and stopping none of the others.
+    /// </summary>
+    [Alias("AcceptFiscalizedReceipts")]
+    Task<IReadOnlyList<Common.Outcome<ReceiptDocument>>> AcceptFiscalizedReceiptsAsync(IReadOnlyList<FiscalizedReceipt> receipts);
+
     /// <summary>A shift-open, shift-close or state report the physical drive signed; repeats as for receipts.</summary>
     [Alias("AcceptFiscalizedReport")]
     Task<Common.Outcome<FiscalizedReport>> AcceptFiscalizedReportAsync(FiscalizedReport report);

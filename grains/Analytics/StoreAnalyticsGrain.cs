@@ -193,8 +193,8 @@ public sealed class StoreAnalyticsGrain(
 public sealed class ChainAnalyticsGrain : Grain, IChainAnalyticsGrain
 {
     private async Task<IStoreAnalyticsGrain[]> StoresAsync() =>
-        (await GrainFactory.GetGrain<Catalog.IChainGrain>("chain").StoreIdsAsync())
-            .Select(id => GrainFactory.GetGrain<IStoreAnalyticsGrain>(GrainKeys.Store(id))).ToArray();
+        (await GrainFactory.Get<Catalog.IChainGrain>("chain").StoreIdsAsync())
+            .Select(id => GrainFactory.Get<IStoreAnalyticsGrain>(GrainKeys.Store(id))).ToArray();
 
     public async Task<IReadOnlyList<SalesBucket>> SalesAsync(DateTimeOffset from, DateTimeOffset to, BucketSize bucket)
     {

@@ -20,7 +20,7 @@ public sealed class StoreGrain(
             await state.WriteStateAsync();
         }
         if (isNew)
-            await GrainFactory.GetGrain<IChainGrain>("chain").AddStoreAsync(store.StoreId);
+            await GrainFactory.Get<IChainGrain>("chain").AddStoreAsync(store.StoreId);
         return store;
     }
 
@@ -38,7 +38,7 @@ public sealed class SkuGrain(
 {
     public async Task<DefineSkuResult> DefineAsync(Sku sku)
     {
-        if (await Recipes.FindProblemAsync(sku, code => GrainFactory.GetGrain<ISkuGrain>(GrainKeys.Sku(code)).GetAsync()) is { } problem)
+        if (await Recipes.FindProblemAsync(sku, code => GrainFactory.Get<ISkuGrain>(GrainKeys.Sku(code)).GetAsync()) is { } problem)
             return new DefineSkuResult(null, problem);
         if (!Equals(state.State.Sku, sku))
         {

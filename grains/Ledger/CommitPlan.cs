@@ -55,7 +55,7 @@ public static class CommitPlan
         var moves = new List<HeadMove>();
         foreach (var chain in Pairs(commits, pass).Values)
         {
-            var walked = Walk(chain).ToList();
+            var walked = Walk(chain);
             var root = walked[0];
             moves.Add(new HeadMove(root.Row.Record.StoreId, root.Row.Record.Sku, root.Row.Record.Version - 1, root.Row.PreviousToken,
                 walked[^1].Row, root.Commit));
@@ -114,21 +114,45 @@ public static class CommitPlan
         return pairs;
     }
 
-    /// <summary>From the lowest root (a row staged on nothing in the chain), each row's first successor in turn.</summary>
-    private static IEnumerable<Link> Walk(List<Link> chain)
+    /// <summary>
+    /// From the lowest root (a row staged on nothing in the chain), each row's first successor in turn: the
+    /// row staged on it one version up, of the earliest commit. Linear in the chain: a hot pair's batch is long.
+    /// </summary>
+    private static List<Link> Walk(List<Link> chain)
     {
-        var tokens = new HashSet<string>(chain.Select(r => r.Row.Token), StringComparer.Ordinal);
-        var root = chain.Where(r => r.Row.PreviousToken is null || !tokens.Contains(r.Row.PreviousToken))
-            .OrderBy(r => r.Row.Record.Version).ThenBy(r => r.Commit).First();
-        var current = root;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (current is not null && seen.Add(current.Row.Token))
+        if (chain.Count == 1)
+            return chain;
+        var tokens = new HashSet<string>(chain.Count, StringComparer.Ordinal);
+        foreach (var link in chain)
+            tokens.Add(link.Row.Token);
+        Link? root = null;
+        var successors = new Dictionary<(string PreviousToken, long Version), Link>(chain.Count);
+        foreach (var link in chain)
         {
-            yield return current;
-            var token = current.Row.Token;
-            var version = current.Row.Record.Version;
-            current = chain.Where(r => r.Row.PreviousToken == token && r.Row.Record.Version == version + 1)
-                .OrderBy(r => r.Commit).FirstOrDefault();
+            var previous = link.Row.PreviousToken;
+            if (previous is null || !tokens.Contains(previous))
+            {
+                if (root is null || Earlier(link, root))
+                    root = link;
+            }
+            else
+            {
+                var key = (previous, link.Row.Record.Version);
+                if (!successors.TryGetValue(key, out var known) || link.Commit < known.Commit)
+                    successors[key] = link;
+            }
         }
+        var walked = new List<Link>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var current = root!; seen.Add(current.Row.Token); )
+        {
+            walked.Add(current);
+            if (!successors.TryGetValue((current.Row.Token, current.Row.Record.Version + 1), out current!))
+                break;
+        }
+        return walked;
+
+        static bool Earlier(Link a, Link b) =>
+            a.Row.Record.Version < b.Row.Record.Version || (a.Row.Record.Version == b.Row.Record.Version && a.Commit < b.Commit);
     }
 }

@@ -100,7 +100,7 @@ public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILogger<
         }
     }
 
-    private IStockGrain Grain(PlannedMovement movement) => grains.GetGrain<IStockGrain>(GrainKeys.Stock(movement.StoreId, movement.Sku));
+    private IStockGrain Grain(PlannedMovement movement) => grains.Get<IStockGrain>(GrainKeys.Stock(movement.StoreId, movement.Sku));
 
     private async Task<List<(PlannedMovement Planned, StagedMovement Row)>?> RestageAsync(List<(PlannedMovement Planned, StagedMovement Row)> rows)
     {

@@ -25,20 +25,20 @@ public sealed class ProcurementGrain(TimeProvider clock) : Grain, IProcurementGr
 
     public async Task<IReadOnlyList<Suggestion>> SuggestionsAsync()
     {
-        var store = await GrainFactory.GetGrain<IStoreGrain>(GrainKeys.Store(StoreId)).GetAsync();
+        var store = await GrainFactory.Get<IStoreGrain>(GrainKeys.Store(StoreId)).GetAsync();
         if (store is null)
             return [];
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(store.TimeZone)).DateTime);
-        var demand = (await GrainFactory.GetGrain<IStoreAnalyticsGrain>(GrainKeys.Store(StoreId)).DemandAsync(today.AddDays(-1), HistoryDays))
+        var demand = (await GrainFactory.Get<IStoreAnalyticsGrain>(GrainKeys.Store(StoreId)).DemandAsync(today.AddDays(-1), HistoryDays))
             .ToDictionary(d => d.Sku, StringComparer.Ordinal);
-        var stockView = GrainFactory.GetGrain<IStoreStockGrain>(GrainKeys.Store(StoreId));
+        var stockView = GrainFactory.Get<IStoreStockGrain>(GrainKeys.Store(StoreId));
         var levels = (await stockView.ListAsync()).ToDictionary(l => l.Sku, StringComparer.Ordinal);
 
         var suggestions = new List<Suggestion>();
         var reorderPoints = new Dictionary<string, decimal>(StringComparer.Ordinal);
         var codes = demand.Keys.Union(levels.Keys).Order(StringComparer.Ordinal).ToList();
         // One round of SKU reads for the store, side by side, not one after another.
-        var definitions = await Task.WhenAll(codes.Select(code => GrainFactory.GetGrain<ISkuGrain>(GrainKeys.Sku(code)).GetAsync()));
+        var definitions = await Task.WhenAll(codes.Select(code => GrainFactory.Get<ISkuGrain>(GrainKeys.Sku(code)).GetAsync()));
         foreach (var (sku, definition) in codes.Zip(definitions))
         {
             if (definition is null || definition.Kind is SkuKind.Service or SkuKind.Dish)
@@ -64,7 +64,7 @@ public sealed class ProcurementGrain(TimeProvider clock) : Grain, IProcurementGr
             .Select(s => new PurchaseOrderLine(s.Sku, s.SuggestedQuantity)).ToList();
         if (lines.Count == 0)
             return new DomainError(ErrorCodes.InvalidState, "Nothing is below its reorder point: there is nothing to order.");
-        return await GrainFactory.GetGrain<IPurchaseOrderGrain>(GrainKeys.PurchaseOrder(purchaseOrderId))
+        return await GrainFactory.Get<IPurchaseOrderGrain>(GrainKeys.PurchaseOrder(purchaseOrderId))
             .CreateAsync(StoreId, supplier, lines, draft: true);
     }
 }

@@ -113,7 +113,7 @@ public sealed class PurchaseOrderGrain(
             new StockMovement($"po:{Id}:receipt:{receiptId}:{line.Sku}", MovementType.GoodsReceipt, line.Quantity, Document: document))));
     }
 
-    private IStockGrain Stock(string sku) => GrainFactory.GetGrain<IStockGrain>(GrainKeys.Stock(order.State.StoreId!, sku));
+    private IStockGrain Stock(string sku) => GrainFactory.Get<IStockGrain>(GrainKeys.Stock(order.State.StoreId!, sku));
 
     private static List<PurchaseOrderLine> Merge(IReadOnlyList<PurchaseOrderLine> lines) =>
         lines.GroupBy(l => l.Sku, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)

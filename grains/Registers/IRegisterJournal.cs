@@ -43,11 +43,14 @@ public interface IRegisterJournal
     Task<IReadOnlyList<JournalEntry>> ReadStoreReceiptsAfterAsync(string storeId, IReadOnlyDictionary<string, long> checkpoints, int limit);
 }
 
-/// <summary>The embedded mode's journal: one process, nothing durable.</summary>
+/// <summary>The embedded mode's journal: one process, nothing durable, indexed as the database's is.</summary>
 public sealed class InMemoryRegisterJournal : IRegisterJournal
 {
     private readonly Lock sync = new();
     private readonly Dictionary<string, List<JournalEntry>> registers = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string RegisterId, string ClientId), JournalEntry> byClientId = [];
+    private readonly Dictionary<(string RegisterId, string FnSerial, long Number), JournalEntry> byDocument = [];
+    private readonly Dictionary<string, SortedSet<string>> storeRegisters = new(StringComparer.Ordinal);
 
     /// <summary>Why the entry cannot be appended (null: it can), by the database's rules.</summary>
     internal CommitResult? Check(JournalEntry entry)
@@ -56,10 +59,9 @@ public sealed class InMemoryRegisterJournal : IRegisterJournal
         {
             if (!registers.TryGetValue(entry.RegisterId, out var entries))
                 return entry.Sequence == 1 ? null : new CommitResult(CommitOutcome.JournalConflict);
-            if (entry.ClientId is not null && entries.Any(e => e.ClientId == entry.ClientId))
+            if (entry.ClientId is not null && byClientId.ContainsKey((entry.RegisterId, entry.ClientId)))
                 return new CommitResult(CommitOutcome.DuplicateEntry);
-            if (entry is { FnSerial: not null, FiscalDocumentNumber: not null }
-                && entries.Any(e => e.FnSerial == entry.FnSerial && e.FiscalDocumentNumber == entry.FiscalDocumentNumber))
+            if (entry is { FnSerial: { } fn, FiscalDocumentNumber: { } number } && byDocument.ContainsKey((entry.RegisterId, fn, number)))
                 return new CommitResult(CommitOutcome.DuplicateEntry);
             if (entries.Count > 0 && entries[^1].Sequence >= entry.Sequence)
                 return new CommitResult(CommitOutcome.JournalConflict);
@@ -74,6 +76,16 @@ public sealed class InMemoryRegisterJournal : IRegisterJournal
             if (!registers.TryGetValue(entry.RegisterId, out var entries))
                 registers[entry.RegisterId] = entries = [];
             entries.Add(entry);
+            if (entry.ClientId is not null)
+                byClientId[(entry.RegisterId, entry.ClientId)] = entry;
+            if (entry is { FnSerial: { } fn, FiscalDocumentNumber: { } number })
+                byDocument[(entry.RegisterId, fn, number)] = entry;
+            if (entry.StoreId is not null)
+            {
+                if (!storeRegisters.TryGetValue(entry.StoreId, out var ids))
+                    storeRegisters[entry.StoreId] = ids = new SortedSet<string>(StringComparer.Ordinal);
+                ids.Add(entry.RegisterId);
+            }
         }
     }
 
@@ -86,32 +98,43 @@ public sealed class InMemoryRegisterJournal : IRegisterJournal
     public Task<JournalEntry?> FindAsync(string registerId, string clientId)
     {
         lock (sync)
-            return Task.FromResult(registers.TryGetValue(registerId, out var entries) ? entries.LastOrDefault(e => e.ClientId == clientId) : null);
+            return Task.FromResult(byClientId.GetValueOrDefault((registerId, clientId)));
     }
 
     public Task<IReadOnlyList<JournalEntry>> ReadStoreReceiptsAfterAsync(string storeId, IReadOnlyDictionary<string, long> checkpoints, int limit)
     {
         lock (sync)
-            return Task.FromResult<IReadOnlyList<JournalEntry>>(registers
-                .OrderBy(r => r.Key, StringComparer.Ordinal)
-                .SelectMany(r => r.Value.Where(e => e.Sequence > checkpoints.GetValueOrDefault(r.Key)))
-                .Where(e => e.Kind == JournalKinds.Receipt && e.StoreId == storeId)
-                .Take(limit).ToList());
+            return Task.FromResult<IReadOnlyList<JournalEntry>>(storeRegisters.TryGetValue(storeId, out var ids)
+                ? ids.SelectMany(id => After(registers[id], checkpoints.GetValueOrDefault(id)))
+                    .Where(e => e.Kind == JournalKinds.Receipt && e.StoreId == storeId)
+                    .Take(limit).ToList()
+                : []);
     }
 
     public Task<JournalEntry?> FindAsync(string registerId, string fnSerial, long fiscalDocumentNumber)
     {
         lock (sync)
-            return Task.FromResult(registers.TryGetValue(registerId, out var entries)
-                ? entries.LastOrDefault(e => e.FnSerial == fnSerial && e.FiscalDocumentNumber == fiscalDocumentNumber)
-                : null);
+            return Task.FromResult(byDocument.GetValueOrDefault((registerId, fnSerial, fiscalDocumentNumber)));
     }
 
     public Task<IReadOnlyList<JournalEntry>> ReadAfterAsync(string registerId, long afterSequence, int limit)
     {
         lock (sync)
             return Task.FromResult<IReadOnlyList<JournalEntry>>(registers.TryGetValue(registerId, out var entries)
-                ? entries.Where(e => e.Sequence > afterSequence).Take(limit).ToList()
+                ? After(entries, afterSequence).Take(limit).ToList()
                 : []);
+    }
+
+    /// <summary>A register's entries after a sequence number: its entries are in sequence order, so found by halving.</summary>
+    private static IEnumerable<JournalEntry> After(List<JournalEntry> entries, long afterSequence)
+    {
+        int low = 0, high = entries.Count;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (entries[middle].Sequence <= afterSequence) low = middle + 1; else high = middle;
+        }
+        for (var i = low; i < entries.Count; i++)
+            yield return entries[i];
     }
 }

@@ -46,7 +46,7 @@ public sealed partial class RegisterGrain
             return Outcome<RegisterView>.Ok(View());
         }
 
-        var store = await GrainFactory.GetGrain<IStoreGrain>(GrainKeys.Store(registration.StoreId)).GetAsync();
+        var store = await GrainFactory.Get<IStoreGrain>(GrainKeys.Store(registration.StoreId)).GetAsync();
         if (store is null)
             return new DomainError(ErrorCodes.UnknownStore, $"Store {registration.StoreId} is not known.", "storeId");
         var (registered, error) = DeviceDrive.Register(registration.FnSerial, registration.RegistrationNumber, registration.FirstFiscalDocumentNumber,
@@ -65,6 +65,14 @@ public sealed partial class RegisterGrain
         var outcome = await AcceptFiscalizedReceiptCoreAsync(input, fiscal);
         RegisterMetrics.Receipt(input.Operation, outcome.Error?.Code ?? (outcome.Replayed ? "replayed" : "fiscalized"), started);
         return outcome;
+    }
+
+    public async Task<IReadOnlyList<Outcome<ReceiptDocument>>> AcceptFiscalizedReceiptsAsync(IReadOnlyList<FiscalizedReceipt> receipts)
+    {
+        var outcomes = new List<Outcome<ReceiptDocument>>(receipts.Count);
+        foreach (var receipt in receipts)
+            outcomes.Add(await AcceptFiscalizedReceiptAsync(receipt.Receipt, receipt.Fiscal));
+        return outcomes;
     }
 
     private async Task<Outcome<ReceiptDocument>> AcceptFiscalizedReceiptCoreAsync(ReceiptInput input, DeviceFiscalData fiscal)
@@ -230,7 +238,7 @@ public sealed partial class RegisterGrain
         var sale = receipt.Operation == FiscalOperation.Sell.ToApiName();
         foreach (var code in receipt.Items.Where(i => i.MarkingCode is not null).Select(i => i.MarkingCode!))
         {
-            var unit = GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(code));
+            var unit = GrainFactory.Get<IMarkingCodeGrain>(MarkingKey(code));
             if (!sale)
                 await unit.RecordReturnAsync(receiptKey, receipt.DateTime);
             else if (await unit.RecordSaleAsync(receiptKey, receipt.DateTime))

@@ -90,7 +90,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
             return state.StoreId != storeId ? OtherStore()
                 : state.Mode != RegisterModes.Emulated ? OtherMode(RegisterModes.Emulated)
                 : Outcome<RegisterView>.Ok(View(), replayed: true);
-        var store = await GrainFactory.GetGrain<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync();
+        var store = await GrainFactory.Get<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync();
         if (store is null)
             return new DomainError(ErrorCodes.UnknownStore, $"Store {storeId} is not known.", "storeId");
 
@@ -212,7 +212,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
                 return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A SKU is 1 to 128 letters, digits or ._:- characters.", $"items[{i}].sku"));
         // Every SKU of the receipt in one round of grain calls, not one after another.
         var codes = input.Items.Select(item => item.Sku).Distinct(StringComparer.Ordinal).ToList();
-        var definitions = await Task.WhenAll(codes.Select(code => GrainFactory.GetGrain<ISkuGrain>(GrainKeys.Sku(code)).GetAsync()));
+        var definitions = await Task.WhenAll(codes.Select(code => GrainFactory.Get<ISkuGrain>(GrainKeys.Sku(code)).GetAsync()));
         var skus = new Dictionary<string, Sku>(StringComparer.Ordinal);
         for (var k = 0; k < codes.Count; k++)
             if (definitions[k] is { } known)
@@ -399,7 +399,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         try
         {
             await Task.WhenAll(first.Stock.Select(p =>
-                GrainFactory.GetGrain<IStockGrain>(GrainKeys.Stock(p.StoreId, p.Sku)).ConfirmAppliedAsync(p.Movement.Id)));
+                GrainFactory.Get<IStockGrain>(GrainKeys.Stock(p.StoreId, p.Sku)).ConfirmAppliedAsync(p.Movement.Id)));
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
@@ -444,7 +444,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         var sale = receipt.Operation == FiscalOperation.Sell.ToApiName();
         foreach (var code in receipt.Items.Where(i => i.MarkingCode is not null).Select(i => i.MarkingCode!))
         {
-            var unit = GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(code));
+            var unit = GrainFactory.Get<IMarkingCodeGrain>(MarkingKey(code));
             if (!sale)
                 await unit.ReturnAsync(receiptKey);
             else if (await unit.SellAsync(receiptKey) is not null)
@@ -458,7 +458,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         if (receipt.CustomerContact is not { } contact)
             return;
         var channel = contact.Contains('@') ? "email" : "sms";
-        await GrainFactory.GetGrain<IEReceiptOutboxGrain>(GrainKeys.Store(receipt.StoreId)).QueueAsync(new EReceipt(
+        await GrainFactory.Get<IEReceiptOutboxGrain>(GrainKeys.Store(receipt.StoreId)).QueueAsync(new EReceipt(
             receipt.Id, receipt.RegisterId, channel, contact, receipt.FiscalDocumentNumber, receipt.Total, receipt.Qr, clock.GetUtcNow()));
     }
 
@@ -468,7 +468,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         var held = new List<string>();
         foreach (var code in codes)
         {
-            if (await GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(code)).HoldAsync(receiptKey) is { } refused)
+            if (await GrainFactory.Get<IMarkingCodeGrain>(MarkingKey(code)).HoldAsync(receiptKey) is { } refused)
             {
                 await ReleaseMarkedUnitsAsync(held, receiptKey);
                 return refused;
@@ -479,7 +479,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
     }
 
     private Task ReleaseMarkedUnitsAsync(IEnumerable<string> codes, string receiptKey) =>
-        Task.WhenAll(codes.Select(c => GrainFactory.GetGrain<IMarkingCodeGrain>(MarkingKey(c)).CancelSaleAsync(receiptKey)));
+        Task.WhenAll(codes.Select(c => GrainFactory.Get<IMarkingCodeGrain>(MarkingKey(c)).CancelSaleAsync(receiptKey)));
 
     private static string MarkingKey(string code) => $"mark/{code}";
 

@@ -426,8 +426,8 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
     private void Publish()
     {
         var level = chain.Committed;
-        GrainFactory.GetGrain<IStoreStockGrain>(GrainKeys.Store(level.StoreId)).ChangedAsync(level).Ignore();
-        GrainFactory.GetGrain<ISkuStockGrain>(GrainKeys.Sku(level.Sku)).ChangedAsync(level).Ignore();
+        GrainFactory.Get<IStoreStockGrain>(GrainKeys.Store(level.StoreId)).ChangedAsync(level).Ignore();
+        GrainFactory.Get<ISkuStockGrain>(GrainKeys.Sku(level.Sku)).ChangedAsync(level).Ignore();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -330,6 +330,79 @@ public sealed class DeviceRegistersApiTests(ApiFactory api)
         Assert.Equal(17, await OnHand(store, "kefir"));
     }
 
+    [Fact]
+    public async Task A_batch_applies_each_receipt_as_if_posted_alone_and_a_replay_of_it_changes_nothing()
+    {
+        var (store, register, fn) = await DeviceRegisterAsync();
+        var day = Earlier(90);
+        (await client.PostJson($"/api/v1/registers/{register}/fiscalized-reports", Report(fn, 2, 2, day))).EnsureSuccessStatusCode();
+        // FD 3 was posted alone before the till went offline; the batch repeats it and brings 4..7, out of order.
+        (await client.PostJson($"/api/v1/registers/{register}/fiscalized-receipts", Receipt("b-3", fn, 3, 1, day.AddMinutes(1)))).EnsureSuccessStatusCode();
+        var receipts = new object[]
+        {
+            Receipt("b-5", fn, 5, 3, day.AddMinutes(3)),
+            Receipt("b-3", fn, 3, 1, day.AddMinutes(1)),
+            Receipt("b-4", fn, 4, 2, day.AddMinutes(2)),
+            new { id = "b-bad", operation = "sell", items = new[] { new { sku = "kefir", quantity = 1, price = 79.90m } } },
+            Receipt("b-3", fn, 3, 1, day.AddMinutes(1), quantity: 5),
+            Receipt("b-7", fn, 7, 5, day.AddMinutes(5)),
+        };
+
+        var first = await (await client.PostJson($"/api/v1/registers/{register}/fiscalized-receipts/batch", new { receipts })).ReadOk<JsonElement>();
+        var afterFirst = await OnHand(store, "kefir");
+        var again = await (await client.PostJson($"/api/v1/registers/{register}/fiscalized-receipts/batch", new { receipts })).ReadOk<JsonElement>();
+
+        int[] Statuses(JsonElement answer) => answer.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("status").GetInt32()).ToArray();
+        Assert.Equal([201, 200, 201, 400, 409, 201], Statuses(first));
+        Assert.Equal((3, 1, 2), (first.GetProperty("accepted").GetInt32(), first.GetProperty("replayed").GetInt32(), first.GetProperty("refused").GetInt32()));
+        var results = first.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal("payments", results[3].GetProperty("problem").GetProperty("errors").EnumerateObject().Single().Name);
+        Assert.Equal(ErrorCodes.IdempotencyConflict, results[4].GetProperty("problem").GetProperty("code").GetString());
+        Assert.Equal(5, results[0].GetProperty("receipt").GetProperty("fiscalDocumentNumber").GetInt64());
+        Assert.Equal([200, 200, 200, 400, 409, 200], Statuses(again));
+        // 20 in stock, 2 each for FD 3, 4, 5 and 7: and nothing more for the replay.
+        Assert.Equal(12, afterFirst);
+        Assert.Equal(12, await OnHand(store, "kefir"));
+        var gaps = await GapsAsync(register);
+        Assert.Equal([6L], Numbers(gaps.GetProperty("fiscalDrives")[0].GetProperty("missing")));
+    }
+
+    [Fact]
+    public async Task Batches_racing_with_the_same_receipts_apply_each_once()
+    {
+        var (store, register, fn) = await DeviceRegisterAsync();
+        var day = Earlier(60);
+        (await client.PostJson($"/api/v1/registers/{register}/fiscalized-reports", Report(fn, 2, 2, day))).EnsureSuccessStatusCode();
+        var receipts = Enumerable.Range(3, 8).Select(fd => Receipt($"r-{fd}", fn, fd, fd - 2, day.AddMinutes(fd), quantity: 1)).ToArray();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(k => client.PostJson(
+            $"/api/v1/registers/{register}/fiscalized-receipts/batch",
+            // Each caller sends the receipts in its own order, some also one by one.
+            new { receipts = k % 2 == 0 ? receipts : receipts.Reverse().ToArray() })));
+        var singles = await Task.WhenAll(receipts.Select(r => client.PostJson($"/api/v1/registers/{register}/fiscalized-receipts", r)));
+
+        var created = 0;
+        foreach (var answer in answers)
+            created += (await answer.ReadOk<JsonElement>()).GetProperty("accepted").GetInt32();
+        Assert.All(singles, s => Assert.Equal(HttpStatusCode.OK, s.StatusCode));
+        Assert.Equal(8, created);
+        Assert.Equal(12, await OnHand(store, "kefir"));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1001)]
+    public async Task A_batch_of_no_receipts_or_too_many_is_refused_whole(int count)
+    {
+        var (store, register, fn) = await DeviceRegisterAsync();
+        var receipts = Enumerable.Range(0, count).Select(i => Receipt($"x-{i}", fn, 3 + i, 1 + i, Earlier(30), quantity: 0.001m)).ToArray();
+
+        var response = await client.PostJson($"/api/v1/registers/{register}/fiscalized-receipts/batch", new { receipts });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(20, await OnHand(store, "kefir"));
+    }
+
     private async Task<string> ScrapeAsync()
     {
         var response = await scraper.GetAsync("/metrics");

@@ -88,6 +88,7 @@ public sealed class PostgresSilo : IAsyncDisposable
         if (_stopped) return;
         _stopped = true;
         await _host.StopAsync(new CancellationToken(canceled: true));
+        await Cluster.KilledSilo.StopLeftoversAsync(_host.Services);
     }
 
     public async ValueTask DisposeAsync()
