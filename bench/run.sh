@@ -73,6 +73,16 @@ echo "== engine: ledger group commit, in process"
 timeout "$limit" "${bench[@]}" ledger --connection "$ledger_db" --grains 256 \
   --duration "$seconds" --warmup "$warmup" --row-to "$rows" || status=1
 
+# Waits for the API just started ($api_pid at $url) to be ready; false if it died or never was.
+api_ready() {
+  for _ in $(seq 90); do
+    if curl -sf "$url/health/ready" >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$api_pid" 2>/dev/null; then return 1; fi
+    sleep 1
+  done
+  return 1
+}
+
 echo "== engine: API in PostgreSQL mode"
 http_port="$(free_port)" silo_port="$(free_port)" gateway_port="$(free_port)"
 token="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -88,12 +98,7 @@ Logging__LogLevel__Default=Warning \
 ASPNETCORE_ENVIRONMENT=Production \
   dotnet api/bin/Release/net10.0/Retail.Orleans.Api.dll --urls "$url" >"$work/api.log" 2>&1 &
 api_pid=$!
-for _ in $(seq 90); do
-  if curl -sf "$url/health/ready" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$api_pid" 2>/dev/null; then break; fi
-  sleep 1
-done
-if ! curl -sf "$url/health/ready" >/dev/null 2>&1; then
+if ! api_ready; then
   echo "the API did not become ready; its log:" >&2
   tail -40 "$work/api.log" >&2
   exit 1
@@ -148,12 +153,7 @@ Logging__LogLevel__Default=Warning \
 ASPNETCORE_ENVIRONMENT=Production \
   dotnet api/bin/Release/net10.0/Retail.Orleans.Api.dll --urls "$url" >"$work/api-embedded.log" 2>&1 &
 api_pid=$!
-for _ in $(seq 60); do
-  if curl -sf "$url/health/ready" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$api_pid" 2>/dev/null; then break; fi
-  sleep 1
-done
-if curl -sf "$url/health/ready" >/dev/null 2>&1; then
+if api_ready; then
   timeout "$limit" "${bench[@]}" receipts --url "$url" --token "$token" --stores 10 --skus 100 --workers 96 \
     --duration "$((seconds / 2 + 1))" --warmup 0 --embedded >/dev/null || status=1
   echo "== engine: 3-line receipts over HTTP, embedded mode"
