@@ -5,6 +5,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Retail.Orleans.Api.Access;
 using Retail.Orleans.Api.Catalog;
+using Retail.Orleans.Api.Documents;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Analytics;
 using Retail.Orleans.Api.Operations;
@@ -84,6 +85,9 @@ public static class RetailApi
         api.MapRegistersApi();
         api.MapAnalyticsApi();
         api.MapProcurementApi();
+        api.MapTransfersApi();
+        api.MapCountsApi();
+        api.MapOrdersApi();
         return app;
     }
 

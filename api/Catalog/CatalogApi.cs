@@ -7,7 +7,8 @@ using Retail.Orleans.Procurement;
 
 namespace Retail.Orleans.Api.Catalog;
 
-public sealed record PutStoreRequest(string? Name, string? Address, string? TimeZone, string? Inn, TaxationSystem? TaxationSystem);
+/// <summary><see cref="OnlineRegisterId"/>: the emulated register that fiscalizes the store's online orders.</summary>
+public sealed record PutStoreRequest(string? Name, string? Address, string? TimeZone, string? Inn, TaxationSystem? TaxationSystem, string? OnlineRegisterId = null);
 
 public sealed record ComponentRequest(string? Sku, decimal? Quantity);
 
@@ -52,10 +53,12 @@ public static class CatalogApi
             Validation.Text(request.Address, "address", 512, required: false),
             TimeZoneError(request.TimeZone),
             InnError(request.Inn),
-            Validation.Required(request.TaxationSystem, "taxationSystem"));
+            Validation.Required(request.TaxationSystem, "taxationSystem"),
+            request.OnlineRegisterId is null ? null : Validation.Key(request.OnlineRegisterId, "onlineRegisterId"));
         if (error is not null)
             return Problems.Of(error);
-        var store = new Store(storeId, request.Name!.Trim(), request.Address?.Trim() ?? "", request.TimeZone!, request.Inn!, request.TaxationSystem!.Value);
+        var store = new Store(storeId, request.Name!.Trim(), request.Address?.Trim() ?? "", request.TimeZone!, request.Inn!, request.TaxationSystem!.Value,
+            request.OnlineRegisterId);
         return TypedResults.Ok(await grains.Get<IStoreGrain>(GrainKeys.Store(storeId)).DefineAsync(store));
     }
 

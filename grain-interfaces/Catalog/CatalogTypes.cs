@@ -53,7 +53,8 @@ public sealed record Store(
     [property: Id(2)] string Address,
     [property: Id(3)] string TimeZone,
     [property: Id(4)] string Inn,
-    [property: Id(5)] TaxationSystem TaxationSystem);
+    [property: Id(5)] TaxationSystem TaxationSystem,
+    [property: Id(6)] string? OnlineRegisterId = null);
 
 /// <summary>One line of a recipe: how much of a component one unit of the dish or service uses.</summary>
 [GenerateSerializer, Immutable, Alias("RecipeComponent")]

@@ -12,6 +12,9 @@ public static class GrainKeys
     public static string Register(string registerId) => $"register/{registerId}";
     public static string PurchaseOrder(string purchaseOrderId) => $"po/{purchaseOrderId}";
     public static string Promotion(string promotionId) => $"promo/{promotionId}";
+    public static string Transfer(string transferId) => $"transfer/{transferId}";
+    public static string Count(string storeId, string countId) => $"count/{storeId}/{countId}";
+    public static string Order(string orderId) => $"order/{orderId}";
 
     /// <summary>The one directory of the chain's API keys.</summary>
     public const string ApiKeyDirectory = "access/api-keys";

@@ -101,7 +101,10 @@ public sealed record CorrectionInput(
     [property: Id(1)] DateOnly SettlementDate,
     [property: Id(2)] string? OrderNumber = null);
 
-/// <summary>A receipt as the till posts it; <see cref="Id"/> is the till's idempotency key. With <see cref="Correction"/> it is a correction receipt.</summary>
+/// <summary>
+/// A receipt as the till posts it; <see cref="Id"/> is the till's idempotency key. With <see cref="Correction"/> it is a correction receipt.
+/// <see cref="ReservedByOrder"/> names the online order this sale pays: its reservation is released in the receipt's own step.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ReceiptInput")]
 public sealed record ReceiptInput(
     [property: Id(0)] string Id,
@@ -109,7 +112,8 @@ public sealed record ReceiptInput(
     [property: Id(2)] IReadOnlyList<ReceiptItemInput> Items,
     [property: Id(3)] IReadOnlyList<PaymentInput> Payments,
     [property: Id(4)] CustomerInput? Customer = null,
-    [property: Id(5)] CorrectionInput? Correction = null);
+    [property: Id(5)] CorrectionInput? Correction = null,
+    [property: Id(6)] string? ReservedByOrder = null);
 
 [GenerateSerializer, Immutable, Alias("VatLine")]
 public sealed record VatLine(

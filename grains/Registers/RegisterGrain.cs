@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Retail.Orleans.Catalog;
 using Retail.Orleans.Common;
+using Retail.Orleans.Documents;
 using Retail.Orleans.Hosting;
 using Retail.Orleans.Ledger;
 using Retail.Orleans.Registers.Fiscal;
@@ -181,7 +182,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
             // A retry older than the window, after the shift closed or the OFD blocked: the first answer, not a refusal.
             return await JournaledReceiptAsync(input.Id, fingerprint) ?? error;
         return await CommitReceiptAsync(input.Id, fingerprint, fiscal!, skus!, state with { Drive = drive },
-            $"receipt:{fiscal!.Header.FnSerial}:{input.Id}", signedByDevice: false);
+            $"receipt:{fiscal!.Header.FnSerial}:{input.Id}", signedByDevice: false, input.ReservedByOrder);
     }
 
     /// <summary>Tag 1173: a correction on the register's own initiative, or by the tax service's instruction (with its number, 1179).</summary>
@@ -252,7 +253,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
     /// </summary>
     private async Task<Outcome<ReceiptDocument>> CommitReceiptAsync(
         string receiptId, string fingerprint, FiscalReceipt fiscal, IReadOnlyDictionary<string, Sku> skus, RegisterState next, string movementKey,
-        bool signedByDevice)
+        bool signedByDevice, string? reservedByOrder = null)
     {
         var receiptKey = ReceiptKey(receiptId);
         var marked = fiscal.Lines.Where(l => l.MarkingCode is not null).Select(l => l.MarkingCode!).ToList();
@@ -261,7 +262,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
             return markingError;
 
         var document = RegisterMapping.ToDocument(fiscal, receiptId, RegisterId, next.StoreId);
-        var journaled = new JournaledReceipt(document, PlanStock(fiscal, skus, receiptId, next.StoreId, movementKey));
+        var journaled = new JournaledReceipt(document, PlanStock(fiscal, skus, receiptId, next.StoreId, movementKey, reservedByOrder));
         var result = await JournalAsync(JournalKinds.Receipt, receiptId, fingerprint, fiscal.Header.FiscalDocumentNumber, journaled, next,
             fiscal.Header.FnSerial, journaled.Stock);
         if (result.Outcome == CommitOutcome.DuplicateEntry)
@@ -486,7 +487,8 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
     private string ReceiptKey(string receiptId) => $"{RegisterId}/{receiptId}";
 
     /// <summary>Sales write off goods, or a dish's or service's components; refunds restock goods (a served dish cannot go back).</summary>
-    private static List<PlannedMovement> PlanStock(FiscalReceipt receipt, IReadOnlyDictionary<string, Sku> skus, string receiptId, string storeId, string movementKey)
+    private static List<PlannedMovement> PlanStock(FiscalReceipt receipt, IReadOnlyDictionary<string, Sku> skus, string receiptId, string storeId, string movementKey,
+        string? reservedByOrder)
     {
         var operation = receipt.Operation;
         var planned = new List<PlannedMovement>();
@@ -511,19 +513,15 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
                 if (quantity <= 0)
                     continue;
                 planned.Add(new PlannedMovement(storeId, component.Sku, new StockMovement(
-                    MovementId(movementKey, line, component.Sku), type.Value, quantity,
+                    Identifiers.Derived($"{movementKey}:{line}:{component.Sku}"), type.Value, quantity,
                     Document: document, OccurredAt: receipt.Header.DateTime)));
             }
         }
+        // The order this sale pays held these goods: the same release a cancel or the expiry would write, so it happens once.
+        if (reservedByOrder is not null && operation == FiscalOperation.Sell)
+            planned.AddRange(Orders.Release(reservedByOrder, storeId,
+                Orders.Held(receipt.Lines.Select(l => (l.Sku, l.Quantity)), skus), receipt.Header.DateTime));
         return planned;
-    }
-
-    /// <summary>Keyed by receipt and line, so a retried or replayed receipt writes nothing off twice; a long key is hashed under its scheme word.</summary>
-    private static string MovementId(string movementKey, int line, string sku)
-    {
-        var id = $"{movementKey}:{line}:{sku}";
-        var scheme = movementKey[..movementKey.IndexOf(':')];
-        return id.Length <= Identifiers.MaxLength ? id : $"{scheme}:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
     }
 
     private async Task PublishAsync(ReceiptDocument document, long journalSequence)
@@ -557,6 +555,9 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
             string.Join(';', input.Payments.Select(p => $"{p.Type},{N(p.Amount)}")),
             input.Customer?.Email, input.Customer?.Phone,
             input.Correction is { } c ? $"{c.Type},{c.SettlementDate:yyyy-MM-dd},{c.OrderNumber}" : "");
+        // Only a receipt that pays an order says so: every other receipt keeps the fingerprint it always had.
+        if (input.ReservedByOrder is { } order)
+            text += $"|order:{order}";
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

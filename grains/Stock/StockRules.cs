@@ -14,6 +14,12 @@ public static class StockRules
     /// <summary>No real movement is this large; a bigger figure is a typo or an attack.</summary>
     public const decimal MaxQuantity = 1_000_000_000m;
 
+    /// <summary>
+    /// The reason of a withdrawal of incoming for goods that never arrived (a transfer's short receipt): it
+    /// takes out at most what is still incoming, since other deliveries may have taken the rest in.
+    /// </summary>
+    public const string LossInTransit = "lossInTransit";
+
     /// <summary>Checks a movement on its own, before any stock is looked at.</summary>
     public static DomainError? Validate(StockMovement movement)
     {
@@ -75,6 +81,9 @@ public static class StockRules
                 onHand = q;
                 // Goods that were announced leave "incoming"; an unannounced delivery does not drive it negative.
                 incoming = -Math.Min(q, Math.Max(level.Incoming, 0));
+                break;
+            case MovementType.Incoming when q < 0 && movement.Reason == LossInTransit:
+                incoming = -Math.Min(-q, Math.Max(level.Incoming, 0));
                 break;
             case MovementType.Incoming:
                 if (level.Incoming + q < 0)

@@ -1,0 +1,68 @@
+using Retail.Orleans.Access;
+using Retail.Orleans.Api.Access;
+using Retail.Orleans.Api.Http;
+using Retail.Orleans.Api.Stock;
+using Retail.Orleans.Common;
+using Retail.Orleans.Documents;
+
+namespace Retail.Orleans.Api.Documents;
+
+public sealed record CountLineBody(string? Sku, decimal? Counted, decimal? ExpectedOnHand);
+
+public sealed record CountBody(string? Id, string? Scope, IReadOnlyList<CountLineBody>? Lines);
+
+/// <summary>Physical counts of a store (API.md, "Documents"): posted in one step, answered with the discrepancy report.</summary>
+public static class CountsApi
+{
+    public static IEndpointRouteBuilder MapCountsApi(this IEndpointRouteBuilder routes)
+    {
+        var counts = routes.MapGroup("/api/v1/stores/{storeId}/counts").WithTags("Documents").RequireRole(ApiRole.Manager).ScopedToStore();
+        counts.MapPost("", Post).WithName("PostCount")
+            .WithSummary("Post a count: countAdjustment per line; a stale line is refused on its own (stale_quantity)")
+            .WithDescription("`scope` is `partial` (default: only the lines listed) or `full` (a SKU in stock that is not listed counts as zero). " +
+                             "A line may carry `expectedOnHand`, the figure the counter saw: if onHand differs when the line posts, " +
+                             "that line is refused with `stale_quantity` and the others post.")
+            .Produces<CountReport>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        counts.MapGet("/{id}", Get).WithName("GetCount").WithSummary("A posted count's discrepancy report")
+            .Produces<CountReport>().ProducesProblem(StatusCodes.Status404NotFound);
+        return routes;
+    }
+
+    private static async Task<IResult> Post(string storeId, CountBody body, IGrainFactory grains)
+    {
+        var scope = body.Scope ?? CountScopes.Partial;
+        var error = Validation.ClientId(body.Id, "id") ?? await StockApi.CheckStoreAsync(grains, storeId) ?? Shape(body.Lines);
+        if (error is not null)
+            return Problems.Of(error);
+        var lines = body.Lines!.Select(l => new CountLine(l.Sku!, l.Counted!.Value, l.ExpectedOnHand)).ToList();
+        if (Counts.Check(scope, lines) is { } invalid)
+            return Problems.Of(invalid);
+        var known = await Task.WhenAll(lines.Select(l => StockApi.CheckSkuAsync(grains, l.Sku)));
+        for (var i = 0; i < known.Length; i++)
+            if (known[i] is { } unknown)
+                return Problems.Of(unknown with { Field = $"lines[{i}].sku" });
+        return DocumentRequests.Answer(await grains.Get<ICountGrain>(GrainKeys.Count(storeId, body.Id!)).PostAsync(scope, lines), created: true);
+    }
+
+    private static DomainError? Shape(IReadOnlyList<CountLineBody>? lines)
+    {
+        if (lines is not { Count: > 0 and <= Transfers.MaxLines })
+            return new DomainError(ErrorCodes.ValidationFailed, $"A count has 1 to {Transfers.MaxLines} lines.", "lines");
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var error = lines[i] is null
+                ? new DomainError(ErrorCodes.ValidationFailed, "A line is required.", $"lines[{i}]")
+                : Validation.First(Validation.Key(lines[i].Sku, $"lines[{i}].sku"), Validation.Required(lines[i].Counted, $"lines[{i}].counted"));
+            if (error is not null)
+                return error;
+        }
+        return null;
+    }
+
+    private static async Task<IResult> Get(string storeId, string id, IGrainFactory grains) =>
+        Validation.ClientId(id, "id") is null && Validation.Key(storeId, "storeId") is null
+        && await grains.Get<ICountGrain>(GrainKeys.Count(storeId, id)).GetAsync() is { } report
+            ? TypedResults.Ok(report)
+            : Problems.NotFound($"Count {id}");
+}

@@ -1,0 +1,55 @@
+using Retail.Orleans.Api.Access;
+using Retail.Orleans.Api.Http;
+using Retail.Orleans.Api.Stock;
+using Retail.Orleans.Common;
+using Retail.Orleans.Documents;
+
+namespace Retail.Orleans.Api.Documents;
+
+/// <summary>What the document endpoints share: line checks, the caller's store scope, and answers.</summary>
+public static class DocumentRequests
+{
+    /// <summary>The lines of a body as a document takes them, or the first problem: shape, then every SKU known.</summary>
+    public static async Task<(IReadOnlyList<DocumentLine>? Lines, DomainError? Error)> CheckLinesAsync(
+        IGrainFactory grains, IReadOnlyList<DocumentLineBody>? body, string field, bool allowZero = false)
+    {
+        if (Lines(body, field) is { } shape)
+            return (null, shape);
+        var lines = body!.Select(l => new DocumentLine(l.Sku!, l.Quantity!.Value)).ToList();
+        if (DocumentLines.Check(lines, field, allowZero) is { } invalid)
+            return (null, invalid);
+        // Every SKU in one round of grain calls.
+        var known = await Task.WhenAll(lines.Select(l => StockApi.CheckSkuAsync(grains, l.Sku)));
+        for (var i = 0; i < known.Length; i++)
+            if (known[i] is { } unknown)
+                return (null, unknown with { Field = $"{field}[{i}].sku" });
+        return (lines, null);
+    }
+
+    /// <summary>Missing lines, SKUs or quantities (the rest is the document's own check).</summary>
+    public static DomainError? Lines(IReadOnlyList<DocumentLineBody>? body, string field)
+    {
+        if (body is not { Count: > 0 and <= Transfers.MaxLines })
+            return new DomainError(ErrorCodes.ValidationFailed, $"A document has 1 to {Transfers.MaxLines} lines.", field);
+        for (var i = 0; i < body.Count; i++)
+        {
+            var error = body[i] is null
+                ? new DomainError(ErrorCodes.ValidationFailed, "A line is required.", $"{field}[{i}]")
+                : Validation.First(Validation.Key(body[i].Sku, $"{field}[{i}].sku"), Validation.Required(body[i].Quantity, $"{field}[{i}].quantity"));
+            if (error is not null)
+                return error;
+        }
+        return null;
+    }
+
+    /// <summary>A manager acts only for its own stores; refused before anything changes.</summary>
+    public static DomainError? OutOfScope(HttpContext context, string storeId) =>
+        context.GetApiCaller() is { } caller && !caller.MayUseStore(storeId)
+            ? new DomainError(ErrorCodes.Forbidden, $"This key is not scoped to store '{storeId}'.")
+            : null;
+
+    public static IResult Answer<T>(Outcome<T> outcome, bool created = false) =>
+        outcome.Error is { } error ? Problems.Of(error)
+        : created && !outcome.Replayed ? TypedResults.Json(outcome.Value, statusCode: StatusCodes.Status201Created)
+        : TypedResults.Ok(outcome.Value);
+}

@@ -1,0 +1,115 @@
+using Retail.Orleans.Access;
+using Retail.Orleans.Api.Access;
+using Retail.Orleans.Api.Http;
+using Retail.Orleans.Api.Stock;
+using Retail.Orleans.Common;
+using Retail.Orleans.Documents;
+
+namespace Retail.Orleans.Api.Documents;
+
+public sealed record DocumentLineBody(string? Sku, decimal? Quantity);
+
+public sealed record TransferBody(string? Id, string? FromStoreId, string? ToStoreId, IReadOnlyList<DocumentLineBody>? Lines);
+
+public sealed record TransferReceiptBody(IReadOnlyList<DocumentLineBody>? Lines);
+
+/// <summary>
+/// Transfers between stores (API.md, "Documents"). A manager acts for its stores: the source ships, creates
+/// and cancels; the destination receives; either end reads.
+/// </summary>
+public static class TransfersApi
+{
+    public static IEndpointRouteBuilder MapTransfersApi(this IEndpointRouteBuilder routes)
+    {
+        var transfers = routes.MapGroup("/api/v1/transfers").WithTags("Documents").RequireRole(ApiRole.Manager);
+        transfers.MapPost("", Create).WithName("CreateTransfer").WithSummary("Create a draft transfer from one store to another")
+            .Produces<TransferView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        transfers.MapPost("/{id}/ship", Ship).WithName("ShipTransfer")
+            .WithSummary("Ship it: transferOut at the source, incoming at the destination, in one step")
+            .Produces<TransferView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        transfers.MapPost("/{id}/receive", Receive).WithName("ReceiveTransfer")
+            .WithSummary("Receive it (no lines: all as shipped); what did not arrive is lost in transit")
+            .Produces<TransferView>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        transfers.MapPost("/{id}/cancel", Cancel).WithName("CancelTransfer").WithSummary("Cancel a draft")
+            .Produces<TransferView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        transfers.MapGet("/{id}", Get).WithName("GetTransfer").WithSummary("A transfer with what was sent, received and lost")
+            .Produces<TransferView>().ProducesProblem(StatusCodes.Status404NotFound);
+        transfers.MapGet("", List).WithName("ListTransfers").WithSummary("A store's transfers, either end, newest first")
+            .Produces<List<TransferView>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        return routes;
+    }
+
+    private static ITransferGrain Transfer(IGrainFactory grains, string id) => grains.Get<ITransferGrain>(GrainKeys.Transfer(id));
+
+    private static async Task<IResult> Create(TransferBody body, IGrainFactory grains, HttpContext context)
+    {
+        var error = Validation.First(Validation.ClientId(body.Id, "id"), Validation.Key(body.FromStoreId, "fromStoreId"), Validation.Key(body.ToStoreId, "toStoreId"))
+            ?? DocumentRequests.OutOfScope(context, body.FromStoreId!)
+            ?? (body.Lines is null ? DocumentRequests.Lines(null, "lines") : null)
+            ?? await StockApi.CheckStoreAsync(grains, body.FromStoreId!)
+            ?? await StockApi.CheckStoreAsync(grains, body.ToStoreId!);
+        if (error is not null)
+            return Problems.Of(error);
+        var (lines, invalid) = await DocumentRequests.CheckLinesAsync(grains, body.Lines, "lines");
+        if (invalid is not null)
+            return Problems.Of(invalid);
+        return DocumentRequests.Answer(await Transfer(grains, body.Id!).CreateAsync(body.FromStoreId!, body.ToStoreId!, lines!), created: true);
+    }
+
+    private static Task<IResult> Ship(string id, IGrainFactory grains, HttpContext context) =>
+        ActAsync(id, grains, context, t => t.FromStoreId, transfer => transfer.ShipAsync());
+
+    private static Task<IResult> Cancel(string id, IGrainFactory grains, HttpContext context) =>
+        ActAsync(id, grains, context, t => t.FromStoreId, transfer => transfer.CancelAsync());
+
+    private static async Task<IResult> Receive(string id, TransferReceiptBody? body, IGrainFactory grains, HttpContext context)
+    {
+        IReadOnlyList<DocumentLine>? lines = null;
+        if (body?.Lines is not null)
+        {
+            var (checkedLines, invalid) = await DocumentRequests.CheckLinesAsync(grains, body.Lines, "lines", allowZero: true);
+            if (invalid is not null)
+                return Problems.Of(invalid);
+            lines = checkedLines;
+        }
+        return await ActAsync(id, grains, context, t => t.ToStoreId, transfer => transfer.ReceiveAsync(lines));
+    }
+
+    /// <summary>A transition, after the caller's scope is checked against the end of the transfer that makes it.</summary>
+    private static async Task<IResult> ActAsync(string id, IGrainFactory grains, HttpContext context, Func<TransferView, string> end,
+        Func<ITransferGrain, Task<Outcome<TransferView>>> act)
+    {
+        if (Validation.ClientId(id, "id") is { } invalid)
+            return Problems.Of(invalid);
+        var transfer = Transfer(grains, id);
+        if (await transfer.GetAsync() is not { } current)
+            return Problems.NotFound($"Transfer {id}");
+        if (DocumentRequests.OutOfScope(context, end(current)) is { } forbidden)
+            return Problems.Of(forbidden);
+        return DocumentRequests.Answer(await act(transfer));
+    }
+
+    private static async Task<IResult> Get(string id, IGrainFactory grains, HttpContext context)
+    {
+        if (Validation.ClientId(id, "id") is null && await Transfer(grains, id).GetAsync() is { } transfer)
+            return DocumentRequests.OutOfScope(context, transfer.FromStoreId) is null || DocumentRequests.OutOfScope(context, transfer.ToStoreId) is null
+                ? TypedResults.Ok(transfer)
+                : Problems.Of(DocumentRequests.OutOfScope(context, transfer.FromStoreId)!);
+        return Problems.NotFound($"Transfer {id}");
+    }
+
+    private static async Task<IResult> List(IGrainFactory grains, HttpContext context, string? storeId = null, string? status = null, int limit = 100)
+    {
+        var error = Validation.Key(storeId, "storeId")
+            ?? (status is null || TransferStatus.All.Contains(status) ? null
+                : new DomainError(ErrorCodes.ValidationFailed, $"A status is one of {string.Join(", ", TransferStatus.All)}.", "status"))
+            ?? (limit is < 1 or > 1000 ? new DomainError(ErrorCodes.ValidationFailed, "A limit is 1 to 1000.", "limit") : null)
+            ?? DocumentRequests.OutOfScope(context, storeId!)
+            ?? await StockApi.CheckStoreAsync(grains, storeId!);
+        if (error is not null)
+            return Problems.Of(error);
+        return TypedResults.Ok(await grains.Get<ITransferListGrain>(GrainKeys.Store(storeId!)).ListAsync(status, limit));
+    }
+}
