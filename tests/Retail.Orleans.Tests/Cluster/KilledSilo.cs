@@ -13,10 +13,22 @@ public static class KilledSilo
 {
     private static readonly Type? Directory = Type.GetType("Orleans.Runtime.GrainDirectory.LocalGrainDirectory, Orleans.Runtime");
 
-    public static async Task StopLeftoversAsync(IServiceProvider services)
+    public static Task StopLeftoversAsync(IServiceProvider services) => StopAsync(LeftoversOf(services));
+
+    /// <summary>What to stop once the silo is killed, taken while its services can still be resolved.</summary>
+    public static object? LeftoversOf(IServiceProvider services) => Directory is null ? null : services.GetService(Directory);
+
+    /// <summary>A test cluster's silo killed, and what it leaves running stopped.</summary>
+    public static async Task KillAsync(global::Orleans.TestingHost.TestCluster cluster, global::Orleans.TestingHost.SiloHandle silo)
     {
-        if (Directory is null || services.GetService(Directory) is not { } directory
-            || Directory.GetMethod("StopAsync", BindingFlags.Public | BindingFlags.Instance, Type.EmptyTypes) is not { } stop)
+        var leftovers = silo is global::Orleans.TestingHost.InProcessSiloHandle inProcess ? LeftoversOf(inProcess.SiloHost.Services) : null;
+        await cluster.KillSiloAsync(silo);
+        await StopAsync(leftovers);
+    }
+
+    private static async Task StopAsync(object? directory)
+    {
+        if (directory is null || Directory!.GetMethod("StopAsync", BindingFlags.Public | BindingFlags.Instance, Type.EmptyTypes) is not { } stop)
             return;
         try
         {

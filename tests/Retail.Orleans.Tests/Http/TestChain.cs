@@ -12,29 +12,48 @@ public sealed class TestChain(ApiFactory api)
     public async Task<string> StoreAsync()
     {
         var store = NewId("st");
-        (await Admin.PutJson($"/api/v1/stores/{store}", new { name = "Store", address = "Moscow", timeZone = "Europe/Moscow", inn = "7707083893", taxationSystem = "osn" }))
-            .EnsureSuccessStatusCode();
+        await SetUpAsync(() => Admin.PutJson($"/api/v1/stores/{store}", new { name = "Store", address = "Moscow", timeZone = "Europe/Moscow", inn = "7707083893", taxationSystem = "osn" }));
         return store;
     }
 
     public async Task<string> SkuAsync()
     {
         var sku = NewId("sku");
-        (await Admin.PutJson($"/api/v1/skus/{sku}", new { name = "Kefir", unit = "pcs", vat = "vat22", price = 100, kind = "goods" })).EnsureSuccessStatusCode();
+        await SetUpAsync(() => Admin.PutJson($"/api/v1/skus/{sku}", new { name = "Kefir", unit = "pcs", vat = "vat22", price = 100, kind = "goods" }));
         return sku;
     }
 
-    public async Task ReceiveAsync(string store, string sku, decimal quantity) =>
-        (await Admin.PostJson($"/api/v1/stores/{store}/stock/{sku}/movements", new { id = NewId("in"), type = "goodsReceipt", quantity }))
-            .EnsureSuccessStatusCode();
+    public Task ReceiveAsync(string store, string sku, decimal quantity)
+    {
+        var id = NewId("in");
+        return SetUpAsync(() => Admin.PostJson($"/api/v1/stores/{store}/stock/{sku}/movements", new { id, type = "goodsReceipt", quantity }));
+    }
 
     public async Task<string> RegisterAsync(string store, bool openShift = true)
     {
         var register = NewId("till");
-        (await Admin.PutJson($"/api/v1/registers/{register}", new { storeId = store })).EnsureSuccessStatusCode();
+        await SetUpAsync(() => Admin.PutJson($"/api/v1/registers/{register}", new { storeId = store }));
         if (openShift)
-            (await Admin.PostJson($"/api/v1/registers/{register}/shifts/open", new { cashier = new { name = "Ivanova" } })).EnsureSuccessStatusCode();
+            await SetUpAsync(() => Admin.PostJson($"/api/v1/registers/{register}/shifts/open", new { cashier = new { name = "Ivanova" } }));
         return register;
+    }
+
+    /// <summary>
+    /// A setup call, retried as a client retries a 503 with Retry-After (a database slow to answer while a
+    /// busy test run starts its host); a 503 changed nothing, so the retry is safe. Anything else must succeed.
+    /// </summary>
+    private static async Task SetUpAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await send();
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || attempt == 10)
+            {
+                response.EnsureSuccessStatusCode();
+                return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
     }
 
     /// <summary>Issues a key; returns its id, its token and a client that sends it.</summary>

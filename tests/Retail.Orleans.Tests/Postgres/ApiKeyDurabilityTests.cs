@@ -16,9 +16,11 @@ namespace Retail.Orleans.Tests.Postgres;
 public sealed class ApiKeyDurabilityTests(PostgresServer server)
 {
     /// <summary>A silo wired as the API wires it in the PostgreSQL mode (no HTTP: the key path above the grain is the same in every mode).</summary>
-    internal static async Task<IHost> StartSiloAsync(string connectionString)
+    internal static async Task<IHost> StartSiloAsync(string connectionString, TimeProvider? clock = null)
     {
         var builder = Host.CreateApplicationBuilder();
+        if (clock is not null)
+            builder.Services.AddSingleton(clock);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

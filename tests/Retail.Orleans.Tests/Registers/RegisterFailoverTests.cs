@@ -103,7 +103,7 @@ public sealed class RegisterFailoverTests : IAsyncLifetime
         })).ToList();
 
         await killed.WaitAsync();
-        await cluster.KillSiloAsync(victim);
+        await KilledSilo.KillAsync(cluster, victim);
         await Task.WhenAll(tills);
 
         foreach (var register in registers)
