@@ -32,32 +32,14 @@ public static class CountsApi
     private static async Task<IResult> Post(string storeId, CountBody body, IGrainFactory grains)
     {
         var scope = body.Scope ?? CountScopes.Partial;
-        var error = Validation.ClientId(body.Id, "id") ?? await StockApi.CheckStoreAsync(grains, storeId) ?? Shape(body.Lines);
+        var error = Validation.ClientId(body.Id, "id") ?? await StockApi.CheckStoreAsync(grains, storeId)
+            ?? DocumentRequests.Lines(body.Lines, "lines", (line, at) => Validation.First(Validation.Key(line.Sku, $"{at}.sku"), Validation.Required(line.Counted, $"{at}.counted")));
         if (error is not null)
             return Problems.Of(error);
         var lines = body.Lines!.Select(l => new CountLine(l.Sku!, l.Counted!.Value, l.ExpectedOnHand)).ToList();
-        if (Counts.Check(scope, lines) is { } invalid)
+        if ((Counts.Check(scope, lines) ?? await DocumentRequests.UnknownSkuAsync(grains, lines.Select(l => l.Sku), "lines")) is { } invalid)
             return Problems.Of(invalid);
-        var known = await Task.WhenAll(lines.Select(l => StockApi.CheckSkuAsync(grains, l.Sku)));
-        for (var i = 0; i < known.Length; i++)
-            if (known[i] is { } unknown)
-                return Problems.Of(unknown with { Field = $"lines[{i}].sku" });
         return DocumentRequests.Answer(await grains.Get<ICountGrain>(GrainKeys.Count(storeId, body.Id!)).PostAsync(scope, lines), created: true);
-    }
-
-    private static DomainError? Shape(IReadOnlyList<CountLineBody>? lines)
-    {
-        if (lines is not { Count: > 0 and <= Transfers.MaxLines })
-            return new DomainError(ErrorCodes.ValidationFailed, $"A count has 1 to {Transfers.MaxLines} lines.", "lines");
-        for (var i = 0; i < lines.Count; i++)
-        {
-            var error = lines[i] is null
-                ? new DomainError(ErrorCodes.ValidationFailed, "A line is required.", $"lines[{i}]")
-                : Validation.First(Validation.Key(lines[i].Sku, $"lines[{i}].sku"), Validation.Required(lines[i].Counted, $"lines[{i}].counted"));
-            if (error is not null)
-                return error;
-        }
-        return null;
     }
 
     private static async Task<IResult> Get(string storeId, string id, IGrainFactory grains) =>

@@ -16,29 +16,36 @@ public static class DocumentRequests
         if (Lines(body, field) is { } shape)
             return (null, shape);
         var lines = body!.Select(l => new DocumentLine(l.Sku!, l.Quantity!.Value)).ToList();
-        if (DocumentLines.Check(lines, field, allowZero) is { } invalid)
-            return (null, invalid);
-        // Every SKU in one round of grain calls.
-        var known = await Task.WhenAll(lines.Select(l => StockApi.CheckSkuAsync(grains, l.Sku)));
-        for (var i = 0; i < known.Length; i++)
-            if (known[i] is { } unknown)
-                return (null, unknown with { Field = $"{field}[{i}].sku" });
-        return (lines, null);
+        return (DocumentLines.Check(lines, field, allowZero) ?? await UnknownSkuAsync(grains, lines.Select(l => l.Sku), field)) is { } invalid
+            ? (null, invalid)
+            : (lines, null);
     }
 
     /// <summary>Missing lines, SKUs or quantities (the rest is the document's own check).</summary>
-    public static DomainError? Lines(IReadOnlyList<DocumentLineBody>? body, string field)
+    public static DomainError? Lines(IReadOnlyList<DocumentLineBody>? body, string field) =>
+        Lines(body, field, (line, at) => Validation.First(Validation.Key(line.Sku, $"{at}.sku"), Validation.Required(line.Quantity, $"{at}.quantity")));
+
+    /// <summary>A line list of any document: 1 to the most lines, none missing, each passing <paramref name="line"/> (given its path, as "lines[2]").</summary>
+    public static DomainError? Lines<T>(IReadOnlyList<T>? body, string field, Func<T, string, DomainError?> line) where T : class
     {
         if (body is not { Count: > 0 and <= Transfers.MaxLines })
             return new DomainError(ErrorCodes.ValidationFailed, $"A document has 1 to {Transfers.MaxLines} lines.", field);
         for (var i = 0; i < body.Count; i++)
         {
-            var error = body[i] is null
-                ? new DomainError(ErrorCodes.ValidationFailed, "A line is required.", $"{field}[{i}]")
-                : Validation.First(Validation.Key(body[i].Sku, $"{field}[{i}].sku"), Validation.Required(body[i].Quantity, $"{field}[{i}].quantity"));
-            if (error is not null)
+            var at = $"{field}[{i}]";
+            if ((body[i] is null ? new DomainError(ErrorCodes.ValidationFailed, "A line is required.", at) : line(body[i], at)) is { } error)
                 return error;
         }
+        return null;
+    }
+
+    /// <summary>The first SKU of the lines that is not known, with the line it is on; every SKU asked in one round of grain calls.</summary>
+    public static async Task<DomainError?> UnknownSkuAsync(IGrainFactory grains, IEnumerable<string> skus, string field)
+    {
+        var known = await Task.WhenAll(skus.Select(sku => StockApi.CheckSkuAsync(grains, sku)));
+        for (var i = 0; i < known.Length; i++)
+            if (known[i] is { } unknown)
+                return unknown with { Field = $"{field}[{i}].sku" };
         return null;
     }
 

@@ -55,12 +55,8 @@ public static class OrdersApi
             return Problems.Of(error);
         var request = new OrderRequest(body.StoreId!, body.Lines!.Select(l => new OrderLine(l.Sku!, l.Quantity!.Value, l.Price!.Value)).ToList(),
             new CustomerInput(body.Customer!.Email, body.Customer.Phone), body.CrmDealId, body.ReserveMinutes ?? Orders.DefaultReserveMinutes);
-        if (Orders.Check(request) is { } invalid)
+        if ((Orders.Check(request) ?? await DocumentRequests.UnknownSkuAsync(grains, request.Lines.Select(l => l.Sku), "lines")) is { } invalid)
             return Problems.Of(invalid);
-        var known = await Task.WhenAll(request.Lines.Select(l => StockApi.CheckSkuAsync(grains, l.Sku)));
-        for (var i = 0; i < known.Length; i++)
-            if (known[i] is { } unknown)
-                return Problems.Of(unknown with { Field = $"lines[{i}].sku" });
         return DocumentRequests.Answer(await Order(grains, body.Id!).CreateAsync(request), created: true);
     }
 
@@ -68,19 +64,8 @@ public static class OrdersApi
     {
         if (body.Customer is null)
             return new DomainError(ErrorCodes.ValidationFailed, "The buyer's e-mail or phone is required: the e-receipt goes there (tag 1008).", "customer");
-        if (body.Lines is not { Count: > 0 and <= Transfers.MaxLines })
-            return new DomainError(ErrorCodes.ValidationFailed, $"An order has 1 to {Transfers.MaxLines} lines.", "lines");
-        for (var i = 0; i < body.Lines.Count; i++)
-        {
-            var line = body.Lines[i];
-            var error = line is null
-                ? new DomainError(ErrorCodes.ValidationFailed, "A line is required.", $"lines[{i}]")
-                : Validation.First(Validation.Key(line.Sku, $"lines[{i}].sku"), Validation.Required(line.Quantity, $"lines[{i}].quantity"),
-                    Validation.Required(line.Price, $"lines[{i}].price"));
-            if (error is not null)
-                return error;
-        }
-        return null;
+        return DocumentRequests.Lines(body.Lines, "lines", (line, at) => Validation.First(
+            Validation.Key(line.Sku, $"{at}.sku"), Validation.Required(line.Quantity, $"{at}.quantity"), Validation.Required(line.Price, $"{at}.price")));
     }
 
     private static async Task<IResult> Pay(string id, OrderPaymentBody body, IGrainFactory grains, HttpContext context)

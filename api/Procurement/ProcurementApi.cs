@@ -69,9 +69,7 @@ public static class ProcurementApi
 
     /// <summary>A manager acts only on its own stores' orders; refused before anything changes.</summary>
     private static DomainError? OutOfScope(HttpContext context, string? storeId) =>
-        storeId is not null && context.GetApiCaller() is { } caller && !caller.MayUseStore(storeId)
-            ? new DomainError(ErrorCodes.Forbidden, $"This key is not scoped to store '{storeId}'.")
-            : null;
+        storeId is null ? null : Documents.DocumentRequests.OutOfScope(context, storeId);
 
     private static async Task<DomainError?> OrderOutOfScopeAsync(HttpContext context, IPurchaseOrderGrain order) =>
         context.GetApiCaller() is { IsAdmin: false } && await order.GetAsync() is { } existing ? OutOfScope(context, existing.StoreId) : null;

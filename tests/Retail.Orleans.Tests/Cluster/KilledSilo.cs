@@ -13,7 +13,7 @@ public static class KilledSilo
 {
     private static readonly Type? Directory = Type.GetType("Orleans.Runtime.GrainDirectory.LocalGrainDirectory, Orleans.Runtime");
 
-    public static Task StopLeftoversAsync(IServiceProvider services) => StopAsync(LeftoversOf(services));
+    public static Task StopLeftoversAsync(IServiceProvider services) => StopLeftoversAsync(LeftoversOf(services));
 
     /// <summary>What to stop once the silo is killed, taken while its services can still be resolved.</summary>
     public static object? LeftoversOf(IServiceProvider services) => Directory is null ? null : services.GetService(Directory);
@@ -23,10 +23,11 @@ public static class KilledSilo
     {
         var leftovers = silo is global::Orleans.TestingHost.InProcessSiloHandle inProcess ? LeftoversOf(inProcess.SiloHost.Services) : null;
         await cluster.KillSiloAsync(silo);
-        await StopAsync(leftovers);
+        await StopLeftoversAsync(leftovers);
     }
 
-    private static async Task StopAsync(object? directory)
+    /// <summary>Also after a graceful stop of a test host: stopping an already stopped directory changes nothing.</summary>
+    public static async Task StopLeftoversAsync(object? directory)
     {
         if (directory is null || Directory!.GetMethod("StopAsync", BindingFlags.Public | BindingFlags.Instance, Type.EmptyTypes) is not { } stop)
             return;

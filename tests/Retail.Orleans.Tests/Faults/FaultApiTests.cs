@@ -44,8 +44,10 @@ public sealed class FaultApiTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         client.Dispose();
+        var leftovers = Cluster.KilledSilo.LeftoversOf(app.Services);
         await app.StopAsync();
         await app.DisposeAsync();
+        await Cluster.KilledSilo.StopLeftoversAsync(leftovers);
     }
 
     private static void AssertRetryAfter(HttpResponseMessage response) =>

@@ -18,14 +18,25 @@ public class ApiFactory : WebApplicationFactory<Program>
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    private bool built;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        built = true;
         builder.UseSetting("Retail:Auth:AdminToken", AdminToken);
         builder.UseSetting("Retail:Cluster:SiloPort", FreePort().ToString());
         builder.UseSetting("Retail:Cluster:GatewayPort", FreePort().ToString());
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
         builder.ConfigureServices(OwnOrleansMeter.AddTo);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        var leftovers = built ? Cluster.KilledSilo.LeftoversOf(Services) : null;
+        await base.DisposeAsync();
+        await Cluster.KilledSilo.StopLeftoversAsync(leftovers);
+        GC.SuppressFinalize(this);
     }
 
     public HttpClient Admin() => WithToken(AdminToken);
