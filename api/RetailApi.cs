@@ -7,6 +7,7 @@ using Retail.Orleans.Api.Access;
 using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Documents;
 using Retail.Orleans.Api.Http;
+using Retail.Orleans.Api.Integrations;
 using Retail.Orleans.Api.Analytics;
 using Retail.Orleans.Api.Operations;
 using Retail.Orleans.Api.Procurement;
@@ -88,6 +89,7 @@ public static class RetailApi
         api.MapTransfersApi();
         api.MapCountsApi();
         api.MapOrdersApi();
+        api.MapWebhooksApi();
         return app;
     }
 

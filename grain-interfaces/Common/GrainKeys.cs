@@ -15,6 +15,7 @@ public static class GrainKeys
     public static string Transfer(string transferId) => $"transfer/{transferId}";
     public static string Count(string storeId, string countId) => $"count/{storeId}/{countId}";
     public static string Order(string orderId) => $"order/{orderId}";
+    public static string Webhook(string webhookId) => $"webhook/{webhookId}";
 
     /// <summary>The one directory of the chain's API keys.</summary>
     public const string ApiKeyDirectory = "access/api-keys";

@@ -34,7 +34,7 @@ public sealed class DocumentJournal<TState>(string journalId, IRegisterJournal j
         var latest = await journal.LatestAsync(journalId);
         if (latest is null)
             return;
-        var entry = JsonSerializer.Deserialize<Entry>(latest.Document, RegisterGrain.Json)!;
+        var entry = DocumentEntry.Read(latest.Document);
         State = JsonSerializer.Deserialize<TState>(latest.StateAfter, RegisterGrain.Json);
         Sequence = latest.Sequence;
         lastEvents = entry.Events;
@@ -49,7 +49,7 @@ public sealed class DocumentJournal<TState>(string journalId, IRegisterJournal j
     public async Task<DomainError?> CommitAsync(string transition, TState next, IReadOnlyList<PlannedMovement> stock,
         IReadOnlyList<DocumentEvent> events, Action reload)
     {
-        var document = new Entry(transition, stock, events);
+        var document = new DocumentEntry(transition, stock, events);
         var entry = new JournalEntry(journalId, Sequence + 1, Kind, null, null, null,
             JsonSerializer.Serialize(document, RegisterGrain.Json), JsonSerializer.Serialize(next, RegisterGrain.Json), clock.GetUtcNow());
         var result = await step.CommitAsync(entry, stock);
@@ -90,7 +90,10 @@ public sealed class DocumentJournal<TState>(string journalId, IRegisterJournal j
     /// <summary>An event of this document's next transition: its id is the journal position, the same however often it is published.</summary>
     public DocumentEvent Event(string type, string storeId, object data) =>
         new($"{journalId}:{Sequence + 1}", type, clock.GetUtcNow(), storeId, JsonSerializer.Serialize(data, data.GetType(), RegisterGrain.Json));
+}
 
-    /// <summary>What a document entry holds besides the state after it: the transition, its movements and its events.</summary>
-    private sealed record Entry(string Transition, IReadOnlyList<PlannedMovement> Stock, IReadOnlyList<DocumentEvent> Events);
+/// <summary>What a document's journal entry holds besides the state after it: the transition, its movements and its events.</summary>
+public sealed record DocumentEntry(string Transition, IReadOnlyList<PlannedMovement> Stock, IReadOnlyList<DocumentEvent> Events)
+{
+    public static DocumentEntry Read(string json) => JsonSerializer.Deserialize<DocumentEntry>(json, RegisterGrain.Json)!;
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
 using Retail.Orleans.Faults;
+using Retail.Orleans.Integrations;
 using Retail.Orleans.Ledger;
 using Retail.Orleans.Registers;
 using Retail.Orleans.Stock;
@@ -39,6 +40,7 @@ public static class RetailSilo
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
                 silo.AddInMemoryProviders();
                 silo.AddRetailFaultHandling(builder.Configuration);
+                silo.StartWebhookFeed();
                 configure?.Invoke(silo);
             });
             return builder;
@@ -49,6 +51,8 @@ public static class RetailSilo
         builder.Services.AddSingleton<IRegisterJournal, PostgresRegisterJournal>();
         builder.Services.AddSingleton<ILedger, PostgresLedger>();
         builder.Services.AddSingleton<JournaledStep>();
+        builder.Services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
+        builder.Services.AddIntegrations();
         // Registered before the silo, so the schema exists when the ADO.NET providers read their queries.
         builder.Services.AddHostedService<SchemaMigration>();
         builder.UseOrleans(silo =>
@@ -66,6 +70,7 @@ public static class RetailSilo
             silo.UsePostgresReminders(connectionString);
             silo.AddMemoryStreams(StreamProvider);
             silo.AddRetailFaultHandling(builder.Configuration);
+            silo.StartWebhookFeed();
             configure?.Invoke(silo);
         });
         return builder;
@@ -90,13 +95,55 @@ public static class RetailSilo
         return silo;
     }
 
-    /// <summary>Grain storage, reminders and streams in memory: the embedded mode, and fast tests.</summary>
+    /// <summary>
+    /// Webhook settings, sender and (unless the database's is registered) the in-memory store; the e-receipt mail
+    /// settings. A wrong setting stops start-up with one line that names it.
+    /// </summary>
+    public static IServiceCollection AddIntegrations(this IServiceCollection services)
+    {
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.GiveUpAfter > TimeSpan.Zero, $"{WebhookOptions.Section}: Timeout and GiveUpAfter must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section)
+            .Validate(o => o.Port is > 0 and < 65536, $"{MailOptions.Section}:Port must be 1 to 65535.")
+            .Validate(o => MailOptions.IsValidSecurity(o.Security), $"{MailOptions.Section}:Security must be auto, none, starttls or tls.")
+            .Validate(o => MimeKit.MailboxAddress.TryParse(o.From, out _), $"{MailOptions.Section}:From must be an e-mail address.")
+            .ValidateOnStart();
+        services.TryAddSingleton<IWebhookStore, InMemoryWebhookStore>();
+        services.TryAddSingleton<WebhookSender>();
+        services.TryAddSingleton<EReceiptMail>();
+        return services;
+    }
+
+    /// <summary>
+    /// Starts the webhook feed as the silo comes up (its reminder would, within a minute). Not awaited: the silo's
+    /// start never waits on it, and a failure here only delays the feed.
+    /// </summary>
+    private static ISiloBuilder StartWebhookFeed(this ISiloBuilder silo) =>
+        silo.AddStartupTask((services, cancellation) =>
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await services.GetRequiredService<IGrainFactory>().GetGrain<IWebhookFeedGrain>(IWebhookFeedGrain.Key).StartAsync();
+                }
+                catch (Exception error) when (error is not OutOfMemoryException)
+                {
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RetailSilo)).LogWarning(error, "Webhook feed not started with the silo; its reminder starts it");
+                }
+            });
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Grain storage, reminders, streams and webhooks in memory: the embedded mode, and fast tests.</summary>
     public static ISiloBuilder AddInMemoryProviders(this ISiloBuilder silo)
     {
         foreach (var storage in StorageNames.All)
             silo.AddMemoryGrainStorage(storage);
         silo.UseInMemoryReminderService();
         silo.AddMemoryStreams(StreamProvider);
+        silo.Services.AddIntegrations();
         return silo;
     }
 

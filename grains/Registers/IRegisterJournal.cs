@@ -41,7 +41,23 @@ public interface IRegisterJournal
     /// how stream consumers catch up on what the stream lost.
     /// </summary>
     Task<IReadOnlyList<JournalEntry>> ReadStoreReceiptsAfterAsync(string storeId, IReadOnlyDictionary<string, long> checkpoints, int limit);
+
+    /// <summary>
+    /// Receipts and document transitions of every register and document after <paramref name="after"/>, in
+    /// commit order, at most <paramref name="limit"/>: only entries nothing can commit before any more, so
+    /// a reader that moves its position past what it read never skips an entry that commits late.
+    /// </summary>
+    Task<IReadOnlyList<FeedEntry>> ReadFeedAfterAsync(FeedPosition after, int limit);
+
+    /// <summary>The feed position of the journal's end now: what a new reader starts after.</summary>
+    Task<FeedPosition> FeedEndAsync();
 }
+
+/// <summary>A place in the journal's commit order: the writing transaction, then the row.</summary>
+[GenerateSerializer, Immutable, Alias("FeedPosition")]
+public readonly record struct FeedPosition([property: Id(0)] long Transaction, [property: Id(1)] long Row);
+
+public sealed record FeedEntry(JournalEntry Entry, FeedPosition Position);
 
 /// <summary>The embedded mode's journal: one process, nothing durable, indexed as the database's is.</summary>
 public sealed class InMemoryRegisterJournal : IRegisterJournal
@@ -51,6 +67,9 @@ public sealed class InMemoryRegisterJournal : IRegisterJournal
     private readonly Dictionary<(string RegisterId, string ClientId), JournalEntry> byClientId = [];
     private readonly Dictionary<(string RegisterId, string FnSerial, long Number), JournalEntry> byDocument = [];
     private readonly Dictionary<string, SortedSet<string>> storeRegisters = new(StringComparer.Ordinal);
+
+    /// <summary>Receipts and document transitions in commit order (appends are made under the ledger's lock).</summary>
+    private readonly List<JournalEntry> feed = [];
 
     /// <summary>Why the entry cannot be appended (null: it can), by the database's rules.</summary>
     internal CommitResult? Check(JournalEntry entry)
@@ -76,6 +95,8 @@ public sealed class InMemoryRegisterJournal : IRegisterJournal
             if (!registers.TryGetValue(entry.RegisterId, out var entries))
                 registers[entry.RegisterId] = entries = [];
             entries.Add(entry);
+            if (entry.Kind is JournalKinds.Receipt or Documents.DocumentJournal<object>.Kind)
+                feed.Add(entry);
             if (entry.ClientId is not null)
                 byClientId[(entry.RegisterId, entry.ClientId)] = entry;
             if (entry is { FnSerial: { } fn, FiscalDocumentNumber: { } number })
@@ -115,6 +136,19 @@ public sealed class InMemoryRegisterJournal : IRegisterJournal
     {
         lock (sync)
             return Task.FromResult(byDocument.GetValueOrDefault((registerId, fnSerial, fiscalDocumentNumber)));
+    }
+
+    public Task<IReadOnlyList<FeedEntry>> ReadFeedAfterAsync(FeedPosition after, int limit)
+    {
+        lock (sync)
+            return Task.FromResult<IReadOnlyList<FeedEntry>>(feed.Skip((int)after.Row).Take(limit)
+                .Select((entry, i) => new FeedEntry(entry, new FeedPosition(0, after.Row + i + 1))).ToList());
+    }
+
+    public Task<FeedPosition> FeedEndAsync()
+    {
+        lock (sync)
+            return Task.FromResult(new FeedPosition(0, feed.Count));
     }
 
     public Task<IReadOnlyList<JournalEntry>> ReadAfterAsync(string registerId, long afterSequence, int limit)

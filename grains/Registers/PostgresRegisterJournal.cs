@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 using Retail.Orleans.Ledger;
@@ -78,6 +79,40 @@ public sealed class PostgresRegisterJournal : IRegisterJournal
         return await ReadAsync(command, CancellationToken.None);
     }
 
+    /// <summary>
+    /// Rows of finished transactions only (older than the oldest one running), ordered by transaction and row:
+    /// a transaction still running when this reads can only write rows after the position read up to.
+    /// </summary>
+    private const string FeedAfterSql = $"""
+        SELECT {Columns}, j.tx::text AS feed_tx, j.position FROM register_journal j
+        WHERE j.kind IN ('receipt', 'document') AND j.tx IS NOT NULL
+          AND (j.tx, j.position) > (@tx::xid8, @position)
+          AND j.tx < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY j.tx, j.position
+        LIMIT @limit
+        """;
+
+    public async Task<IReadOnlyList<FeedEntry>> ReadFeedAfterAsync(FeedPosition after, int limit)
+    {
+        await using var command = dataSource.CreateCommand(FeedAfterSql);
+        command.Parameters.AddWithValue("tx", after.Transaction.ToString(CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("position", after.Row);
+        command.Parameters.AddWithValue("limit", limit);
+        var entries = new List<FeedEntry>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            entries.Add(new FeedEntry(Read(reader), new FeedPosition(long.Parse(reader.GetString(11), CultureInfo.InvariantCulture), reader.GetInt64(12))));
+        return entries;
+    }
+
+    public async Task<FeedPosition> FeedEndAsync()
+    {
+        // Every transaction before the oldest running one has finished: a reader starts after all their rows.
+        await using var command = dataSource.CreateCommand("SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
+        var oldestRunning = long.Parse((string)(await command.ExecuteScalarAsync())!, CultureInfo.InvariantCulture);
+        return new FeedPosition(oldestRunning - 1, long.MaxValue);
+    }
+
     public async Task<JournalEntry?> FindAsync(string registerId, string fnSerial, long fiscalDocumentNumber)
     {
         await using var command = dataSource.CreateCommand(
@@ -103,16 +138,17 @@ public sealed class PostgresRegisterJournal : IRegisterJournal
         var entries = new List<JournalEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            entries.Add(new JournalEntry(
-                reader.GetString(0), reader.GetInt64(1), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetInt64(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.GetString(6), reader.GetString(7),
-                new DateTimeOffset(reader.GetDateTime(8), TimeSpan.Zero),
-                StoreId: reader.IsDBNull(9) ? null : reader.GetString(9),
-                FnSerial: reader.IsDBNull(10) ? null : reader.GetString(10)));
+            entries.Add(Read(reader));
         return entries;
     }
 
+    private static JournalEntry Read(NpgsqlDataReader reader) => new(
+        reader.GetString(0), reader.GetInt64(1), reader.GetString(2),
+        reader.IsDBNull(3) ? null : reader.GetString(3),
+        reader.IsDBNull(4) ? null : reader.GetInt64(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5),
+        reader.GetString(6), reader.GetString(7),
+        new DateTimeOffset(reader.GetDateTime(8), TimeSpan.Zero),
+        StoreId: reader.IsDBNull(9) ? null : reader.GetString(9),
+        FnSerial: reader.IsDBNull(10) ? null : reader.GetString(10));
 }

@@ -458,7 +458,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
     {
         if (receipt.CustomerContact is not { } contact)
             return;
-        var channel = contact.Contains('@') ? "email" : "sms";
+        var channel = contact.Contains('@') ? EReceiptChannels.Email : EReceiptChannels.Sms;
         await GrainFactory.Get<IEReceiptOutboxGrain>(GrainKeys.Store(receipt.StoreId)).QueueAsync(new EReceipt(
             receipt.Id, receipt.RegisterId, channel, contact, receipt.FiscalDocumentNumber, receipt.Total, receipt.Qr, clock.GetUtcNow()));
     }

@@ -111,6 +111,7 @@ public sealed class StoreStockGrain(
         await this.GetStreamProvider(Hosting.RetailSilo.StreamProvider)
             .GetStream<StockAlert>(StreamId.Create(AlertsStream, this.GetPrimaryKeyString()))
             .OnNextAsync(alert);
+        await GrainFactory.GetGrain<Integrations.IWebhookFeedGrain>(Integrations.IWebhookFeedGrain.Key).AnnounceAsync(alert);
     }
 
     public Task<IReadOnlyList<StockLevel>> ListAsync() => Task.FromResult(index.All());
