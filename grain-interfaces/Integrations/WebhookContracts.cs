@@ -105,6 +105,10 @@ public interface IWebhookFeedGrain : IGrainWithStringKey
     [Alias("Start"), AlwaysInterleave]
     Task StartAsync();
 
+    /// <summary>Starts the feed if any subscription exists (a silo coming up): one query, and nothing more without webhooks.</summary>
+    [Alias("Wake"), AlwaysInterleave]
+    Task WakeAsync();
+
     /// <summary>Reads what the journal has now and hands it out: the feed's own tick, callable to hurry it.</summary>
     [Alias("Pump")]
     Task PumpAsync();

@@ -126,7 +126,7 @@ public static class RetailSilo
             {
                 try
                 {
-                    await services.GetRequiredService<IGrainFactory>().GetGrain<IWebhookFeedGrain>(IWebhookFeedGrain.Key).StartAsync();
+                    await services.GetRequiredService<IGrainFactory>().GetGrain<IWebhookFeedGrain>(IWebhookFeedGrain.Key).WakeAsync();
                 }
                 catch (Exception error) when (error is not OutOfMemoryException)
                 {

@@ -26,15 +26,22 @@ public sealed class WebhookFeedGrain(IWebhookStore store, IRegisterJournal journ
     /// <summary>How many subscriptions the last pump found: alerts are not queued while there are none.</summary>
     private int subscriptions = -1;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>The pump's timer: running only once the feed was started, so a cluster without webhooks never reads for them.</summary>
+    private IGrainTimer? timer;
+
+    private void EnsureRunning() =>
+        timer ??= this.RegisterGrainTimer(_ => PumpAsync(), new GrainTimerCreationOptions(Tick, Tick));
+
+    public async Task WakeAsync()
     {
-        this.RegisterGrainTimer(_ => PumpAsync(), new GrainTimerCreationOptions(Tick, Tick));
-        return Task.CompletedTask;
+        if (timer is null && (await store.ListAsync()).Count > 0)
+            await StartAsync();
     }
 
     public async Task StartAsync()
     {
         subscriptions = -1; // a subscription may just have been made: alerts are queued until the next pump counts
+        EnsureRunning();
         if (reminded)
             return;
         await this.RegisterOrUpdateReminder(Reminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
@@ -43,7 +50,7 @@ public sealed class WebhookFeedGrain(IWebhookStore store, IRegisterJournal journ
 
     public async Task AnnounceAsync(Stock.StockAlert alert)
     {
-        if (subscriptions == 0)
+        if (timer is null || subscriptions == 0)
             return;
         try
         {
@@ -60,7 +67,12 @@ public sealed class WebhookFeedGrain(IWebhookStore store, IRegisterJournal journ
 
     public async Task<IReadOnlyList<WebhookView>> ListAsync() => (await store.ListAsync()).Select(s => s.View()).ToList();
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        reminded = true;
+        EnsureRunning();
+        return Task.CompletedTask;
+    }
 
     public async Task PumpAsync()
     {
