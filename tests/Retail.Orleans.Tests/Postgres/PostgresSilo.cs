@@ -65,7 +65,10 @@ public sealed class PostgresSilo : IAsyncDisposable
         }
         catch
         {
+            // A silo that failed part way through its start has its grain directory loop running already.
+            var leftovers = Cluster.KilledSilo.LeftoversOf(host.Services);
             host.Dispose();
+            await Cluster.KilledSilo.StopLeftoversAsync(leftovers);
             throw;
         }
         return new PostgresSilo(host, siloPort, gatewayPort);
