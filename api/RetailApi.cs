@@ -7,6 +7,7 @@ using Retail.Orleans.Api.Access;
 using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Documents;
 using Retail.Orleans.Api.Http;
+using Retail.Orleans.Api.Imports;
 using Retail.Orleans.Api.Integrations;
 using Retail.Orleans.Api.Analytics;
 using Retail.Orleans.Api.Operations;
@@ -90,6 +91,7 @@ public static class RetailApi
         api.MapCountsApi();
         api.MapOrdersApi();
         api.MapWebhooksApi();
+        api.MapImportsApi();
         return app;
     }
 
@@ -109,12 +111,15 @@ public static class RetailApi
     /// <summary>Refuses a declared oversized body up front (the server's own limit catches undeclared ones while reading).</summary>
     private static async Task RejectOversizedBodies(HttpContext context, RequestDelegate next)
     {
-        if (context.Request.ContentLength > RequestLimits.MaxBodyBytes)
+        var limit = RequestLimits.MaxBodyBytesFor(context.Request.Path);
+        if (context.Request.ContentLength > limit)
         {
             await Problems.Of(new Common.DomainError(Common.ErrorCodes.PayloadTooLarge,
-                $"A request body is at most {RequestLimits.MaxBodyBytes} bytes.")).ExecuteAsync(context);
+                $"A request body is at most {limit} bytes.")).ExecuteAsync(context);
             return;
         }
+        if (limit != RequestLimits.MaxBodyBytes && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = limit;
         await next(context);
     }
 

@@ -76,6 +76,16 @@ public static class CatalogApi
 
     private static async Task<IResult> PutSku(string sku, PutSkuRequest request, IGrainFactory grains)
     {
+        var (definition, error) = SkuDefinition(sku, request);
+        if (error is not null)
+            return Problems.Of(error);
+        var result = await grains.Get<ISkuGrain>(GrainKeys.Sku(sku)).DefineAsync(definition!);
+        return result.Error is { } refused ? Problems.Of(refused) : TypedResults.Ok(SkuView.Of(result.Sku!));
+    }
+
+    /// <summary>A SKU definition from a request, or why it is refused: PUT /skus/{sku} and the catalog import share it.</summary>
+    public static (Sku? Definition, DomainError? Error) SkuDefinition(string sku, PutSkuRequest request)
+    {
         var components = request.Components ?? [];
         var error = Validation.First(
             Validation.Key(sku, "sku"),
@@ -100,15 +110,14 @@ public static class CatalogApi
                     components[i].Quantity <= 0 ? new DomainError(ErrorCodes.ValidationFailed, "A component quantity is greater than zero.", $"components[{i}].quantity") : null);
         error ??= SupplyError(request.Supply);
         if (error is not null)
-            return Problems.Of(error);
+            return (null, error);
 
         var definition = new Sku(sku, request.Name!.Trim(), request.Unit!.Value, request.Vat!.Value, Money.WithKopecks(request.Price!.Value), request.Kind!.Value,
             request.Marked ?? false, request.Barcodes ?? [],
             components.Select(c => new RecipeComponent(c.Sku!, c.Quantity!.Value)).ToList(),
             request.Supply is { } supply ? new SupplyTerms(supply.LeadTimeDays ?? 2, supply.ReviewPeriodDays ?? 7, supply.PackSize ?? 1,
                 supply.MinimumOrder ?? 0, supply.ServiceLevelZ ?? 1.65) : null);
-        var result = await grains.Get<ISkuGrain>(GrainKeys.Sku(sku)).DefineAsync(definition);
-        return result.Error is { } refused ? Problems.Of(refused) : TypedResults.Ok(SkuView.Of(result.Sku!));
+        return (definition, null);
     }
 
     private static async Task<IResult> GetSku(string sku, IGrainFactory grains) =>

@@ -119,4 +119,10 @@ public static class Problems
 public static class RequestLimits
 {
     public const long MaxBodyBytes = 1024 * 1024;
+
+    /// <summary>An import file (50 MB) plus its multipart framing.</summary>
+    public const long MaxImportBodyBytes = Imports.ImportTable.MaxBytes + 64 * 1024;
+
+    public static long MaxBodyBytesFor(PathString path) =>
+        path.StartsWithSegments("/api/v1/imports") ? MaxImportBodyBytes : MaxBodyBytes;
 }

@@ -130,7 +130,20 @@ public static class StockApi
 
     private static async Task<IResult> PostMovement(string storeId, string sku, MovementRequest request, IGrainFactory grains)
     {
-        var invalid = Validation.First(
+        var invalid = ManualMovementError(request);
+        if (invalid is not null)
+            return Problems.Of(invalid);
+        if (await CheckPairAsync(grains, storeId, sku) is { } unknown)
+            return Problems.Of(unknown);
+
+        var movement = ManualMovement(request);
+        var result = await grains.Get<IStockGrain>(GrainKeys.Stock(storeId, sku)).ApplyAsync(movement);
+        return result.Error is { } error ? Problems.Of(error) : TypedResults.Ok(result.Record!.LevelAfter);
+    }
+
+    /// <summary>Why a goods receipt, write-off or correction is refused, if it is: the endpoint and the stock import share it.</summary>
+    public static DomainError? ManualMovementError(MovementRequest request) =>
+        Validation.First(
             Validation.ClientId(request.Id, "id"),
             Validation.Required(request.Type, "type"),
             request.Type is { } type && !ManualTypes.Contains(type)
@@ -138,16 +151,9 @@ public static class StockApi
                 : null,
             Validation.Required(request.Quantity, "quantity"),
             Validation.Text(request.Reason, "reason", StockRules.MaxReasonLength, required: false));
-        if (invalid is not null)
-            return Problems.Of(invalid);
-        if (await CheckPairAsync(grains, storeId, sku) is { } unknown)
-            return Problems.Of(unknown);
 
-        var movement = new StockMovement(request.Id!, request.Type!.Value, request.Quantity!.Value, request.Reason,
-            new DocumentRef("manual", request.Id!), request.OccurredAt);
-        var result = await grains.Get<IStockGrain>(GrainKeys.Stock(storeId, sku)).ApplyAsync(movement);
-        return result.Error is { } error ? Problems.Of(error) : TypedResults.Ok(result.Record!.LevelAfter);
-    }
+    public static StockMovement ManualMovement(MovementRequest request) =>
+        new(request.Id!, request.Type!.Value, request.Quantity!.Value, request.Reason, new DocumentRef("manual", request.Id!), request.OccurredAt);
 
     private static async Task<IResult> GetMovements(string storeId, string sku, IGrainFactory grains, int limit = 50, long? before = null)
     {

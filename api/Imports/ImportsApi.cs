@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Retail.Orleans.Access;
+using Retail.Orleans.Api.Access;
+using Retail.Orleans.Api.Catalog;
+using Retail.Orleans.Api.Http;
+using Retail.Orleans.Api.Stock;
+using Retail.Orleans.Catalog;
+using Retail.Orleans.Common;
+using Retail.Orleans.Stock;
+
+namespace Retail.Orleans.Api.Imports;
+
+/// <summary>
+/// Bulk import of the catalog and of stock movements from an .xlsx or .csv file, their templates,
+/// and the export of a store's stock. Good rows are applied, bad ones reported by row number; a row
+/// keyed by its document id (a SKU code, a movement id) is applied once however often it is uploaded.
+/// </summary>
+public static class ImportsApi
+{
+    /// <summary>Rows in flight at once: enough to keep the grains busy, few enough to leave the API its other callers.</summary>
+    private const int RowsInFlight = 16;
+
+    /// <summary>Failures listed in one answer; the count beyond it is still exact.</summary>
+    public const int MaxListedFailures = 1000;
+
+    public static IEndpointRouteBuilder MapImportsApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/v1").WithTags("Imports and exports");
+        api.MapPost("/imports/{kind}", Import).WithName("Import")
+            .WithSummary("Import catalog rows or stock movements from an .xlsx or .csv file (multipart field 'file')")
+            .RequireRole(ApiRole.Manager).DisableAntiforgery()
+            .Produces<ImportResult>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        api.MapGet("/imports/{kind}/template", Template).WithName("ImportTemplate")
+            .WithSummary("The import's template: its header row and an example row").AllowAnyRole()
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/exports/stock", ExportStock).WithName("ExportStock")
+            .WithSummary("A store's stock levels as .xlsx or .csv").RequireRole(ApiRole.Manager).ScopedToStore()
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        return routes;
+    }
+
+    private static ImportKind? KindOf(string kind) => kind switch
+    {
+        "catalog" => ImportKind.Catalog,
+        "stock" => ImportKind.Stock,
+        _ => null,
+    };
+
+    private static async Task<IResult> Import(string kind, HttpContext context, IGrainFactory grains, IOptions<JsonOptions> options)
+    {
+        if (KindOf(kind) is not { } importKind)
+            return Problems.Validation("kind", "Import catalog or stock.");
+        var caller = context.GetApiCaller()!;
+        if (importKind == ImportKind.Catalog && !caller.IsAdmin)
+            return Problems.Of(new DomainError(ErrorCodes.Forbidden, "Only an admin key imports the catalog."));
+        if (!context.Request.HasFormContentType)
+            return Problems.Validation("file", "Send the file as multipart/form-data in the field 'file'.");
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        if (form.Files.GetFile("file") is not { } file)
+            return Problems.Validation("file", "Send the file as multipart/form-data in the field 'file'.");
+        if (file.Length > ImportTable.MaxBytes)
+            return Problems.Of(new DomainError(ErrorCodes.PayloadTooLarge, $"A file is at most {ImportTable.MaxBytes / (1024 * 1024)} MB.", "file"));
+        if (ImportTable.FormatOf(file.FileName) is not { } format)
+            return Problems.Validation("file", "Upload an .xlsx or a .csv file.");
+
+        // The first pass only counts and checks the header: a file refused as a whole changes nothing.
+        await using (var first = file.OpenReadStream())
+        {
+            if (ImportTable.Check(first, format, ImportRows.Required(importKind)) is { } refused)
+                return Problems.Of(refused);
+        }
+
+        var json = options.Value.SerializerOptions;
+        var outcome = new Outcome();
+        await using var stream = file.OpenReadStream();
+        var rows = ImportTable.Read(stream, format);
+        if (importKind == ImportKind.Catalog)
+            await ImportCatalogAsync(rows, grains, json, outcome, context.RequestAborted);
+        else
+            await ImportStockAsync(rows, grains, json, caller, outcome, context.RequestAborted);
+        return TypedResults.Ok(outcome.Result());
+    }
+
+    private static Task ImportCatalogAsync(IEnumerable<ImportRow> rows, IGrainFactory grains, JsonSerializerOptions json, Outcome outcome, CancellationToken cancellation) =>
+        Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = RowsInFlight, CancellationToken = cancellation }, async (row, _) =>
+        {
+            var failures = new List<RowFailure>();
+            if (ImportRows.Catalog(row, json, failures) is not var (code, request))
+            {
+                outcome.Fail(failures);
+                return;
+            }
+            var (definition, error) = CatalogApi.SkuDefinition(code, request);
+            if (error is not null)
+            {
+                outcome.Fail(ImportRows.Failure(row, error));
+                return;
+            }
+            var skuGrain = grains.Get<ISkuGrain>(GrainKeys.Sku(code));
+            if (await skuGrain.GetAsync() is { } existing && Same(existing, definition!, json))
+            {
+                outcome.Skip();
+                return;
+            }
+            var result = await skuGrain.DefineAsync(definition!);
+            if (result.Error is { } refused)
+                outcome.Fail(ImportRows.Failure(row, refused));
+            else
+                outcome.Import();
+        });
+
+    private static bool Same(Sku existing, Sku definition, JsonSerializerOptions json) =>
+        JsonSerializer.Serialize(SkuView.Of(existing), json) == JsonSerializer.Serialize(SkuView.Of(definition with { Supply = definition.Supply ?? existing.Supply }), json);
+
+    private static Task ImportStockAsync(
+        IEnumerable<ImportRow> rows, IGrainFactory grains, JsonSerializerOptions json, ApiCaller caller, Outcome outcome, CancellationToken cancellation)
+    {
+        // Stores and SKUs are checked once per import, not once per row.
+        var known = new ConcurrentDictionary<string, Task<DomainError?>>();
+        return Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = RowsInFlight, CancellationToken = cancellation }, async (row, _) =>
+        {
+            var failures = new List<RowFailure>();
+            if (ImportRows.Stock(row, json, failures) is not var (storeId, sku, request))
+            {
+                outcome.Fail(failures);
+                return;
+            }
+            var error = Validation.First(Validation.Key(storeId, "storeId"), Validation.Key(sku, "sku"), StockApi.ManualMovementError(request));
+            if (error is null && !caller.MayUseStore(storeId))
+                error = new DomainError(ErrorCodes.Forbidden, $"This key is not scoped to store '{storeId}'.", "storeId");
+            error ??= await known.GetOrAdd("store:" + storeId, _ => StockApi.CheckStoreAsync(grains, storeId));
+            error ??= await known.GetOrAdd("pair:" + storeId + "/" + sku, _ => StockApi.CheckPairAsync(grains, storeId, sku));
+            if (error is not null)
+            {
+                outcome.Fail(ImportRows.Failure(row, error));
+                return;
+            }
+            var result = await grains.Get<IStockGrain>(GrainKeys.Stock(storeId, sku)).ApplyAsync(StockApi.ManualMovement(request));
+            if (result.Error is { } refused)
+                outcome.Fail(ImportRows.Failure(row, refused));
+            else if (result.Replayed)
+                outcome.Skip();
+            else
+                outcome.Import();
+        });
+    }
+
+    private static async Task Template(string kind, HttpContext context, string? format = "csv")
+    {
+        if (KindOf(kind) is not { } importKind || ImportTable.FormatOf(null, format) is not { } tableFormat)
+        {
+            await Problems.Validation(KindOf(kind) is null ? "kind" : "format", "Ask for the catalog or stock template as csv or xlsx.").ExecuteAsync(context);
+            return;
+        }
+        Attach(context, $"{kind}-template", tableFormat);
+        await ImportTable.WriteAsync(context.Response.Body, tableFormat, ImportRows.Columns(importKind), [ImportRows.Example(importKind)]);
+    }
+
+    public static readonly IReadOnlyList<string> StockExportColumns = ["storeId", "sku", "onHand", "reserved", "available", "incoming", "version"];
+
+    private static async Task ExportStock(string storeId, HttpContext context, IGrainFactory grains, string? format = "csv")
+    {
+        if (ImportTable.FormatOf(null, format) is not { } tableFormat)
+        {
+            await Problems.Validation("format", "Export as csv or xlsx.").ExecuteAsync(context);
+            return;
+        }
+        if (await StockApi.CheckStoreAsync(grains, storeId) is { } unknown)
+        {
+            await Problems.Of(unknown).ExecuteAsync(context);
+            return;
+        }
+        var levels = (await grains.Get<IStoreStockGrain>(GrainKeys.Store(storeId)).ListAsync()).OrderBy(l => l.Sku, StringComparer.Ordinal);
+        Attach(context, $"stock-{storeId}", tableFormat);
+        await ImportTable.WriteAsync(context.Response.Body, tableFormat, StockExportColumns,
+            levels.Select(l => (IReadOnlyList<object?>)[storeId, l.Sku, l.OnHand, l.Reserved, l.Available, l.Incoming, l.Version]));
+    }
+
+    private static void Attach(HttpContext context, string name, TableFormat format)
+    {
+        context.Response.ContentType = ImportTable.ContentType(format);
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.{format.ToString().ToLowerInvariant()}\"";
+    }
+
+    private sealed class Outcome
+    {
+        private int imported, skipped, failedCount;
+        private readonly List<RowFailure> failed = [];
+
+        public void Import() => Interlocked.Increment(ref imported);
+
+        public void Skip() => Interlocked.Increment(ref skipped);
+
+        public void Fail(params IEnumerable<RowFailure> failures)
+        {
+            lock (failed)
+                foreach (var failure in failures)
+                {
+                    failedCount++;
+                    if (failed.Count < MaxListedFailures)
+                        failed.Add(failure);
+                }
+        }
+
+        public ImportResult Result()
+        {
+            lock (failed)
+                return new ImportResult(imported, skipped, failedCount, failed.OrderBy(f => f.Row).ToList());
+        }
+    }
+}
