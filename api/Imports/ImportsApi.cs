@@ -31,7 +31,7 @@ public static class ImportsApi
         var api = routes.MapGroup("/api/v1").WithTags("Imports and exports");
         api.MapPost("/imports/{kind}", Import).WithName("Import")
             .WithSummary("Import catalog rows or stock movements from an .xlsx or .csv file (multipart field 'file')")
-            .RequireRole(ApiRole.Manager).DisableAntiforgery()
+            .RequireRole(ApiRole.Manager, ApiRole.Integration).DisableAntiforgery()
             .Produces<ImportResult>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapGet("/imports/{kind}/template", Template).WithName("ImportTemplate")
             .WithSummary("The import's template: its header row and an example row").AllowAnyRole()
