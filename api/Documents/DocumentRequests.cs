@@ -50,8 +50,10 @@ public static class DocumentRequests
     }
 
     /// <summary>A manager acts only for its own stores; refused before anything changes.</summary>
-    public static DomainError? OutOfScope(HttpContext context, string storeId) =>
-        context.GetApiCaller() is { } caller && !caller.MayUseStore(storeId)
+    public static DomainError? OutOfScope(HttpContext context, string storeId) => OutOfScope(context.GetApiCaller(), storeId);
+
+    public static DomainError? OutOfScope(ApiCaller? caller, string storeId) =>
+        caller is not null && !caller.MayUseStore(storeId)
             ? new DomainError(ErrorCodes.Forbidden, $"This key is not scoped to store '{storeId}'.")
             : null;
 

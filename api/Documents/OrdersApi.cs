@@ -43,21 +43,30 @@ public static class OrdersApi
         return routes;
     }
 
-    private static IOrderGrain Order(IGrainFactory grains, string id) => grains.Get<IOrderGrain>(GrainKeys.Order(id));
+    public static IOrderGrain Order(IGrainFactory grains, string id) => grains.Get<IOrderGrain>(GrainKeys.Order(id));
 
     private static async Task<IResult> Create(OrderBody body, IGrainFactory grains, HttpContext context)
     {
+        var (request, error) = await RequestOfAsync(body, grains, context.GetApiCaller());
+        if (error is not null)
+            return Problems.Of(error);
+        return DocumentRequests.Answer(await Order(grains, body.Id!).CreateAsync(request!), created: true);
+    }
+
+    /// <summary>The order a body asks for, or why it is refused: POST /orders and the orders import share it.</summary>
+    public static async Task<(OrderRequest? Request, DomainError? Error)> RequestOfAsync(OrderBody body, IGrainFactory grains, ApiCaller? caller)
+    {
         var error = Validation.First(Validation.ClientId(body.Id, "id"), Validation.Key(body.StoreId, "storeId"))
-            ?? DocumentRequests.OutOfScope(context, body.StoreId!)
+            ?? DocumentRequests.OutOfScope(caller, body.StoreId!)
             ?? Shape(body)
             ?? await StockApi.CheckStoreAsync(grains, body.StoreId!);
         if (error is not null)
-            return Problems.Of(error);
+            return (null, error);
         var request = new OrderRequest(body.StoreId!, body.Lines!.Select(l => new OrderLine(l.Sku!, l.Quantity!.Value, l.Price!.Value)).ToList(),
             new CustomerInput(body.Customer!.Email, body.Customer.Phone), body.CrmDealId, body.ReserveMinutes ?? Orders.DefaultReserveMinutes);
         if ((Orders.Check(request) ?? await DocumentRequests.UnknownSkuAsync(grains, request.Lines.Select(l => l.Sku), "lines")) is { } invalid)
-            return Problems.Of(invalid);
-        return DocumentRequests.Answer(await Order(grains, body.Id!).CreateAsync(request), created: true);
+            return (null, invalid);
+        return (request, null);
     }
 
     private static DomainError? Shape(OrderBody body)

@@ -14,7 +14,7 @@ public sealed record RowFailure(int Row, string? Column, string Code, string Det
 /// <summary>What an import did: rows applied, rows already there (a file uploaded again), rows refused (the first 1,000 listed).</summary>
 public sealed record ImportResult(int Imported, int Skipped, int FailedCount, IReadOnlyList<RowFailure> Failed);
 
-public enum ImportKind { Catalog, Stock }
+public enum ImportKind { Catalog, Stock, Orders }
 
 /// <summary>
 /// The columns of each import and how a row becomes the same request the single-item endpoint takes,
@@ -27,14 +27,31 @@ public static class ImportRows
     public static readonly IReadOnlyList<string> StockColumns = ["id", "storeId", "sku", "type", "quantity", "reason", "occurredAt"];
     public static readonly IReadOnlyList<string> StockRequired = ["id", "storeId", "sku", "type", "quantity"];
 
-    public static IReadOnlyList<string> Columns(ImportKind kind) => kind == ImportKind.Catalog ? CatalogColumns : StockColumns;
+    /// <summary>One row per order line; the rows of one order share its orderId, and its buyer and deal come from its first row.</summary>
+    public static readonly IReadOnlyList<string> OrderColumns = ["orderId", "storeId", "sku", "quantity", "price", "email", "phone", "crmDealId", "reserveMinutes"];
+    public static readonly IReadOnlyList<string> OrderRequired = ["orderId", "storeId", "sku", "quantity", "price"];
 
-    public static IReadOnlyList<string> Required(ImportKind kind) => kind == ImportKind.Catalog ? CatalogRequired : StockRequired;
+    public static IReadOnlyList<string> Columns(ImportKind kind) => kind switch
+    {
+        ImportKind.Catalog => CatalogColumns,
+        ImportKind.Stock => StockColumns,
+        _ => OrderColumns,
+    };
+
+    public static IReadOnlyList<string> Required(ImportKind kind) => kind switch
+    {
+        ImportKind.Catalog => CatalogRequired,
+        ImportKind.Stock => StockRequired,
+        _ => OrderRequired,
+    };
 
     /// <summary>The template's example row.</summary>
-    public static IReadOnlyList<object?> Example(ImportKind kind) => kind == ImportKind.Catalog
-        ? ["milk-1l", "Milk 3.2% 1 l", "pcs", "vat10", 89.90m, "goods", "false", "4607001234567;4607001234574"]
-        : ["gr-2026-0001", "store-1", "milk-1l", "goodsReceipt", 120m, "delivery", "2026-03-02T09:00:00+03:00"];
+    public static IReadOnlyList<object?> Example(ImportKind kind) => kind switch
+    {
+        ImportKind.Catalog => ["milk-1l", "Milk 3.2% 1 l", "pcs", "vat10", 89.90m, "goods", "false", "4607001234567;4607001234574"],
+        ImportKind.Stock => ["gr-2026-0001", "store-1", "milk-1l", "goodsReceipt", 120m, "delivery", "2026-03-02T09:00:00+03:00"],
+        _ => ["web-10001", "store-1", "milk-1l", 2m, 89.90m, "buyer@example.ru", "", "deal-5521", 30],
+    };
 
     public static (string Sku, PutSkuRequest Request)? Catalog(ImportRow row, JsonSerializerOptions json, List<RowFailure> failures)
     {
@@ -51,6 +68,26 @@ public static class ImportRows
         var cells = new Cells(row, failures);
         var request = new MovementRequest(row["id"], cells.Enum<MovementType>("type", json), cells.Decimal("quantity"), row["reason"], cells.Time("occurredAt"));
         return cells.Failed ? null : (row["storeId"] ?? "", row["sku"] ?? "", request);
+    }
+
+    /// <summary>One order from its rows (in file order), or null when a cell of one of them cannot be read.</summary>
+    public static Documents.OrderBody? Order(IReadOnlyList<ImportRow> rows, List<RowFailure> failures)
+    {
+        var lines = new List<Documents.OrderLineBody>();
+        int? reserveMinutes = null;
+        foreach (var row in rows)
+        {
+            var cells = new Cells(row, failures);
+            var line = new Documents.OrderLineBody(row["sku"], cells.Decimal("quantity"), cells.Decimal("price"));
+            if (row == rows[0] && cells.Decimal("reserveMinutes") is { } minutes)
+                reserveMinutes = minutes is >= 1 and <= 100_000 && minutes == Math.Floor(minutes) ? (int?)minutes : cells.Refuse<int>("reserveMinutes", "Whole minutes are required.");
+            if (cells.Failed)
+                return null;
+            lines.Add(line);
+        }
+        var first = rows[0];
+        var customer = first["email"] is null && first["phone"] is null ? null : new Registers.CustomerBody(first["email"], first["phone"]);
+        return new Documents.OrderBody(first["orderId"], first["storeId"], lines, customer, first["crmDealId"], reserveMinutes);
     }
 
     public static RowFailure Failure(ImportRow row, DomainError error) => new(row.Number, error.Field, error.Code, error.Detail);
@@ -102,6 +139,8 @@ public static class ImportRows
                 return Fail<DateTimeOffset>(column, error.Detail);
             return time;
         }
+
+        public TValue? Refuse<TValue>(string column, string detail) where TValue : struct => Fail<TValue>(column, detail);
 
         private TValue? Fail<TValue>(string column, string detail) where TValue : struct
         {

@@ -139,6 +139,7 @@ public static class ImportTable
     private static string Quote(string value) =>
         value.IndexOfAny([',', '"', '\n', '\r', ';']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 
-    public static string ContentType(TableFormat format) =>
-        format == TableFormat.Csv ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    public static string ContentType(TableFormat format) => format == TableFormat.Csv ? "text/csv; charset=utf-8" : XlsxContentType;
 }

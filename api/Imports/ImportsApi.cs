@@ -18,6 +18,9 @@ namespace Retail.Orleans.Api.Imports;
 /// and the export of a store's stock. Good rows are applied, bad ones reported by row number; a row
 /// keyed by its document id (a SKU code, a movement id) is applied once however often it is uploaded.
 /// </summary>
+/// <summary>The upload an import takes: the .xlsx or .csv file in the multipart field <c>file</c>.</summary>
+public sealed record ImportUpload(IFormFile File);
+
 public static class ImportsApi
 {
     /// <summary>Rows in flight at once: enough to keep the grains busy, few enough to leave the API its other callers.</summary>
@@ -31,14 +34,14 @@ public static class ImportsApi
         var api = routes.MapGroup("/api/v1").WithTags("Imports and exports");
         api.MapPost("/imports/{kind}", Import).WithName("Import")
             .WithSummary("Import catalog rows or stock movements from an .xlsx or .csv file (multipart field 'file')")
-            .RequireRole(ApiRole.Manager, ApiRole.Integration).DisableAntiforgery()
+            .RequireRole(ApiRole.Manager, ApiRole.Integration).DisableAntiforgery().Accepts<ImportUpload>("multipart/form-data")
             .Produces<ImportResult>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapGet("/imports/{kind}/template", Template).WithName("ImportTemplate")
             .WithSummary("The import's template: its header row and an example row").AllowAnyRole()
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesProblem(StatusCodes.Status400BadRequest);
+            .Produces<string>(StatusCodes.Status200OK, "text/csv", ImportTable.XlsxContentType).ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/exports/stock", ExportStock).WithName("ExportStock")
             .WithSummary("A store's stock levels as .xlsx or .csv").RequireRole(ApiRole.Manager).ScopedToStore()
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<string>(StatusCodes.Status200OK, "text/csv", ImportTable.XlsxContentType).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
@@ -46,13 +49,14 @@ public static class ImportsApi
     {
         "catalog" => ImportKind.Catalog,
         "stock" => ImportKind.Stock,
+        "orders" => ImportKind.Orders,
         _ => null,
     };
 
     private static async Task<IResult> Import(string kind, HttpContext context, IGrainFactory grains, IOptions<JsonOptions> options)
     {
         if (KindOf(kind) is not { } importKind)
-            return Problems.Validation("kind", "Import catalog or stock.");
+            return Problems.Validation("kind", "Import catalog, stock or orders.");
         var caller = context.GetApiCaller()!;
         if (importKind == ImportKind.Catalog && !caller.IsAdmin)
             return Problems.Of(new DomainError(ErrorCodes.Forbidden, "Only an admin key imports the catalog."));
@@ -77,10 +81,13 @@ public static class ImportsApi
         var outcome = new Outcome();
         await using var stream = file.OpenReadStream();
         var rows = ImportTable.Read(stream, format);
-        if (importKind == ImportKind.Catalog)
-            await ImportCatalogAsync(rows, grains, json, outcome, context.RequestAborted);
-        else
-            await ImportStockAsync(rows, grains, json, caller, outcome, context.RequestAborted);
+        var import = importKind switch
+        {
+            ImportKind.Catalog => ImportCatalogAsync(rows, grains, json, outcome, context.RequestAborted),
+            ImportKind.Stock => ImportStockAsync(rows, grains, json, caller, outcome, context.RequestAborted),
+            _ => ImportOrdersAsync(rows, grains, caller, outcome, context.RequestAborted),
+        };
+        await import;
         return TypedResults.Ok(outcome.Result());
     }
 
@@ -148,11 +155,57 @@ public static class ImportsApi
         });
     }
 
+    /// <summary>
+    /// Rows are grouped by orderId (an order's lines may be anywhere in the file); each order is created
+    /// as by POST /orders, reserving all its lines or none, and counted once: imported, skipped (the
+    /// same order already there) or failed, at the row at fault or else at the order's first row.
+    /// </summary>
+    private static Task ImportOrdersAsync(IEnumerable<ImportRow> rows, IGrainFactory grains, ApiCaller caller, Outcome outcome, CancellationToken cancellation)
+    {
+        var orders = new Dictionary<string, List<ImportRow>>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (row["orderId"] is not { } id)
+            {
+                outcome.Fail(new RowFailure(row.Number, "orderId", ErrorCodes.ValidationFailed, "This field is required."));
+                continue;
+            }
+            if (!orders.TryGetValue(id, out var lines))
+                orders[id] = lines = [];
+            lines.Add(row);
+        }
+        return Parallel.ForEachAsync(orders.Values, new ParallelOptions { MaxDegreeOfParallelism = RowsInFlight, CancellationToken = cancellation }, async (lines, _) =>
+        {
+            var failures = new List<RowFailure>();
+            if (ImportRows.Order(lines, failures) is not { } body)
+            {
+                outcome.Fail(failures);
+                return;
+            }
+            var (request, error) = await Documents.OrdersApi.RequestOfAsync(body, grains, caller);
+            var outcomeOfOrder = error is null ? await Documents.OrdersApi.Order(grains, body.Id!).CreateAsync(request!) : null;
+            error ??= outcomeOfOrder!.Error;
+            if (error is not null)
+                outcome.Fail(ImportRows.Failure(AtFault(lines, error), error));
+            else if (outcomeOfOrder!.Replayed)
+                outcome.Skip();
+            else
+                outcome.Import();
+        });
+    }
+
+    /// <summary>The row a refusal of an order names by its field (lines[2].sku is the order's third row), else the order's first row.</summary>
+    private static ImportRow AtFault(IReadOnlyList<ImportRow> lines, DomainError error)
+    {
+        var match = error.Field is { } field ? System.Text.RegularExpressions.Regex.Match(field, @"^lines\[(\d+)\]") : null;
+        return match is { Success: true } && int.TryParse(match.Groups[1].Value, out var index) && index < lines.Count ? lines[index] : lines[0];
+    }
+
     private static async Task Template(string kind, HttpContext context, string? format = "csv")
     {
         if (KindOf(kind) is not { } importKind || ImportTable.FormatOf(null, format) is not { } tableFormat)
         {
-            await Problems.Validation(KindOf(kind) is null ? "kind" : "format", "Ask for the catalog or stock template as csv or xlsx.").ExecuteAsync(context);
+            await Problems.Validation(KindOf(kind) is null ? "kind" : "format", "Ask for the catalog, stock or orders template as csv or xlsx.").ExecuteAsync(context);
             return;
         }
         Attach(context, $"{kind}-template", tableFormat);

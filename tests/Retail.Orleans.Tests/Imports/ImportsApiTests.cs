@@ -182,4 +182,51 @@ public sealed class ImportsApiTests(ApiFactory api)
         Assert.Equal([12.5m, 3m], sheet.OrderBy(r => r["sku"] as string == a ? 0 : 1).Select(r => Convert.ToDecimal(r["onHand"])));
         await (await chain.Admin.GetAsync("/api/v1/exports/stock?storeId=no-such-store")).AssertProblem(HttpStatusCode.NotFound, ErrorCodes.UnknownStore);
     }
+
+    private async Task<decimal> ReservedAsync(string store, string sku) =>
+        (await (await chain.Admin.GetAsync($"/api/v1/stores/{store}/stock/{sku}")).ReadOk<JsonElement>()).GetProperty("reserved").GetDecimal();
+
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("xlsx")]
+    public async Task Ten_thousand_orders_reserve_their_stock_once_with_bad_rows_reported_by_number(string format)
+    {
+        var store = await chain.StoreAsync();
+        var (a, b, scarce) = (await chain.SkuAsync(), await chain.SkuAsync(), await chain.SkuAsync());
+        await chain.ReceiveAsync(store, a, 100_000);
+        await chain.ReceiveAsync(store, b, 100_000);
+        await chain.ReceiveAsync(store, scarce, 1);
+        var prefix = TestChain.NewId("web");
+        // Order i has one line of a; every tenth has a second line of b, two rows further down the file.
+        var rows = new List<Dictionary<string, object?>>();
+        for (var i = 0; i < 10_000; i++)
+        {
+            rows.Add(new() { ["orderId"] = $"{prefix}-{i}", ["storeId"] = store, ["sku"] = a, ["quantity"] = "2", ["price"] = "100", ["email"] = $"b{i}@example.ru", ["crmDealId"] = $"deal-{i}" });
+            if (i % 10 == 0)
+                rows.Add(new() { ["orderId"] = $"{prefix}-{i}", ["storeId"] = store, ["sku"] = b, ["quantity"] = "1", ["price"] = "50" });
+        }
+        rows[7]["quantity"] = "two";                     // row 9, order 6: fails whole
+        rows[300]["sku"] = "no-such-sku";                 // row 302, an order's only line
+        rows.Add(new() { ["orderId"] = $"{prefix}-scarce", ["storeId"] = store, ["sku"] = scarce, ["quantity"] = "5", ["price"] = "10", ["email"] = "s@example.ru" });
+        var badOrders = new[] { rows[7]["orderId"], rows[300]["orderId"] };
+        var content = format == "csv"
+            ? Csv("orderId,storeId,sku,quantity,price,email,phone,crmDealId,reserveMinutes",
+                rows.Select(r => string.Join(",", new[] { "orderId", "storeId", "sku", "quantity", "price", "email", "phone", "crmDealId", "reserveMinutes" }.Select(c => r.GetValueOrDefault(c) as string ?? ""))))
+            : Xlsx(rows.Select(r => new[] { "orderId", "storeId", "sku", "quantity", "price", "email", "phone", "crmDealId", "reserveMinutes" }.ToDictionary(c => c, c => r.GetValueOrDefault(c))));
+
+        var first = Read(await ImportAsync(chain.Admin, "orders", content, $"orders.{format}"));
+        var again = Read(await ImportAsync(chain.Admin, "orders", content, $"orders.{format}"));
+
+        Assert.Equal((9_998, 0, 3), (first.Imported, first.Skipped, first.Failed));
+        Assert.Equal([(9, "quantity", ErrorCodes.ValidationFailed), (302, (string?)null, ErrorCodes.UnknownSku), (rows.Count + 1, null, ErrorCodes.InsufficientStock)],
+            first.Failures.Select(f => (f.Row, f.Code == ErrorCodes.ValidationFailed ? f.Column : null, f.Code)).ToList());
+        Assert.Equal((0, 9_998, 3), (again.Imported, again.Skipped, again.Failed));
+        var good = rows.Where(r => !badOrders.Contains(r["orderId"]) && r["sku"] as string != scarce).ToList();
+        Assert.Equal(good.Where(r => (string)r["sku"]! == a).Sum(r => decimal.Parse((string)r["quantity"]!)), await ReservedAsync(store, a));
+        Assert.Equal(good.Where(r => (string)r["sku"]! == b).Sum(r => decimal.Parse((string)r["quantity"]!)), await ReservedAsync(store, b));
+        Assert.Equal(0m, await ReservedAsync(store, scarce));
+        var order = await (await chain.Admin.GetAsync($"/api/v1/orders/{prefix}-10")).ReadOk<JsonElement>();
+        Assert.Equal(2, order.GetProperty("lines").GetArrayLength());
+        Assert.Equal("deal-10", order.GetProperty("crmDealId").GetString());
+    }
 }
