@@ -111,7 +111,7 @@ public static class ImportTable
             {
                 var cells = new Dictionary<string, object?>();
                 for (var i = 0; i < columns.Count; i++)
-                    cells[columns[i]] = i < r.Count ? r[i] : null;
+                    cells[columns[i]] = i < r.Count ? (r[i] is DateTimeOffset time ? Text(time) : r[i]) : null;
                 return cells;
             });
             // The sheet is built in memory first: the spreadsheet library writes synchronously.

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Retail.Orleans.Access;
@@ -41,6 +42,9 @@ public static class ImportsApi
             .Produces<string>(StatusCodes.Status200OK, "text/csv", ImportTable.XlsxContentType).ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/exports/stock", ExportStock).WithName("ExportStock")
             .WithSummary("A store's stock levels as .xlsx or .csv").RequireRole(ApiRole.Manager).ScopedToStore()
+            .Produces<string>(StatusCodes.Status200OK, "text/csv", ImportTable.XlsxContentType).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/exports/movements", ExportMovements).WithName("ExportMovements")
+            .WithSummary("A store's stock movements recorded in [from, to) as .xlsx or .csv, by SKU and version").RequireRole(ApiRole.Manager).ScopedToStore()
             .Produces<string>(StatusCodes.Status200OK, "text/csv", ImportTable.XlsxContentType).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
@@ -92,7 +96,7 @@ public static class ImportsApi
     }
 
     private static Task ImportCatalogAsync(IEnumerable<ImportRow> rows, IGrainFactory grains, JsonSerializerOptions json, Outcome outcome, CancellationToken cancellation) =>
-        Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = RowsInFlight, CancellationToken = cancellation }, async (row, _) =>
+        InLanesAsync(rows, row => row["sku"] ?? "", async row =>
         {
             var failures = new List<RowFailure>();
             if (ImportRows.Catalog(row, json, failures) is not var (code, request))
@@ -117,7 +121,7 @@ public static class ImportsApi
                 outcome.Fail(ImportRows.Failure(row, refused));
             else
                 outcome.Import();
-        });
+        }, cancellation);
 
     private static bool Same(Sku existing, Sku definition, JsonSerializerOptions json) =>
         JsonSerializer.Serialize(SkuView.Of(existing), json) == JsonSerializer.Serialize(SkuView.Of(definition with { Supply = definition.Supply ?? existing.Supply }), json);
@@ -127,7 +131,7 @@ public static class ImportsApi
     {
         // Stores and SKUs are checked once per import, not once per row.
         var known = new ConcurrentDictionary<string, Task<DomainError?>>();
-        return Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = RowsInFlight, CancellationToken = cancellation }, async (row, _) =>
+        return InLanesAsync(rows, row => row["storeId"] + "/" + row["sku"], async row =>
         {
             var failures = new List<RowFailure>();
             if (ImportRows.Stock(row, json, failures) is not var (storeId, sku, request))
@@ -152,7 +156,44 @@ public static class ImportsApi
                 outcome.Skip();
             else
                 outcome.Import();
-        });
+        }, cancellation);
+    }
+
+    /// <summary>
+    /// Rows of one key (a SKU, a store's pair) are applied one after another in the file's order, so a
+    /// pair's movements keep the order of the file; rows of different keys go in parallel lanes.
+    /// </summary>
+    private static async Task InLanesAsync(IEnumerable<ImportRow> rows, Func<ImportRow, string> keyOf, Func<ImportRow, Task> apply, CancellationToken cancellation)
+    {
+        var lanes = Enumerable.Range(0, RowsInFlight).Select(_ => Channel.CreateBounded<ImportRow>(256)).ToArray();
+        var workers = lanes.Select(lane => Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var row in lane.Reader.ReadAllAsync(cancellation))
+                    await apply(row);
+            }
+            catch (Exception error)
+            {
+                lane.Writer.TryComplete(error);
+                throw;
+            }
+        }, cancellation)).ToArray();
+        try
+        {
+            foreach (var row in rows)
+                await lanes[(StringComparer.Ordinal.GetHashCode(keyOf(row)) & int.MaxValue) % lanes.Length].Writer.WriteAsync(row, cancellation);
+        }
+        catch (ChannelClosedException)
+        {
+            // A lane failed: its error is the import's, thrown below.
+        }
+        finally
+        {
+            foreach (var lane in lanes)
+                lane.Writer.TryComplete();
+        }
+        await Task.WhenAll(workers);
     }
 
     /// <summary>
@@ -230,6 +271,53 @@ public static class ImportsApi
         Attach(context, $"stock-{storeId}", tableFormat);
         await ImportTable.WriteAsync(context.Response.Body, tableFormat, StockExportColumns,
             levels.Select(l => (IReadOnlyList<object?>)[storeId, l.Sku, l.OnHand, l.Reserved, l.Available, l.Incoming, l.Version]));
+    }
+
+    public static readonly IReadOnlyList<string> MovementExportColumns =
+    [
+        "storeId", "sku", "version", "id", "type", "quantity", "onHandDelta", "reservedDelta", "incomingDelta", "onHandAfter", "reservedAfter",
+        "incomingAfter", "occurredAt", "recordedAt", "reason", "documentKind", "documentId",
+    ];
+
+    /// <summary>History pages read per pair: newest first, until one is older than <c>from</c>.</summary>
+    private const int HistoryPage = 1000;
+
+    private static async Task ExportMovements(string storeId, HttpContext context, IGrainFactory grains, string? from = null, string? to = null, string? format = "csv")
+    {
+        DateTimeOffset since = DateTimeOffset.MinValue, until = DateTimeOffset.MaxValue;
+        var tableFormat = ImportTable.FormatOf(null, format);
+        var error = tableFormat is null ? new DomainError(ErrorCodes.ValidationFailed, "Export as csv or xlsx.", "format") : null;
+        if (error is null && from is not null)
+            error = Validation.Timestamp(from, "from", out since);
+        if (error is null && to is not null)
+            error = Validation.Timestamp(to, "to", out until);
+        if (error is null && since >= until)
+            error = new DomainError(ErrorCodes.ValidationFailed, "'from' is before 'to'.", "to");
+        error ??= await StockApi.CheckStoreAsync(grains, storeId);
+        if (error is not null)
+        {
+            await Problems.Of(error).ExecuteAsync(context);
+            return;
+        }
+        var movements = new List<StockMovementRecord>();
+        foreach (var sku in (await grains.Get<IStoreStockGrain>(GrainKeys.Store(storeId)).ListAsync()).Select(l => l.Sku).Order(StringComparer.Ordinal))
+        {
+            var pair = new List<StockMovementRecord>();
+            for (long? before = null; ;)
+            {
+                var page = await grains.Get<IStockGrain>(GrainKeys.Stock(storeId, sku)).HistoryAsync(HistoryPage, before);
+                pair.AddRange(page.Where(m => m.RecordedAt >= since && m.RecordedAt < until));
+                if (page.Count < HistoryPage || page[^1].RecordedAt < since)
+                    break;
+                before = page[^1].Version;
+            }
+            movements.AddRange(pair.OrderBy(m => m.Version));
+        }
+        Attach(context, $"movements-{storeId}", tableFormat!.Value);
+        await ImportTable.WriteAsync(context.Response.Body, tableFormat.Value, MovementExportColumns,
+            movements.Select(m => (IReadOnlyList<object?>)[m.StoreId, m.Sku, m.Version, m.MovementId, JsonNamingPolicy.CamelCase.ConvertName(m.Type.ToString()),
+                m.Quantity, m.OnHandDelta, m.ReservedDelta, m.IncomingDelta, m.OnHandAfter, m.ReservedAfter, m.IncomingAfter, m.OccurredAt, m.RecordedAt,
+                m.Reason, m.Document?.Kind, m.Document?.Id]));
     }
 
     private static void Attach(HttpContext context, string name, TableFormat format)

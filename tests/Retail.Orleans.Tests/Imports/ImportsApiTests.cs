@@ -229,4 +229,27 @@ public sealed class ImportsApiTests(ApiFactory api)
         Assert.Equal(2, order.GetProperty("lines").GetArrayLength());
         Assert.Equal("deal-10", order.GetProperty("crmDealId").GetString());
     }
+
+    [Fact]
+    public async Task A_stores_movements_export_in_version_order_within_the_period_asked()
+    {
+        var store = await chain.StoreAsync();
+        var sku = await chain.SkuAsync();
+        var file = Csv("id,storeId,sku,type,quantity,reason", [$"x-1,{store},{sku},goodsReceipt,10,delivery", $"x-2,{store},{sku},writeOff,3,damaged"]);
+        Assert.Equal(2, Read(await ImportAsync(chain.Admin, "stock", file, "stock.csv")).Imported);
+        var from = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+        var later = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+
+        var all = await (await chain.Admin.GetAsync($"/api/v1/exports/movements?storeId={store}&from={from}")).Content.ReadAsStringAsync();
+        var none = await (await chain.Admin.GetAsync($"/api/v1/exports/movements?storeId={store}&from={later}")).Content.ReadAsStringAsync();
+        var xlsx = await (await chain.Admin.GetAsync($"/api/v1/exports/movements?storeId={store}&format=xlsx")).Content.ReadAsByteArrayAsync();
+
+        var lines = all.ReplaceLineEndings("\n").Trim().Split('\n');
+        Assert.StartsWith("storeId,sku,version,id,type,quantity,onHandDelta", lines[0]);
+        Assert.Equal([$"{store},{sku},1,x-1,goodsReceipt,10,10", $"{store},{sku},2,x-2,writeOff,3,-3"], lines[1..].Select(l => string.Join(",", l.Split(',')[..7])));
+        Assert.Single(none.ReplaceLineEndings("\n").Trim().Split('\n'));
+        var sheet = new MemoryStream(xlsx).Query(useHeaderRow: true, excelType: ExcelType.XLSX).Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal(["x-1", "x-2"], sheet.Select(r => r["id"] as string));
+        await (await chain.Admin.GetAsync($"/api/v1/exports/movements?storeId={store}&from=yesterday")).AssertProblem(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
+    }
 }
