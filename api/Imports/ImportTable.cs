@@ -61,16 +61,20 @@ public static class ImportTable
     private static IEnumerable<ImportRow> ReadCsv(Stream stream)
     {
         using var text = new StreamReader(stream, leaveOpen: true);
-        using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = true });
+        // No comment character: a row that starts with '#' is data like any other.
+        using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = true, Comment = '\0' });
         var names = Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetName(i).Trim()).ToArray();
+        if (names.Where(n => n.Length > 0).GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new InvalidDataException($"the header names column {twice.Key} twice");
         var number = 1;
         while (csv.Read())
         {
             number++;
+            // Every column of the header is in every row, empty where a short row ends early.
             var cells = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            for (var i = 0; i < Math.Min(names.Length, csv.RowFieldCount); i++)
+            for (var i = 0; i < names.Length; i++)
                 if (names[i].Length > 0)
-                    cells[names[i]] = csv.GetString(i).Trim();
+                    cells[names[i]] = i < csv.RowFieldCount ? csv.GetString(i).Trim() : "";
             if (cells.Values.Any(v => v.Length > 0))
                 yield return new ImportRow(number, cells);
         }

@@ -66,7 +66,15 @@ public static class ImportsApi
             return Problems.Of(new DomainError(ErrorCodes.Forbidden, "Only an admin key imports the catalog."));
         if (!context.Request.HasFormContentType)
             return Problems.Validation("file", "Send the file as multipart/form-data in the field 'file'.");
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (Exception error) when (error is InvalidDataException or IOException && !context.RequestAborted.IsCancellationRequested)
+        {
+            return Problems.Validation("file", $"The multipart body cannot be read: {error.Message}");
+        }
         if (form.Files.GetFile("file") is not { } file)
             return Problems.Validation("file", "Send the file as multipart/form-data in the field 'file'.");
         if (file.Length > ImportTable.MaxBytes)
@@ -111,10 +119,19 @@ public static class ImportsApi
                 return;
             }
             var skuGrain = grains.Get<ISkuGrain>(GrainKeys.Sku(code));
-            if (await skuGrain.GetAsync() is { } existing && Same(existing, definition!, json))
+            if (await skuGrain.GetAsync() is { } existing)
             {
-                outcome.Skip();
-                return;
+                // A catalog row has no recipe or supply columns: what the SKU has of them stays.
+                definition = definition! with
+                {
+                    Components = definition.Kind is SkuKind.Dish or SkuKind.Service ? existing.Components : [],
+                    Supply = definition.Supply ?? existing.Supply,
+                };
+                if (Same(existing, definition, json))
+                {
+                    outcome.Skip();
+                    return;
+                }
             }
             var result = await skuGrain.DefineAsync(definition!);
             if (result.Error is { } refused)
@@ -124,13 +141,27 @@ public static class ImportsApi
         }, cancellation);
 
     private static bool Same(Sku existing, Sku definition, JsonSerializerOptions json) =>
-        JsonSerializer.Serialize(SkuView.Of(existing), json) == JsonSerializer.Serialize(SkuView.Of(definition with { Supply = definition.Supply ?? existing.Supply }), json);
+        JsonSerializer.Serialize(SkuView.Of(existing), json) == JsonSerializer.Serialize(SkuView.Of(definition), json);
 
     private static Task ImportStockAsync(
         IEnumerable<ImportRow> rows, IGrainFactory grains, JsonSerializerOptions json, ApiCaller caller, Outcome outcome, CancellationToken cancellation)
     {
         // Stores and SKUs are checked once per import, not once per row.
         var known = new ConcurrentDictionary<string, Task<DomainError?>>();
+        async Task<DomainError?> CheckOnceAsync(string key, Func<Task<DomainError?>> check)
+        {
+            var task = known.GetOrAdd(key, _ => check());
+            try
+            {
+                return await task;
+            }
+            catch
+            {
+                // A check that failed (the cluster busy) is asked again by the next row, not remembered.
+                known.TryRemove(new KeyValuePair<string, Task<DomainError?>>(key, task));
+                throw;
+            }
+        }
         return InLanesAsync(rows, row => row["storeId"] + "/" + row["sku"], async row =>
         {
             var failures = new List<RowFailure>();
@@ -142,8 +173,8 @@ public static class ImportsApi
             var error = Validation.First(Validation.Key(storeId, "storeId"), Validation.Key(sku, "sku"), StockApi.ManualMovementError(request));
             if (error is null && !caller.MayUseStore(storeId))
                 error = new DomainError(ErrorCodes.Forbidden, $"This key is not scoped to store '{storeId}'.", "storeId");
-            error ??= await known.GetOrAdd("store:" + storeId, _ => StockApi.CheckStoreAsync(grains, storeId));
-            error ??= await known.GetOrAdd("pair:" + storeId + "/" + sku, _ => StockApi.CheckPairAsync(grains, storeId, sku));
+            error ??= await CheckOnceAsync("store:" + storeId, () => StockApi.CheckStoreAsync(grains, storeId));
+            error ??= await CheckOnceAsync("pair:" + storeId + "/" + sku, () => StockApi.CheckPairAsync(grains, storeId, sku));
             if (error is not null)
             {
                 outcome.Fail(ImportRows.Failure(row, error));
@@ -165,33 +196,37 @@ public static class ImportsApi
     /// </summary>
     private static async Task InLanesAsync(IEnumerable<ImportRow> rows, Func<ImportRow, string> keyOf, Func<ImportRow, Task> apply, CancellationToken cancellation)
     {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var lanes = Enumerable.Range(0, RowsInFlight).Select(_ => Channel.CreateBounded<ImportRow>(256)).ToArray();
         var workers = lanes.Select(lane => Task.Run(async () =>
         {
             try
             {
-                await foreach (var row in lane.Reader.ReadAllAsync(cancellation))
+                await foreach (var row in lane.Reader.ReadAllAsync(stop.Token))
                     await apply(row);
             }
-            catch (Exception error)
+            catch
             {
-                lane.Writer.TryComplete(error);
+                // One lane failed: the others stop too, and the import answers with its error.
+                await stop.CancelAsync();
                 throw;
             }
-        }, cancellation)).ToArray();
+        }, CancellationToken.None)).ToArray();
         try
         {
             foreach (var row in rows)
-                await lanes[(StringComparer.Ordinal.GetHashCode(keyOf(row)) & int.MaxValue) % lanes.Length].Writer.WriteAsync(row, cancellation);
+                await lanes[(StringComparer.Ordinal.GetHashCode(keyOf(row)) & int.MaxValue) % lanes.Length].Writer.WriteAsync(row, stop.Token);
         }
-        catch (ChannelClosedException)
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            // A lane failed: its error is the import's, thrown below.
+            // A lane failed and stopped the others: its error is thrown below.
         }
         finally
         {
             foreach (var lane in lanes)
                 lane.Writer.TryComplete();
+            // Every lane has ended before the import answers, whatever happened: no row is applied after it.
+            await Task.WhenAll(workers.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default)));
         }
         await Task.WhenAll(workers);
     }
@@ -328,7 +363,7 @@ public static class ImportsApi
 
     private sealed class Outcome
     {
-        private int imported, skipped, failedCount;
+        private int imported, skipped;
         private readonly List<RowFailure> failed = [];
 
         public void Import() => Interlocked.Increment(ref imported);
@@ -338,18 +373,14 @@ public static class ImportsApi
         public void Fail(params IEnumerable<RowFailure> failures)
         {
             lock (failed)
-                foreach (var failure in failures)
-                {
-                    failedCount++;
-                    if (failed.Count < MaxListedFailures)
-                        failed.Add(failure);
-                }
+                failed.AddRange(failures);
         }
 
+        /// <summary>The first failures by row number (the same list whatever order the lanes finished in).</summary>
         public ImportResult Result()
         {
             lock (failed)
-                return new ImportResult(imported, skipped, failedCount, failed.OrderBy(f => f.Row).ToList());
+                return new ImportResult(imported, skipped, failed.Count, failed.OrderBy(f => f.Row).Take(MaxListedFailures).ToList());
         }
     }
 }

@@ -100,11 +100,12 @@ public sealed class ImportsApiTests(ApiFactory api)
     {
         var store = await chain.StoreAsync();
         var sku = await chain.SkuAsync();
-        var file = Csv("id;storeId;sku;type;quantity", [$"w-1;{store};{sku};goodsReceipt;2,5", $"w-2;{store};{sku};writeOff;0,5"], ';');
+        var file = Csv("id;storeId;sku;type;quantity;reason", [$"w-1;{store};{sku};goodsReceipt;2,5", $"#w-2;{store};{sku};writeOff;0,5;#3 broken", $"w-3;{store};{sku};writeOff;x"], ';');
 
         var result = Read(await ImportAsync(chain.Admin, "stock", file, "stock.csv"));
 
-        Assert.Equal((2, 0, 0), (result.Imported, result.Skipped, result.Failed));
+        Assert.Equal((2, 0, 1), (result.Imported, result.Skipped, result.Failed));
+        Assert.Equal((4, "quantity"), (result.Failures[0].Row, result.Failures[0].Column));
         Assert.Equal(2m, await OnHandAsync(store, sku));
     }
 
@@ -138,12 +139,18 @@ public sealed class ImportsApiTests(ApiFactory api)
         var word = await chain.Admin.PostAsync("/api/v1/imports/stock", File(Encoding.UTF8.GetBytes("not a spreadsheet"), "stock.docx"));
         var broken = await chain.Admin.PostAsync("/api/v1/imports/catalog", File(Encoding.UTF8.GetBytes("not a zip"), "catalog.xlsx"));
         var unknownKind = await chain.Admin.PostAsync("/api/v1/imports/invoices", File(noColumn, "x.csv"));
+        var twice = await chain.Admin.PostAsync("/api/v1/imports/stock", File(Csv("id,storeId,sku,type,quantity,Quantity", [$"t-1,{store},{sku},goodsReceipt,1,2"]), "twice.csv"));
+        var torn = new ByteArrayContent(Encoding.UTF8.GetBytes("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.csv\"\r\n\r\nid,sto"));
+        torn.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=b");
+        var truncated = await chain.Admin.PostAsync("/api/v1/imports/stock", torn);
 
         await big.AssertProblem(HttpStatusCode.RequestEntityTooLarge, ErrorCodes.PayloadTooLarge);
         await missing.AssertProblem(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
         await word.AssertProblem(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
         await broken.AssertProblem(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
         await unknownKind.AssertProblem(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
+        await twice.AssertProblem(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
+        await truncated.AssertProblem(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
         Assert.Equal(0m, await OnHandAsync(store, sku));
     }
 
@@ -251,5 +258,29 @@ public sealed class ImportsApiTests(ApiFactory api)
         var sheet = new MemoryStream(xlsx).Query(useHeaderRow: true, excelType: ExcelType.XLSX).Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal(["x-1", "x-2"], sheet.Select(r => r["id"] as string));
         await (await chain.Admin.GetAsync($"/api/v1/exports/movements?storeId={store}&from=yesterday")).AssertProblem(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
+    }
+
+    [Fact]
+    public async Task A_catalog_row_for_a_dish_keeps_its_recipe_and_supply_terms_and_is_skipped_when_unchanged()
+    {
+        var flour = await chain.SkuAsync();
+        var dish = TestChain.NewId("dish");
+        (await chain.Admin.PutJson($"/api/v1/skus/{dish}", new
+        {
+            name = "Pie", unit = "pcs", vat = "vat10", price = 150, kind = "dish", components = new[] { new { sku = flour, quantity = 0.2m } },
+            supply = new { leadTimeDays = 5 },
+        })).EnsureSuccessStatusCode();
+        var unchanged = Csv("sku,name,unit,vat,price,kind", [$"{dish},Pie,pcs,vat10,150,dish"]);
+        var repriced = Csv("sku,name,unit,vat,price,kind", [$"{dish},Pie,pcs,vat10,160,dish"]);
+
+        var same = Read(await ImportAsync(chain.Admin, "catalog", unchanged, "c.csv"));
+        var changed = Read(await ImportAsync(chain.Admin, "catalog", repriced, "c.csv"));
+
+        Assert.Equal((0, 1, 0), (same.Imported, same.Skipped, same.Failed));
+        Assert.Equal((1, 0, 0), (changed.Imported, changed.Skipped, changed.Failed));
+        var sku = await (await chain.Admin.GetAsync($"/api/v1/skus/{dish}")).ReadOk<JsonElement>();
+        Assert.Equal(160m, sku.GetProperty("price").GetDecimal());
+        Assert.Equal(flour, Assert.Single(sku.GetProperty("components").EnumerateArray()).GetProperty("sku").GetString());
+        Assert.Equal(5, sku.GetProperty("supply").GetProperty("leadTimeDays").GetInt32());
     }
 }
