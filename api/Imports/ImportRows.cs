@@ -80,7 +80,7 @@ public static class ImportRows
             var cells = new Cells(row, failures);
             var line = new Documents.OrderLineBody(row["sku"], cells.Decimal("quantity"), cells.Decimal("price"));
             if (row == rows[0] && cells.Decimal("reserveMinutes") is { } minutes)
-                reserveMinutes = minutes is >= 1 and <= 100_000 && minutes == Math.Floor(minutes) ? (int?)minutes : cells.Refuse<int>("reserveMinutes", "Whole minutes are required.");
+                reserveMinutes = minutes is >= 1 and <= 100_000 && minutes == Math.Floor(minutes) ? (int?)minutes : cells.Fail<int>("reserveMinutes", "Whole minutes are required.");
             if (cells.Failed)
                 return null;
             lines.Add(line);
@@ -140,9 +140,8 @@ public static class ImportRows
             return time;
         }
 
-        public TValue? Refuse<TValue>(string column, string detail) where TValue : struct => Fail<TValue>(column, detail);
-
-        private TValue? Fail<TValue>(string column, string detail) where TValue : struct
+        /// <summary>Records the row's failure at this column (only its first); the value is then null.</summary>
+        public TValue? Fail<TValue>(string column, string detail) where TValue : struct
         {
             if (!Failed)
                 failures.Add(new RowFailure(row.Number, column, ErrorCodes.ValidationFailed, detail));
