@@ -42,6 +42,7 @@ public static class RetailApi
         var keyCache = TimeSpan.FromSeconds(configuration.GetValue("Retail:Auth:KeyCacheSeconds", ApiCallers.DefaultCacheSeconds));
         builder.Services.AddSingleton(services => new ApiCallers(
             services.GetRequiredService<AdminToken>(), services.GetRequiredService<IGrainFactory>(), keyCache));
+        builder.Services.AddSingleton<AtolTokens>();
         builder.Services.AddApiRateLimits();
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
@@ -79,6 +80,7 @@ public static class RetailApi
         app.MapApiReference();
         app.MapHealthApi();
         app.MapRetailMetrics();
+        app.MapAtolApi();
         var api = app.MapApiGroup();
         api.MapApiKeysApi();
         api.MapCatalogApi();
@@ -129,6 +131,8 @@ public static class RetailApi
             ?? throw new InvalidOperationException("Client mode joins the PostgreSQL cluster: set ConnectionStrings__Retail.");
         var cluster = ClusterSettings.From(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
+        // The API reads the integration settings too (where callbacks may go, what the cloud register answers).
+        builder.Services.AddIntegrations();
         // Readiness asks PostgreSQL itself, not only the cluster.
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.UseOrleansClient(client =>

@@ -34,8 +34,24 @@ public sealed class ApiCallers(AdminToken admin, IGrainFactory grains, TimeSpan 
         return caller;
     }
 
+    /// <summary>A key by its id with its caller (cached like a token lookup); null for a key that does not exist or was revoked.</summary>
+    public async ValueTask<(ApiKey Key, ApiCaller Caller)?> FindByIdAsync(string keyId)
+    {
+        var entry = $"id:{keyId}";
+        if (cache.TryGetValue(entry, out (ApiKey, ApiCaller)? cached))
+            return cached;
+        var key = (await grains.Get<IApiKeyDirectoryGrain>(GrainKeys.ApiKeyDirectory).ListAsync()).FirstOrDefault(k => k.Id == keyId);
+        (ApiKey, ApiCaller)? found = key is null ? null : (key, await CallerOfAsync(key));
+        cache.Set(entry, found, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = cacheFor });
+        return found;
+    }
+
     /// <summary>Drops a revoked key at once (other API processes drop it when their entry expires).</summary>
-    public void Forget(string tokenHash) => cache.Remove(tokenHash);
+    public void Forget(ApiKey key)
+    {
+        cache.Remove(key.TokenHash);
+        cache.Remove($"id:{key.Id}");
+    }
 
     private async Task<ApiCaller> CallerOfAsync(ApiKey key)
     {

@@ -75,7 +75,7 @@ public static class ApiKeysApi
     {
         if (!Identifiers.IsValidClientId(id) || await Directory(grains).RevokeAsync(id) is not { } revoked)
             return Problems.Typed(new DomainError(ErrorCodes.NotFound, $"API key {id} was not found."));
-        callers.Forget(revoked.TokenHash);
+        callers.Forget(revoked);
         return TypedResults.NoContent();
     }
 

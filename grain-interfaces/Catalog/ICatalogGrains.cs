@@ -41,3 +41,19 @@ public interface IChainGrain : IGrainWithStringKey
     [Alias("StoreIds"), ReadOnly]
     Task<IReadOnlyList<string>> StoreIdsAsync();
 }
+
+/// <summary>SKUs by another name than their code: a barcode, or their exact catalog name. Key: <see cref="GrainKeys.SkuAlias"/>.</summary>
+[Alias("ISkuAliasGrain")]
+public interface ISkuAliasGrain : IGrainWithStringKey
+{
+    [Alias("Get"), ReadOnly, AlwaysInterleave]
+    Task<string?> GetAsync();
+
+    /// <summary>This name now means the SKU (the latest definition wins).</summary>
+    [Alias("Set")]
+    Task SetAsync(string sku);
+
+    /// <summary>The SKU no longer goes by this name; a name another SKU took since is left alone.</summary>
+    [Alias("Forget")]
+    Task ForgetAsync(string sku);
+}

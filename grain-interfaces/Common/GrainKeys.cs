@@ -16,6 +16,10 @@ public static class GrainKeys
     public static string Count(string storeId, string countId) => $"count/{storeId}/{countId}";
     public static string Order(string orderId) => $"order/{orderId}";
     public static string Webhook(string webhookId) => $"webhook/{webhookId}";
+    public static string CloudReceipt(string uuid) => $"cloud-receipt/{uuid}";
+
+    /// <summary>Another name of a SKU: <paramref name="kind"/> is <c>barcode</c> or <c>name</c>.</summary>
+    public static string SkuAlias(string kind, string value) => $"sku-alias/{kind}:{value}";
 
     /// <summary>The one directory of the chain's API keys.</summary>
     public const string ApiKeyDirectory = "access/api-keys";

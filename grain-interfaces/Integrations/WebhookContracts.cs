@@ -14,8 +14,10 @@ public static class WebhookEventTypes
     public const string TransferReceived = "transfer.received";
     public const string StockLow = "stock.low";
     public const string StockNegative = "stock.negative";
+    /// <summary>A web shop's receipt had items no SKU matched: fiscalized, but their stock did not move.</summary>
+    public const string StockUnmatched = "stock.unmatched";
 
-    public static readonly IReadOnlyList<string> All = [ReceiptFiscalized, ReceiptEReceipt, OrderPaid, OrderExpired, TransferReceived, StockLow, StockNegative];
+    public static readonly IReadOnlyList<string> All = [ReceiptFiscalized, ReceiptEReceipt, OrderPaid, OrderExpired, TransferReceived, StockLow, StockNegative, StockUnmatched];
 }
 
 /// <summary>Delivery states: waiting its turn or its next attempt, delivered, parked after giving up, or dropped with its subscription.</summary>

@@ -77,12 +77,31 @@ public sealed record StateReported(
     [property: Id(6)] DateTimeOffset? FirstUnconfirmedAt,
     [property: Id(7)] long? FirstUnconfirmedNumber);
 
+/// <summary>
+/// One line of a receipt. A till names the SKU and the catalog makes the fiscal line; a web shop's line
+/// brings its own <see cref="Terms"/>, and its <see cref="Sku"/> is the SKU it matched, or empty when none
+/// did (the line is fiscalized all the same; no stock moves).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ReceiptItemInput")]
 public sealed record ReceiptItemInput(
     [property: Id(0)] string Sku,
     [property: Id(1)] decimal Quantity,
     [property: Id(2)] decimal Price,
-    [property: Id(3)] string? MarkingCode = null);
+    [property: Id(3)] string? MarkingCode = null,
+    [property: Id(4)] ReceiptLineTerms? Terms = null);
+
+/// <summary>
+/// A fiscal line as its seller states it: name (tag 1030), VAT rate by its API name, unit (2108),
+/// payment object (1212), payment method (1214) and the line's sum after discount (1043).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ReceiptLineTerms")]
+public sealed record ReceiptLineTerms(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Vat,
+    [property: Id(2)] int Unit,
+    [property: Id(3)] int PaymentObject,
+    [property: Id(4)] int PaymentMethod,
+    [property: Id(5)] decimal Sum);
 
 [GenerateSerializer, Immutable, Alias("PaymentInput")]
 public sealed record PaymentInput(

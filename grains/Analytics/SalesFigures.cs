@@ -83,7 +83,8 @@ public sealed class SalesFigures
         if (!SkuDays.TryGetValue(day, out var skus))
             SkuDays[day] = skus = new Dictionary<string, SkuTotals>(StringComparer.Ordinal);
         var sign = refund ? -1 : 1;
-        foreach (var item in receipt.Items)
+        // A web shop's line that matched no SKU counts in the receipt's revenue, not under a SKU.
+        foreach (var item in receipt.Items.Where(i => i.Sku != ""))
         {
             if (!skus.TryGetValue(item.Sku, out var totals))
                 skus[item.Sku] = totals = new SkuTotals();

@@ -40,11 +40,17 @@ public sealed class SkuGrain(
     {
         if (await Recipes.FindProblemAsync(sku, code => GrainFactory.Get<ISkuGrain>(GrainKeys.Sku(code)).GetAsync()) is { } problem)
             return new DefineSkuResult(null, problem);
-        if (!Equals(state.State.Sku, sku))
+        var before = state.State.Sku;
+        if (!Equals(before, sku))
         {
             state.State.Sku = sku;
             await state.WriteStateAsync();
         }
+        // After the definition is stored: a lookup by an alias checks the SKU still has it, so a crash between leaves no wrong match.
+        var now = SkuAliases.Of(sku);
+        await Task.WhenAll(now.Select(key => GrainFactory.Get<ISkuAliasGrain>(key).SetAsync(sku.Code)));
+        if (before is not null)
+            await Task.WhenAll(SkuAliases.Of(before).Except(now).Select(key => GrainFactory.Get<ISkuAliasGrain>(key).ForgetAsync(sku.Code)));
         return new DefineSkuResult(sku, null);
     }
 
@@ -67,4 +73,42 @@ public sealed class ChainGrain(
     }
 
     public Task<IReadOnlyList<string>> StoreIdsAsync() => Task.FromResult<IReadOnlyList<string>>(state.State.StoreIds.ToList());
+}
+
+[GenerateSerializer, Alias("SkuAliasState")]
+public sealed class SkuAliasState
+{
+    [Id(0)] public string? Sku { get; set; }
+}
+
+public sealed class SkuAliasGrain(
+    [PersistentState("sku-alias", StorageNames.Catalog)] IPersistentState<SkuAliasState> state) : Grain, ISkuAliasGrain
+{
+    public Task<string?> GetAsync() => Task.FromResult(state.State.Sku);
+
+    public async Task SetAsync(string sku)
+    {
+        if (state.State.Sku == sku)
+            return;
+        state.State.Sku = sku;
+        await state.WriteStateAsync();
+    }
+
+    public async Task ForgetAsync(string sku)
+    {
+        if (state.State.Sku != sku)
+            return;
+        state.State.Sku = null;
+        await state.WriteStateAsync();
+    }
+}
+
+/// <summary>The other names a SKU is found by: each barcode, and its exact catalog name.</summary>
+public static class SkuAliases
+{
+    public const string Barcode = "barcode";
+    public const string Name = "name";
+
+    public static IReadOnlyList<string> Of(Sku sku) =>
+        sku.Barcodes.Select(b => GrainKeys.SkuAlias(Barcode, b)).Append(GrainKeys.SkuAlias(Name, sku.Name)).Distinct(StringComparer.Ordinal).ToList();
 }

@@ -22,8 +22,6 @@ public sealed class OrderGrain(IRegisterJournal journal, JournaledStep step, Tim
     /// <summary>How often the reminder looks again once due (Orleans' shortest reminder period).</summary>
     private static readonly TimeSpan ExpiryCheck = TimeSpan.FromMinutes(1);
 
-    private static readonly CashierInfo OnlineCashier = new("Online store", null);
-
     private DocumentJournal<OrderState> document = null!;
 
     private string OrderId => GrainKeys.Id(this.GetPrimaryKeyString());
@@ -82,7 +80,7 @@ public sealed class OrderGrain(IRegisterJournal journal, JournaledStep step, Tim
             return noRegister;
         var input = new ReceiptInput(Orders.PaymentReceiptId(OrderId), "sell",
             state.Lines.Select(l => new ReceiptItemInput(l.Sku, l.Quantity, l.Price)).ToList(), payments, state.Customer, ReservedByOrder: OrderId);
-        var receipt = await FiscalizeOnlineAsync(register!, input);
+        var receipt = await OnlineRegisters.FiscalizeAsync(register!, input);
         if (receipt.Error is { } refused)
             return refused;
         return await PaidAsync(receipt.Value!);
@@ -118,7 +116,7 @@ public sealed class OrderGrain(IRegisterJournal journal, JournaledStep step, Tim
         var total = Orders.Total(refunded);
         var input = new ReceiptInput(Orders.RefundReceiptId(OrderId, refundId), "sellRefund",
             refunded.Select(l => new ReceiptItemInput(l.Sku, l.Quantity, l.Price)).ToList(), [new PaymentInput("electronic", total)], state.Customer);
-        var receipt = await FiscalizeOnlineAsync(register!, input);
+        var receipt = await OnlineRegisters.FiscalizeAsync(register!, input);
         if (receipt.Error is { } refused)
             return refused;
         var refund = new OrderRefundView(refundId, refunded.Select(l => new DocumentLine(l.Sku, l.Quantity)).ToList(), OrderReceipt.Of(receipt.Value!));
@@ -180,20 +178,6 @@ public sealed class OrderGrain(IRegisterJournal journal, JournaledStep step, Tim
         await ForgetReminderAsync();
         await document.PublishAsync(this.GetStreamProvider(RetailSilo.StreamProvider));
         return Outcome<OrderView>.Ok(View());
-    }
-
-    /// <summary>An online register has no cashier at the till: it opens its shift itself, and a shift past 24 hours is closed and opened again.</summary>
-    private static async Task<Outcome<ReceiptDocument>> FiscalizeOnlineAsync(IRegisterGrain register, ReceiptInput input)
-    {
-        var result = await register.FiscalizeAsync(input);
-        if (result.Error?.Code == ErrorCodes.ShiftExpired)
-            await register.CloseShiftAsync(OnlineCashier);
-        if (result.Error?.Code is ErrorCodes.ShiftNotOpen or ErrorCodes.ShiftExpired)
-        {
-            await register.OpenShiftAsync(OnlineCashier);
-            result = await register.FiscalizeAsync(input);
-        }
-        return result;
     }
 
     private async Task<(IRegisterGrain? Register, DomainError? Error)> OnlineRegisterAsync(string storeId)

@@ -109,6 +109,9 @@ public static class RetailSilo
             .Validate(o => MailOptions.IsValidSecurity(o.Security), $"{MailOptions.Section}:Security must be auto, none, starttls or tls.")
             .Validate(o => MimeKit.MailboxAddress.TryParse(o.From, out _), $"{MailOptions.Section}:From must be an e-mail address.")
             .ValidateOnStart();
+        services.AddOptions<CloudRegisterOptions>().BindConfiguration(CloudRegisterOptions.Section)
+            .Validate(o => o.OfdInn is { Length: 10 } && o.OfdInn.All(char.IsAsciiDigit), $"{CloudRegisterOptions.Section}:OfdInn must be 10 digits.")
+            .ValidateOnStart();
         services.TryAddSingleton<IWebhookStore, InMemoryWebhookStore>();
         services.TryAddSingleton<WebhookSender>();
         services.TryAddSingleton<EReceiptMail>();

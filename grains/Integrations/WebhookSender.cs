@@ -32,17 +32,25 @@ public sealed class WebhookSender : IDisposable
         http = new HttpClient(handler) { Timeout = settings.Timeout };
     }
 
-    public async Task<WebhookAttempt> SendAsync(string url, string secret, PendingDelivery delivery, DateTimeOffset now)
+    public Task<WebhookAttempt> SendAsync(string url, string secret, PendingDelivery delivery, DateTimeOffset now)
     {
         var timestamp = now.ToUnixTimeSeconds();
+        return PostAsync(url, delivery.Body, now,
+            (WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, timestamp, delivery.Body)),
+            (WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture)),
+            (WebhookSignature.EventHeader, delivery.Type),
+            (WebhookSignature.DeliveryHeader, delivery.Id.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>Posts a JSON body with these headers, under the same rules as a webhook (no redirects, the timeout, the address check).</summary>
+    public async Task<WebhookAttempt> PostAsync(string url, string body, DateTimeOffset now, params (string Name, string Value)[] headers)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = new StringContent(delivery.Body, Encoding.UTF8, "application/json"),
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, timestamp, delivery.Body));
-        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSignature.EventHeader, delivery.Type);
-        request.Headers.Add(WebhookSignature.DeliveryHeader, delivery.Id.ToString(CultureInfo.InvariantCulture));
+        foreach (var (name, value) in headers)
+            request.Headers.Add(name, value);
         var started = Stopwatch.GetTimestamp();
         int Elapsed() => (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         try

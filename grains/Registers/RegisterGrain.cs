@@ -209,10 +209,10 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
             return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 10 payments.", "payments"));
 
         for (var i = 0; i < input.Items.Count; i++)
-            if (!Identifiers.IsValidKey(input.Items[i]?.Sku))
+            if (!Identifiers.IsValidKey(input.Items[i]?.Sku) && !(input.Items[i] is { Sku: "", Terms: not null }))
                 return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A SKU is 1 to 128 letters, digits or ._:- characters.", $"items[{i}].sku"));
         // Every SKU of the receipt in one round of grain calls, not one after another.
-        var codes = input.Items.Select(item => item.Sku).Distinct(StringComparer.Ordinal).ToList();
+        var codes = input.Items.Where(item => item.Sku != "").Select(item => item.Sku).Distinct(StringComparer.Ordinal).ToList();
         var definitions = await Task.WhenAll(codes.Select(code => GrainFactory.Get<ISkuGrain>(GrainKeys.Sku(code)).GetAsync()));
         var skus = new Dictionary<string, Sku>(StringComparer.Ordinal);
         for (var k = 0; k < codes.Count; k++)
@@ -222,6 +222,16 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         for (var i = 0; i < input.Items.Count; i++)
         {
             var item = input.Items[i];
+            if (item.Terms is { } terms)
+            {
+                var (line, stated) = LineOf(item, terms, $"items[{i}]");
+                if (stated is not null)
+                    return Refuse(stated);
+                if (item.Sku != "" && !skus.ContainsKey(item.Sku))
+                    return Refuse(new DomainError(ErrorCodes.UnknownSku, $"SKU {item.Sku} is not known.", $"items[{i}].sku"));
+                items.Add(line!);
+                continue;
+            }
             if (!skus.TryGetValue(item.Sku, out var sku))
                 return Refuse(new DomainError(ErrorCodes.UnknownSku, $"SKU {item.Sku} is not known.", $"items[{i}].sku"));
             if (!sku.Marked && item.MarkingCode is not null)
@@ -242,6 +252,15 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         return (new ReceiptRequest(operation, items.ToImmutable(), payments.ToImmutable(), contact), skus, null);
 
         static (ReceiptRequest?, Dictionary<string, Sku>?, DomainError?) Refuse(DomainError error) => (null, null, error);
+    }
+
+    /// <summary>A line whose seller stated its fiscal terms: the codes as sent, checked by the calculator like any line.</summary>
+    private static (ReceiptItem? Line, DomainError? Error) LineOf(ReceiptItemInput item, ReceiptLineTerms terms, string path)
+    {
+        if (!VatRates.TryParse(terms.Vat, out var vat))
+            return (null, new DomainError(ErrorCodes.UnsupportedVatRate, $"VAT rate '{terms.Vat}' is not one the drive knows.", $"{path}.vat"));
+        return (new ReceiptItem(item.Sku, terms.Name, item.Quantity, item.Price, vat, item.MarkingCode is not null, item.MarkingCode,
+            (Fiscal.MeasureUnit)terms.Unit, (PaymentObject)terms.PaymentObject, terms.Sum, (PaymentMethod)terms.PaymentMethod), null);
     }
 
     /// <summary>
@@ -496,7 +515,9 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         for (var line = 0; line < receipt.Lines.Length; line++)
         {
             var sold = receipt.Lines[line];
-            var sku = skus[sold.Sku];
+            // A web shop's line no SKU matched is fiscalized without moving stock.
+            if (!skus.TryGetValue(sold.Sku, out var sku))
+                continue;
             foreach (var component in Recipes.WriteOffPerUnit(sku))
             {
                 var isItself = component.Sku == sku.Code;
@@ -551,7 +572,8 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         static string N(decimal value) => value.ToString("0.###", CultureInfo.InvariantCulture);
         var text = string.Join('|',
             input.Operation,
-            string.Join(';', input.Items.Select(i => $"{i.Sku},{N(i.Quantity)},{N(i.Price)},{i.MarkingCode}")),
+            string.Join(';', input.Items.Select(i => $"{i.Sku},{N(i.Quantity)},{N(i.Price)},{i.MarkingCode}" +
+                (i.Terms is { } t ? $",{t.Name.Length}:{t.Name},{t.Vat},{t.Unit},{t.PaymentObject},{t.PaymentMethod},{N(t.Sum)}" : ""))),
             string.Join(';', input.Payments.Select(p => $"{p.Type},{N(p.Amount)}")),
             input.Customer?.Email, input.Customer?.Phone,
             input.Correction is { } c ? $"{c.Type},{c.SettlementDate:yyyy-MM-dd},{c.OrderNumber}" : "");

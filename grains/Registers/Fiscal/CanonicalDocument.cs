@@ -43,6 +43,9 @@ public static class CanonicalDocument
                     w.Text("sku", line.Sku).Text("1030", line.Name).Quantity("1023", line.Quantity).Money("1079", line.Price)
                         .Int("2108", (int)line.Unit).Int("1212", (int)line.PaymentObject).Int("1199", (int)line.Vat)
                         .Money("1043", line.Sum).Money("1200", line.VatAmount).Text("2000", line.MarkingCode);
+                    // Written only when not the till's full payment, so every earlier document keeps its bytes (and its sign).
+                    if (line.Method != PaymentMethod.FullPayment)
+                        w.Int("1214", (int)line.Method);
                 }
                 w.Money("1020", r.Total);
                 foreach (var vat in r.Vat)

@@ -84,6 +84,19 @@ public enum PaymentObject
     MarkedWithCode = 33,
 }
 
+/// <summary>Payment method, tag 1214: how far the settlement goes (a till sells in full, 4).</summary>
+[GenerateSerializer, Alias("FiscalPaymentMethod")]
+public enum PaymentMethod
+{
+    FullPrepayment = 1,
+    Prepayment = 2,
+    Advance = 3,
+    FullPayment = 4,
+    PartialPayment = 5,
+    Credit = 6,
+    CreditPayment = 7,
+}
+
 /// <summary>Correction type, tag 1173: on the seller's own initiative, or by order of the tax service.</summary>
 [GenerateSerializer, Alias("FiscalCorrectionType")]
 public enum CorrectionType

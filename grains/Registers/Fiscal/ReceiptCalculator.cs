@@ -6,6 +6,8 @@ namespace Retail.Orleans.Registers.Fiscal;
 /// <summary>
 /// One item as the till sends it. Prices include VAT. A marked item (Честный ЗНАК) is one unit
 /// carrying its own code (tag 2000 / 1163; the base64 GS1 string of ATOL's <c>mark_code.gs1m</c>).
+/// A web shop's line may state its own <see cref="Sum"/> (tag 1043 after its discount, at most price ×
+/// quantity) and <see cref="Method"/>; a line no SKU matched has an empty <see cref="Sku"/> and its own name.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("FiscalReceiptItem")]
 public sealed record ReceiptItem(
@@ -17,7 +19,9 @@ public sealed record ReceiptItem(
     [property: Id(5)] bool Marked = false,
     [property: Id(6)] string? MarkingCode = null,
     [property: Id(7)] MeasureUnit Unit = MeasureUnit.Piece,
-    [property: Id(8)] PaymentObject PaymentObject = PaymentObject.Commodity);
+    [property: Id(8)] PaymentObject PaymentObject = PaymentObject.Commodity,
+    [property: Id(9)] decimal? Sum = null,
+    [property: Id(10)] PaymentMethod Method = PaymentMethod.FullPayment);
 
 [GenerateSerializer, Immutable, Alias("FiscalReceiptPayment")]
 public sealed record ReceiptPayment(
@@ -36,7 +40,8 @@ public sealed record ReceiptLine(
     [property: Id(6)] VatRate Vat,
     [property: Id(7)] decimal Sum,
     [property: Id(8)] decimal VatAmount,
-    [property: Id(9)] string? MarkingCode);
+    [property: Id(9)] string? MarkingCode,
+    [property: Id(10)] PaymentMethod Method = PaymentMethod.FullPayment);
 
 /// <summary>Payments by kind: cash 1031, electronic 1081, prepayment 1215, credit 1216, other 1217.</summary>
 [GenerateSerializer, Immutable, Alias("FiscalPaymentTotals")]
@@ -131,7 +136,7 @@ public static class ReceiptCalculator
     {
         if (item is null)
             return (null, FiscalErrors.ValidationFailed(path, "An item is missing."));
-        if (!Identifiers.IsValidKey(item.Sku))
+        if (!Identifiers.IsValidKey(item.Sku) && !(item.Sku == "" && item.Name is not null))
             return (null, FiscalErrors.ValidationFailed($"{path}.sku", "A SKU is 1 to 128 letters, digits or ._:- characters."));
         if (item.Name is { } name && (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength || name.Any(char.IsControl)))
             return (null, FiscalErrors.ValidationFailed($"{path}.name", $"An item name is 1 to {MaxNameLength} printable characters."));
@@ -149,17 +154,22 @@ public static class ReceiptCalculator
             return (null, FiscalErrors.ValidationFailed($"{path}.unit", "Unknown unit of measure (tag 2108)."));
         if (!Enum.IsDefined(item.PaymentObject))
             return (null, FiscalErrors.ValidationFailed($"{path}.paymentObject", "Unknown payment object (tag 1212)."));
+        if (!Enum.IsDefined(item.Method))
+            return (null, FiscalErrors.ValidationFailed($"{path}.paymentMethod", "Unknown payment method (tag 1214)."));
 
         var (paymentObject, markError) = item.Marked ? CheckMarkedUnit(item, path) : CheckUnmarked(item, path);
         if (markError is not null)
             return (null, markError);
 
-        // Tag 1043: price × quantity, rounded to kopecks once per line.
-        var sum = Money.WithKopecks(item.Price * item.Quantity);
-        if (sum > MaxAmount)
+        // Tag 1043: price × quantity, rounded to kopecks once per line; a stated sum is that after the line's discount.
+        var full = Money.WithKopecks(item.Price * item.Quantity);
+        if (full > MaxAmount)
             return (null, FiscalErrors.ValidationFailed($"{path}.quantity", $"An item sum is at most {MaxAmount}."));
+        if (item.Sum is { } stated && (stated < 0 || stated > full || !Money.HasAtMostKopecks(stated)))
+            return (null, FiscalErrors.ValidationFailed($"{path}.sum", $"An item sum is in kopecks, from 0 to price × quantity ({full:0.00})."));
+        var sum = item.Sum ?? full;
         return (new ReceiptLine(item.Sku, item.Name ?? item.Sku, item.Quantity, item.Price, item.Unit, paymentObject,
-            item.Vat, sum, item.Vat.AmountOf(sum), item.Marked ? item.MarkingCode : null), null);
+            item.Vat, sum, item.Vat.AmountOf(sum), item.Marked ? item.MarkingCode : null, item.Method), null);
     }
 
     /// <summary>A marked unit: its code, quantity 1, unit "piece" (2108 = 0), payment object 31 or 33 (1212).</summary>
