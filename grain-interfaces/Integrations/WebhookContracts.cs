@@ -16,8 +16,12 @@ public static class WebhookEventTypes
     public const string StockNegative = "stock.negative";
     /// <summary>A web shop's receipt had items no SKU matched: fiscalized, but their stock did not move.</summary>
     public const string StockUnmatched = "stock.unmatched";
+    /// <summary>A device register's till reported an FD number beyond the next: the numbers between have not arrived.</summary>
+    public const string RegisterGap = "register.gap";
+    /// <summary>Procurement drafted a purchase order from its suggestions.</summary>
+    public const string PurchaseOrderSuggested = "purchaseOrder.suggested";
 
-    public static readonly IReadOnlyList<string> All = [ReceiptFiscalized, ReceiptEReceipt, OrderPaid, OrderExpired, TransferReceived, StockLow, StockNegative, StockUnmatched];
+    public static readonly IReadOnlyList<string> All = [ReceiptFiscalized, ReceiptEReceipt, OrderPaid, OrderExpired, TransferReceived, StockLow, StockNegative, StockUnmatched, RegisterGap, PurchaseOrderSuggested];
 }
 
 /// <summary>Delivery states: waiting its turn or its next attempt, delivered, parked after giving up, or dropped with its subscription.</summary>
@@ -121,6 +125,10 @@ public interface IWebhookFeedGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Announce"), OneWay, AlwaysInterleave]
     Task AnnounceAsync(Stock.StockAlert alert);
+
+    /// <summary>Queues an event that no journal entry carries (a drafted purchase order), under the same terms as an alert.</summary>
+    [Alias("AnnounceEvent"), OneWay, AlwaysInterleave]
+    Task AnnounceEventAsync(Documents.DocumentEvent announced);
 
     /// <summary>Every live subscription, oldest first.</summary>
     [Alias("List"), ReadOnly, AlwaysInterleave]

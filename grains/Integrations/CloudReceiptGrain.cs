@@ -97,7 +97,12 @@ public sealed class CloudReceiptGrain(IRegisterJournal journal, JournaledStep st
             var result = await OnlineRegisters.FiscalizeAsync(register, CloudReceipts.ToReceipt(Uuid, state.Request, skus));
             if (result.Error is { Code: ErrorCodes.Unavailable })
                 return;
-            var unmatched = Enumerable.Range(0, skus.Count).Where(i => skus[i] == "").ToList();
+            // An earlier attempt was fiscalized, and the catalog has changed since (an item matches otherwise now): that receipt stands.
+            if (result.Error is { Code: ErrorCodes.IdempotencyConflict } && await register.GetReceiptAsync(CloudReceipts.ReceiptId(Uuid)) is { } first)
+                result = Outcome<ReceiptDocument>.Ok(first, replayed: true);
+            var unmatched = result.Value is { } fiscalized
+                ? Enumerable.Range(0, fiscalized.Items.Count).Where(i => fiscalized.Items[i].Sku == "").ToList()
+                : [];
             var events = result.Value is { } receipt && unmatched.Count > 0
                 ? [document.Event(WebhookEventTypes.StockUnmatched, state.StoreId, new
                 {

@@ -23,11 +23,15 @@ public static class WebhookEvents
                 {
                     var receipt = document.RootElement.GetProperty("receipt");
                     var name = $"{receipt.GetProperty("fnSerial").GetString()}:{receipt.GetProperty("fiscalDocumentNumber").GetInt64()}";
-                    var fiscalized = Make($"receipt:{name}", WebhookEventTypes.ReceiptFiscalized, entry.RecordedAt, entry.StoreId, receipt.GetRawText());
-                    return receipt.TryGetProperty("customerContact", out var contact) && contact.ValueKind == JsonValueKind.String
-                        ? [fiscalized, Make($"ereceipt:{name}", WebhookEventTypes.ReceiptEReceipt, entry.RecordedAt, entry.StoreId, receipt.GetRawText())]
-                        : [fiscalized];
+                    var events = new List<WebhookEvent> { Make($"receipt:{name}", WebhookEventTypes.ReceiptFiscalized, entry.RecordedAt, entry.StoreId, receipt.GetRawText()) };
+                    if (receipt.TryGetProperty("customerContact", out var contact) && contact.ValueKind == JsonValueKind.String)
+                        events.Add(Make($"ereceipt:{name}", WebhookEventTypes.ReceiptEReceipt, entry.RecordedAt, entry.StoreId, receipt.GetRawText()));
+                    events.AddRange(Gap(document.RootElement, entry));
+                    return events;
                 }
+            case JournalKinds.ShiftOpen or JournalKinds.ShiftClose or JournalKinds.StateReport:
+                using (var document = JsonDocument.Parse(entry.Document))
+                    return Gap(document.RootElement, entry).ToList();
             case DocumentJournal<object>.Kind:
                 return DocumentEntry.Read(entry.Document).Events
                     .Where(e => WebhookEventTypes.All.Contains(e.Type))
@@ -36,6 +40,19 @@ public static class WebhookEvents
             default:
                 return [];
         }
+    }
+
+    /// <summary>The gap a device register's document revealed (FD numbers its till has not reported), journaled with it.</summary>
+    private static IEnumerable<WebhookEvent> Gap(JsonElement document, JournalEntry entry)
+    {
+        if (!document.TryGetProperty("gap", out var gap) || gap.ValueKind != JsonValueKind.Object)
+            yield break;
+        yield return Make($"gap:{gap.GetProperty("eventId").GetString()}", WebhookEventTypes.RegisterGap, entry.RecordedAt, entry.StoreId, JsonSerializer.Serialize(new
+        {
+            registerId = gap.GetProperty("registerId").GetString(), storeId = gap.GetProperty("storeId").GetString(),
+            fnSerial = gap.GetProperty("fnSerial").GetString(), firstMissing = gap.GetProperty("firstMissing").GetInt64(),
+            lastMissing = gap.GetProperty("lastMissing").GetInt64(),
+        }, RegisterGrain.Json));
     }
 
     /// <summary>A store's stock alert (<c>stock.low</c>, <c>stock.negative</c>): the pair's level when it crossed the line.</summary>

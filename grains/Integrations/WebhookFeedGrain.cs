@@ -48,20 +48,25 @@ public sealed class WebhookFeedGrain(IWebhookStore store, IRegisterJournal journ
         reminded = true;
     }
 
-    public async Task AnnounceAsync(Stock.StockAlert alert)
+    public Task AnnounceAsync(Stock.StockAlert alert) => EnqueueAsync(WebhookEvents.From(alert));
+
+    public Task AnnounceEventAsync(Documents.DocumentEvent announced) =>
+        EnqueueAsync(WebhookEvents.Make(announced.Id, announced.Type, announced.OccurredAt, announced.StoreId, announced.Data));
+
+    private async Task EnqueueAsync(WebhookEvent announced)
     {
         if (timer is null || subscriptions == 0)
             return;
         try
         {
             var touched = new HashSet<string>(StringComparer.Ordinal);
-            await store.EnqueueAsync([WebhookEvents.From(alert)], null, clock.GetUtcNow(), touched);
+            await store.EnqueueAsync([announced], null, clock.GetUtcNow(), touched);
             foreach (var id in touched)
                 await GrainFactory.GetGrain<IWebhookGrain>(Common.GrainKeys.Webhook(id)).DeliverAsync();
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
-            logger.LogWarning(error, "Webhook feed: alert {EventId} not queued", alert.EventId);
+            logger.LogWarning(error, "Webhook feed: event {EventId} not queued", announced.Id);
         }
     }
 

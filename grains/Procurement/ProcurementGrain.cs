@@ -1,6 +1,10 @@
+using System.Text.Json;
 using Retail.Orleans.Analytics;
 using Retail.Orleans.Catalog;
 using Retail.Orleans.Common;
+using Retail.Orleans.Documents;
+using Retail.Orleans.Integrations;
+using Retail.Orleans.Registers;
 using Retail.Orleans.Stock;
 
 namespace Retail.Orleans.Procurement;
@@ -64,7 +68,12 @@ public sealed class ProcurementGrain(TimeProvider clock) : Grain, IProcurementGr
             .Select(s => new PurchaseOrderLine(s.Sku, s.SuggestedQuantity)).ToList();
         if (lines.Count == 0)
             return new DomainError(ErrorCodes.InvalidState, "Nothing is below its reorder point: there is nothing to order.");
-        return await GrainFactory.Get<IPurchaseOrderGrain>(GrainKeys.PurchaseOrder(purchaseOrderId))
+        var drafted = await GrainFactory.Get<IPurchaseOrderGrain>(GrainKeys.PurchaseOrder(purchaseOrderId))
             .CreateAsync(StoreId, supplier, lines, draft: true);
+        if (drafted is { Value: { } order, Replayed: false })
+            await GrainFactory.Get<IWebhookFeedGrain>(IWebhookFeedGrain.Key).AnnounceEventAsync(new DocumentEvent(
+                $"po:{order.Id}:suggested", WebhookEventTypes.PurchaseOrderSuggested, order.CreatedAt, StoreId,
+                JsonSerializer.Serialize(order, RegisterGrain.Json)));
+        return drafted;
     }
 }

@@ -108,10 +108,11 @@ public sealed partial class RegisterGrain
         if (error is not null)
             return error;
 
+        var detected = gap is null ? null : GapOf(fiscal.FnSerial, gap);
         var outcome = await CommitReceiptAsync(input.Id, fingerprint, receipt!, skus!, state with { Device = device.With(accepted) },
-            $"fd:{fiscal.FnSerial}:{fiscal.FiscalDocumentNumber}", signedByDevice: true);
-        if (outcome is { Error: null, Replayed: false } && gap is not null)
-            await PublishGapAsync(fiscal.FnSerial, gap);
+            $"fd:{fiscal.FnSerial}:{fiscal.FiscalDocumentNumber}", signedByDevice: true, gap: detected);
+        if (outcome is { Error: null, Replayed: false } && detected is not null)
+            await PublishGapAsync(detected);
         return outcome;
     }
 
@@ -152,11 +153,16 @@ public sealed partial class RegisterGrain
             FiscalDocumentForm.ShiftCloseReport => JournalKinds.ShiftClose,
             _ => JournalKinds.StateReport,
         };
-        if (Refusal(await JournalAsync(kind, null, fingerprint, report.FiscalDocumentNumber, normalized, state with { Device = device.With(accepted) },
+        // The gap a report revealed is journaled with it (the webhook feed reads it there), beside the report's own fields.
+        var detected = gap is null ? null : GapOf(report.FnSerial, gap);
+        var entry = JsonSerializer.SerializeToNode(normalized, Json)!;
+        if (detected is not null)
+            entry["gap"] = JsonSerializer.SerializeToNode(detected, Json);
+        if (Refusal(await JournalAsync(kind, null, fingerprint, report.FiscalDocumentNumber, entry, state with { Device = device.With(accepted) },
                 report.FnSerial)) is { } failed)
             return failed;
-        if (gap is not null)
-            await PublishGapAsync(report.FnSerial, gap);
+        if (detected is not null)
+            await PublishGapAsync(detected);
         return Outcome<FiscalizedReport>.Ok(normalized);
     }
 
@@ -247,13 +253,15 @@ public sealed partial class RegisterGrain
         }
     }
 
-    private async Task PublishGapAsync(string fnSerial, NumberRange gap)
+    private RegisterGapDetected GapOf(string fnSerial, NumberRange gap) =>
+        new($"{RegisterId}:{fnSerial}:{gap.From}-{gap.To}", RegisterId, state!.StoreId, fnSerial, gap.From, gap.To, clock.GetUtcNow());
+
+    private async Task PublishGapAsync(RegisterGapDetected gap)
     {
-        logger.LogInformation("Register {RegisterId}: FN {FnSerial} has not reported FD {From} to {To}", RegisterId, fnSerial, gap.From, gap.To);
+        logger.LogInformation("Register {RegisterId}: FN {FnSerial} has not reported FD {From} to {To}", RegisterId, gap.FnSerial, gap.FirstMissing, gap.LastMissing);
         var stream = this.GetStreamProvider(RetailSilo.StreamProvider)
             .GetStream<RegisterGapDetected>(StreamId.Create(EventsStream, GrainKeys.Store(state!.StoreId)));
-        await stream.OnNextAsync(new RegisterGapDetected($"{RegisterId}:{fnSerial}:{gap.From}-{gap.To}", RegisterId, state.StoreId, fnSerial,
-            gap.From, gap.To, clock.GetUtcNow()));
+        await stream.OnNextAsync(gap);
     }
 
     private RegisterView DeviceView(DeviceRegisterState device)

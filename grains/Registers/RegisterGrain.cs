@@ -28,8 +28,8 @@ public sealed record RegisterState(string StoreId, string Mode, FiscalDriveState
 /// <summary>A stock movement a receipt causes: committed with the receipt's journal entry, and kept in it to explain the ledger.</summary>
 public sealed record PlannedMovement(string StoreId, string Sku, StockMovement Movement);
 
-/// <summary>A journaled receipt: the document the till got and the stock movements it causes.</summary>
-public sealed record JournaledReceipt(ReceiptDocument Receipt, IReadOnlyList<PlannedMovement> Stock);
+/// <summary>A journaled receipt: the document the till got, the stock movements it causes, and the gap it revealed (a device register's receipt beyond the next FD number).</summary>
+public sealed record JournaledReceipt(ReceiptDocument Receipt, IReadOnlyList<PlannedMovement> Stock, RegisterGapDetected? Gap = null);
 
 /// <summary>
 /// One cash register. Orleans runs its commands one at a time, which is exactly the rule of a fiscal
@@ -272,7 +272,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
     /// </summary>
     private async Task<Outcome<ReceiptDocument>> CommitReceiptAsync(
         string receiptId, string fingerprint, FiscalReceipt fiscal, IReadOnlyDictionary<string, Sku> skus, RegisterState next, string movementKey,
-        bool signedByDevice, string? reservedByOrder = null)
+        bool signedByDevice, string? reservedByOrder = null, RegisterGapDetected? gap = null)
     {
         var receiptKey = ReceiptKey(receiptId);
         var marked = fiscal.Lines.Where(l => l.MarkingCode is not null).Select(l => l.MarkingCode!).ToList();
@@ -281,7 +281,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
             return markingError;
 
         var document = RegisterMapping.ToDocument(fiscal, receiptId, RegisterId, next.StoreId);
-        var journaled = new JournaledReceipt(document, PlanStock(fiscal, skus, receiptId, next.StoreId, movementKey, reservedByOrder));
+        var journaled = new JournaledReceipt(document, PlanStock(fiscal, skus, receiptId, next.StoreId, movementKey, reservedByOrder), gap);
         var result = await JournalAsync(JournalKinds.Receipt, receiptId, fingerprint, fiscal.Header.FiscalDocumentNumber, journaled, next,
             fiscal.Header.FnSerial, journaled.Stock);
         if (result.Outcome == CommitOutcome.DuplicateEntry)
