@@ -18,7 +18,7 @@ namespace Retail.Orleans.Tests.Integrations;
 /// <summary>
 /// The embedded API on a clock set to 30 November 2025, the time of the protocol's published example (whose 20% VAT
 /// was the standard rate until 2026), with callbacks allowed to loopback listeners; the register's fiscalization of web
-/// shop receipts can be held back (<see cref="HeldFiscalization"/>) to see a report still waiting.
+/// shop receipts can be held back per register (<see cref="HeldFiscalization"/>) to see a report still waiting.
 /// </summary>
 public sealed class AtolApiFactory : ApiFactory
 {
@@ -43,14 +43,18 @@ public sealed class AtolApiFactory : ApiFactory
     }
 }
 
-/// <summary>While <see cref="Holding"/>, a register answers a web shop's receipt as if its database were away.</summary>
+/// <summary>A register held here answers a web shop's receipt as if its database were away.</summary>
 public sealed class HeldFiscalization : IIncomingGrainCallFilter
 {
-    public static volatile bool Holding;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Held = new();
+
+    public static void Hold(string registerId) => Held[GrainKeys.Register(registerId)] = true;
+
+    public static void Release(string registerId) => Held.TryRemove(GrainKeys.Register(registerId), out _);
 
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        if (Holding && context.InterfaceMethod.Name == nameof(IRegisterGrain.FiscalizeAsync)
+        if (context.InterfaceMethod.Name == nameof(IRegisterGrain.FiscalizeAsync) && Held.ContainsKey(context.TargetId.Key.ToString()!)
             && context.Request.GetArgument(0) is ReceiptInput { Id: var id } && id.StartsWith("cloud-", StringComparison.Ordinal))
             throw new DependencyUnavailableException("injected: the register's database is away");
         return context.Invoke();
@@ -321,7 +325,7 @@ public sealed partial class AtolApiTests(AtolApiFactory api)
         var body = V4Example(TestChain.NewId("ord"));
         body["service"]!["callback_url"] = callback.Url;
 
-        HeldFiscalization.Holding = true;
+        HeldFiscalization.Hold(register);
         string uuid;
         try
         {
@@ -337,7 +341,7 @@ public sealed partial class AtolApiTests(AtolApiFactory api)
         }
         finally
         {
-            HeldFiscalization.Holding = false;
+            HeldFiscalization.Release(register);
         }
 
         // The next report (or the reminder) fiscalizes it, once.
