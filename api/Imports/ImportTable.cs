@@ -128,8 +128,15 @@ public static class ImportTable
         await using var writer = new StreamWriter(output, leaveOpen: true);
         await writer.WriteLineAsync(string.Join(",", columns.Select(Quote)));
         foreach (var row in rows)
-            await writer.WriteLineAsync(string.Join(",", row.Select(v => Quote(Text(v)))));
+            await writer.WriteLineAsync(string.Join(",", row.Select(v => Quote(v is string text ? Inert(text) : Text(v)))));
     }
+
+    /// <summary>
+    /// Text a spreadsheet would take for a formula (it starts with =, +, -, @, a tab or a carriage return) is written
+    /// with a leading apostrophe, so opening an export never runs what someone typed into a reason or a name.
+    /// </summary>
+    public static string Inert(string text) =>
+        text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
 
     private static string Text(object? value) => value switch
     {
