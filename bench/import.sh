@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The bulk import, measured: 100,000 stock rows in one .csv through POST /api/v1/imports/stock on
-# the API in the embedded mode, the same file again (every row a replay), and the API's peak memory.
-#   bench/import.sh [--rows 100000]
+# the API in the embedded mode (or on a throwaway PostgreSQL with --postgres), the same file again
+# (every row a replay), and the API's peak memory.
+#   bench/import.sh [--rows 100000] [--postgres]
 # Builds nothing: run after `dotnet build -c Release`. Loopback only; the API is stopped on exit.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -10,9 +11,11 @@ repo="$(cd "$here/.." && pwd)"
 cd "$repo"
 
 rows=100000
+postgres=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) rows="$2"; shift 2 ;;
+    --postgres) postgres=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -21,9 +24,18 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/retail-import.XXXXXX")"
 api_pid=""
 cleanup() {
   if [ -n "$api_pid" ]; then kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; fi
+  if [ -n "$postgres" ]; then "$repo/deploy/throwaway-postgres.sh" stop "$pgdir" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
+mode="embedded"
+if [ -n "$postgres" ]; then
+  # Its own directory (the server runs as another user, which cannot enter this one's private temp folder).
+  pgdir="$(mktemp -u "${TMPDIR:-/tmp}/retail-import-pg.XXXXXX")"
+  connection="$("$repo/deploy/throwaway-postgres.sh" start "$pgdir")" || { echo "could not start PostgreSQL" >&2; exit 1; }
+  export ConnectionStrings__Retail="$connection"
+  mode="PostgreSQL"
+fi
 
 token="bench-$(date +%s)"
 http_port="$(free_port)"
@@ -60,6 +72,7 @@ for i in $(seq 0 49); do
   total=$(awk -v a="$total" -v b="$on_hand" 'BEGIN { print a + b }')
 done
 
+echo "mode: $mode"
 echo "| import | rows | file | time | rows/s | result | API peak memory |"
 echo "|---|---|---|---|---|---|---|"
 echo "| stock .csv, first upload | $(thousands "$rows") | $size_mb MB | ${first} s | $(thousands "$(awk -v r="$rows" -v t="$first" 'BEGIN { print r / t }')") | $(cat "$work/first.json" | cut -c1-60) | $((peak_kb / 1024)) MB |"
