@@ -2,7 +2,7 @@
 # The bulk import, measured: 100,000 stock rows in one .csv through POST /api/v1/imports/stock on
 # the API in the embedded mode (or on a throwaway PostgreSQL with --postgres), the same file again
 # (every row a replay), and the API's peak memory.
-#   bench/import.sh [--rows 100000] [--postgres]
+#   bench/import.sh [--rows 100000] [--postgres] [--xlsx]
 # Builds nothing: run after `dotnet build -c Release`. Loopback only; the API is stopped on exit.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -12,10 +12,12 @@ cd "$repo"
 
 rows=100000
 postgres=""
+xlsx=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) rows="$2"; shift 2 ;;
     --postgres) postgres=1; shift ;;
+    --xlsx) xlsx=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -57,10 +59,16 @@ done
   echo "id,storeId,sku,type,quantity,reason,occurredAt"
   awk -v n="$rows" 'BEGIN { for (i = 0; i < n; i++) printf "gr-%d,store-1,sku-%d,goodsReceipt,%d,delivery,2026-03-02T09:00:00+03:00\n", i, i % 50, 1 + i % 3 }'
 } >"$work/stock.csv"
-size_mb=$(awk -v b="$(stat -c %s "$work/stock.csv")" 'BEGIN { printf "%.1f", b / 1048576 }')
+file="$work/stock.csv"
+if [ -n "$xlsx" ]; then
+  dotnet bench/Retail.Orleans.Bench/bin/Release/net10.0/Retail.Orleans.Bench.dll sheet --from "$work/stock.csv" --to "$work/stock.xlsx" >/dev/null
+  file="$work/stock.xlsx"
+fi
+kind="${file##*.}"
+size_mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1048576 }')
 
 upload() {
-  curl -fs "${auth[@]}" -F "file=@$work/stock.csv" -o "$work/$1.json" -w '%{time_total}' "$url/api/v1/imports/stock"
+  curl -fs "${auth[@]}" -F "file=@$file" -o "$work/$1.json" -w '%{time_total}' "$url/api/v1/imports/stock"
 }
 first=$(upload first)
 again=$(upload again)
@@ -75,7 +83,7 @@ done
 echo "mode: $mode"
 echo "| import | rows | file | time | rows/s | result | API peak memory |"
 echo "|---|---|---|---|---|---|---|"
-echo "| stock .csv, first upload | $(thousands "$rows") | $size_mb MB | ${first} s | $(thousands "$(awk -v r="$rows" -v t="$first" 'BEGIN { print r / t }')") | $(cat "$work/first.json" | cut -c1-60) | $((peak_kb / 1024)) MB |"
+echo "| stock .$kind, first upload | $(thousands "$rows") | $size_mb MB | ${first} s | $(thousands "$(awk -v r="$rows" -v t="$first" 'BEGIN { print r / t }')") | $(cat "$work/first.json" | cut -c1-60) | $((peak_kb / 1024)) MB |"
 echo "| the same file again | $(thousands "$rows") | $size_mb MB | ${again} s | $(thousands "$(awk -v r="$rows" -v t="$again" 'BEGIN { print r / t }')") | $(cat "$work/again.json" | cut -c1-60) | $((peak_kb / 1024)) MB |"
 echo
 if [ "$total" = "$expected" ]; then echo "stock after both uploads: $total units, exactly the file's sum"; else echo "stock after both uploads: $total units, the file sums to $expected: MISMATCH"; exit 1; fi

@@ -98,6 +98,8 @@ public sealed class BenchOptions
 
           forecast  [--series 40] [--weeks 16]
               Forecast error (MAPE) of the weekly-seasonal smoothing against naive forecasts, on generated demand.
+          sheet     --from file.csv --to file.xlsx
+              A generated CSV (header row, unquoted cells) written as an .xlsx sheet, for the import benchmark.
 
           ledger    --connection NPGSQL_CONNECTION_STRING [--grains 256] [--duration 20] [--warmup 3]
                     [--row-to FILE]

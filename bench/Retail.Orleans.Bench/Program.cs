@@ -15,6 +15,7 @@ try
         "replay" => await ReplayScenario.RunAsync(options),
         "ledger" => await LedgerScenario.RunAsync(options),
         "forecast" => await ForecastScenario.RunAsync(options),
+        "sheet" => await SheetScenario.RunAsync(options),
         _ => throw new UsageException($"Unknown mode '{options.Mode}'."),
     };
 }
