@@ -23,17 +23,29 @@ public static class AtolApi
     public static IEndpointRouteBuilder MapAtolApi(this IEndpointRouteBuilder routes)
     {
         var protocol = routes.MapGroup("/possystem/{version:regex(^v[45]$)}").WithTags("ATOL-compatible fiscalization");
-        protocol.MapPost("/getToken", PostToken).WithName("AtolGetToken").WithSummary("A 24-hour token for an integration key (login = key id, pass = its token)");
-        protocol.MapGet("/getToken", GetToken).WithName("AtolGetTokenByQuery").WithSummary("The same, with login and pass in the query");
+        protocol.MapPost("/getToken", PostToken).WithName("AtolGetToken").WithSummary("A 24-hour token for an integration key (login = key id, pass = its token)")
+            .Answers(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status415UnsupportedMediaType);
+        protocol.MapGet("/getToken", GetToken).WithName("AtolGetTokenByQuery").WithSummary("The same, with login and pass in the query")
+            .Answers(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized);
         protocol.MapPost("/{group}/{operation}", PostReceipt).WithName("AtolReceipt")
-            .WithSummary("Fiscalize a web shop's receipt (sell, sell_refund, sell_correction); idempotent by external_id");
-        protocol.MapGet("/{group}/report/{uuid}", GetReport).WithName("AtolReport").WithSummary("The receipt's state and, once done, its fiscal data");
+            .WithSummary("Fiscalize a web shop's receipt (sell, sell_refund, sell_correction); idempotent by external_id")
+            .Answers(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable);
+        protocol.MapGet("/{group}/report/{uuid}", GetReport).WithName("AtolReport").WithSummary("The receipt's state and, once done, its fiscal data")
+            .Answers(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status503ServiceUnavailable);
         return routes;
     }
 
-    private sealed record TokenBody(string? Login, string? Pass);
+    /// <summary>Every answer is the protocol's JSON: 200 and these statuses, each with an <c>error</c> object.</summary>
+    private static RouteHandlerBuilder Answers(this RouteHandlerBuilder endpoint, params int[] failures)
+    {
+        endpoint.Produces(StatusCodes.Status200OK, contentType: "application/json");
+        foreach (var status in failures)
+            endpoint.Produces(status, contentType: "application/json");
+        return endpoint;
+    }
 
-    private static async Task<IResult> PostToken(HttpContext http, AtolTokens tokens, TimeProvider clock)
+    // The version is in every route (v4 and v5 answer alike); it is bound so that each operation declares it.
+    private static async Task<IResult> PostToken(string version, HttpContext http, AtolTokens tokens, TimeProvider clock)
     {
         var body = await ReadAsync(http);
         if (body.Error is { } refused)
@@ -42,7 +54,7 @@ public static class AtolApi
             body.Json?["pass"] is JsonValue p && p.GetValueKind() == JsonValueKind.String ? p.GetValue<string>() : null, tokens, clock);
     }
 
-    private static Task<IResult> GetToken(string? login, string? pass, AtolTokens tokens, TimeProvider clock) => TokenAsync(login, pass, tokens, clock);
+    private static Task<IResult> GetToken(string version, string? login, string? pass, AtolTokens tokens, TimeProvider clock) => TokenAsync(login, pass, tokens, clock);
 
     private static async Task<IResult> TokenAsync(string? login, string? pass, AtolTokens tokens, TimeProvider clock)
     {
@@ -99,7 +111,7 @@ public static class AtolApi
         });
     }
 
-    private static async Task<IResult> GetReport(string group, string uuid, HttpContext http, AtolTokens tokens, IGrainFactory grains,
+    private static async Task<IResult> GetReport(string version, string group, string uuid, HttpContext http, AtolTokens tokens, IGrainFactory grains,
         TimeProvider clock, IOptions<CloudRegisterOptions> options)
     {
         var now = Now(clock, ServiceZone);
