@@ -31,6 +31,8 @@ public static class RetailApi
         else
             builder.AddRetailSilo();
 
+        builder.AddOrleansDashboard();
+
         var connectionString = configuration.GetConnectionString(RetailSilo.ConnectionStringName);
         var token = configuration["Retail:Auth:AdminToken"];
         if (string.IsNullOrWhiteSpace(token))
@@ -85,6 +87,7 @@ public static class RetailApi
         app.MapAtolApi();
         app.MapDashboard();
         var api = app.MapApiGroup();
+        app.UseOrleansDashboard(api);
         api.MapApiKeysApi();
         api.MapCallerApi();
         api.MapCatalogApi();

@@ -26,7 +26,7 @@ export function hourlyChart(buckets, now = new Date()) {
     .map((start) => ({ start, ...(byHour.get(start) ?? { revenue: 0, receipts: 0 }) }));
   const total = hours.reduce((sum, b) => sum + b.revenue, 0);
   const max = Math.max(...hours.map((b) => b.revenue), 1);
-  const [width, height, left, bottom, top] = [720, 220, 64, 24, 12];
+  const [width, height, left, bottom, top] = [720, 260, 104, 30, 14];
   const step = (width - left - 8) / hours.length;
   const plot = height - bottom - top;
 
@@ -38,9 +38,9 @@ export function hourlyChart(buckets, now = new Date()) {
       'data-start': new Date(b.start).toISOString(), 'data-revenue': b.revenue, 'data-receipts': b.receipts,
     }, svg('title', {}, `${time(b.start)}: ${money(b.revenue)}, ${t('receipts').toLowerCase()} ${b.receipts}`));
   });
-  const labels = hours.filter((_, i) => i % 3 === 2).map((b) => {
+  const labels = hours.filter((_, i) => i % 4 === 3).map((b) => {
     const i = hours.indexOf(b);
-    return svg('text', { x: (left + i * step + step / 2).toFixed(1), y: height - 6, 'text-anchor': 'middle' }, time(b.start));
+    return svg('text', { x: (left + i * step + step / 2).toFixed(1), y: height - 8, 'text-anchor': 'middle' }, time(b.start));
   });
   const chart = svg('svg', {
     class: 'chart hourly', viewBox: `0 0 ${width} ${height}`, role: 'img',
@@ -48,7 +48,7 @@ export function hourlyChart(buckets, now = new Date()) {
   },
   svg('line', { class: 'axis', x1: left, y1: top + plot, x2: width - 8, y2: top + plot }),
   svg('line', { class: 'axis', x1: left, y1: top, x2: left, y2: top + plot }),
-  svg('text', { x: left - 6, y: top + 10, 'text-anchor': 'end' }, money(max === 1 && total === 0 ? 0 : max)),
+  svg('text', { x: left - 6, y: top + 14, 'text-anchor': 'end' }, money(max === 1 && total === 0 ? 0 : max)),
   svg('text', { x: left - 6, y: top + plot, 'text-anchor': 'end' }, money(0)),
   ...bars, ...labels);
   return h('figure', { className: 'figure' }, chart);

@@ -44,6 +44,8 @@ const texts = {
     opsTitle: 'Эксплуатация', opsLinks: 'Метрики Prometheus, справочник API и документ OpenAPI этого сервера.',
     metrics: 'Метрики (/metrics)', scalar: 'Справочник API (/scalar/)', openapi: 'OpenAPI (/openapi/v1.json)',
     orleansDashboard: 'Панель Orleans', adminOnly: 'Раздел доступен только администратору.',
+    orleansTicket: '(открывается в этом браузере на час по ключу администратора)',
+    orleansOff: 'Панель Orleans не включена: Retail__Dashboard__Orleans=true на API со своим силосом.',
   },
   en: {
     skip: 'Skip to content', language: 'Language', signOut: 'Sign out', sections: 'Sections',
@@ -89,6 +91,8 @@ const texts = {
     opsTitle: 'Operations', opsLinks: 'Prometheus metrics, the API reference and the OpenAPI document of this server.',
     metrics: 'Metrics (/metrics)', scalar: 'API reference (/scalar/)', openapi: 'OpenAPI (/openapi/v1.json)',
     orleansDashboard: 'Orleans dashboard', adminOnly: 'Only admins see this section.',
+    orleansTicket: '(opens in this browser for an hour, by the admin key)',
+    orleansOff: 'The Orleans dashboard is off: set Retail__Dashboard__Orleans=true on an API that hosts its silo.',
   },
 };
 

@@ -6,7 +6,7 @@ namespace Retail.Orleans.Tests.Dashboard;
 
 /// <summary>How the dashboard's files are served: from the API itself, cached by version, small.</summary>
 [Collection(ApiCollection.Name)]
-public sealed partial class DashboardAssetsTests(ApiFactory api)
+public sealed partial class DashboardAssetsTests(ApiFactory api, Xunit.Abstractions.ITestOutputHelper output)
 {
     private readonly TestChain chain = new(api);
 
@@ -48,6 +48,7 @@ public sealed partial class DashboardAssetsTests(ApiFactory api)
             }
         }
         Assert.Contains(loaded, p => p.EndsWith("/views/store.js", StringComparison.Ordinal));
+        output.WriteLine($"first view: {loaded.Count + 1} files, {total} bytes ({total / 1024.0:F1} KB)");
         Assert.True(total < 200 * 1024, $"The first view is {total} bytes");
 
         using var again = new HttpRequestMessage(HttpMethod.Get, "/");
