@@ -15,7 +15,7 @@ public static class ReceiptQrApi
         routes.MapGet("/api/v1/registers/{registerId}/receipts/{receiptId}/qr.png", GetQr).WithTags("Registers").WithName("GetReceiptQr")
             .WithSummary("The receipt's QR code (the string to check it with the tax service) as a PNG")
             .RequireRole(ApiRole.Cashier).ScopedToRegister()
-            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/png")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
