@@ -13,7 +13,7 @@ const svg = (tag, attributes = {}, ...children) => {
  * Revenue per hour as bars over the 24 hours ending with the current one; hours without sales are
  * zero bars. buckets: [{start, revenue, receipts}] with start at the top of an hour.
  */
-export function hourlyChart(buckets, now = new Date()) {
+export function hourlyChart(buckets, now = new Date(), narrow = false) {
   const hour = 3600_000;
   const last = Math.floor(now.getTime() / hour) * hour;
   const byHour = new Map();
@@ -26,8 +26,9 @@ export function hourlyChart(buckets, now = new Date()) {
     .map((start) => ({ start, ...(byHour.get(start) ?? { revenue: 0, receipts: 0 }) }));
   const total = hours.reduce((sum, b) => sum + b.revenue, 0);
   const max = Math.max(...hours.map((b) => b.revenue), 1);
-  const [width, height, left, bottom, top] = [720, 260, 104, 30, 14];
-  const step = (width - left - 8) / hours.length;
+  // A phone gets a narrower drawing, so that its text stays legible when scaled to the screen.
+  const [width, height, left, bottom, top] = narrow ? [420, 240, 104, 30, 14] : [720, 260, 104, 30, 14];
+  const step = (width - left - 24) / hours.length;
   const plot = height - bottom - top;
 
   const bars = hours.map((b, i) => {
@@ -38,13 +39,13 @@ export function hourlyChart(buckets, now = new Date()) {
       'data-start': new Date(b.start).toISOString(), 'data-revenue': b.revenue, 'data-receipts': b.receipts,
     }, svg('title', {}, `${time(b.start)}: ${money(b.revenue)}, ${t('receipts').toLowerCase()} ${b.receipts}`));
   });
-  const labels = hours.filter((_, i) => i % 4 === 3).map((b) => {
+  const labels = hours.filter((_, i) => i % (narrow ? 6 : 4) === (narrow ? 5 : 3)).map((b) => {
     const i = hours.indexOf(b);
     return svg('text', { x: (left + i * step + step / 2).toFixed(1), y: height - 8, 'text-anchor': 'middle' }, time(b.start));
   });
   const chart = svg('svg', {
     class: 'chart hourly', viewBox: `0 0 ${width} ${height}`, role: 'img',
-    'aria-label': t('hourlyLabel', money(total)), 'data-total': total,
+    'aria-label': t('hourlyLabel', money(total)), 'data-total': total, 'data-width': width,
   },
   svg('line', { class: 'axis', x1: left, y1: top + plot, x2: width - 8, y2: top + plot }),
   svg('line', { class: 'axis', x1: left, y1: top, x2: left, y2: top + plot }),

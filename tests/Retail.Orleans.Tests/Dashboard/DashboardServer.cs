@@ -72,14 +72,14 @@ public sealed class DashboardServer : ApiFactory, IAsyncLifetime
     }
 
     /// <summary>Saves the page as it is at 1280 px and at a phone's 360 px; returns both paths.</summary>
-    public static async Task<string[]> ScreenshotsAsync(IPage page, string name, Func<Task>? settle = null)
+    public static async Task<string[]> ScreenshotsAsync(IPage page, string name, Func<int, Task>? settle = null)
     {
         var paths = new List<string>();
         foreach (var width in new[] { 1280, 360 })
         {
             await page.SetViewportSizeAsync(width, 900);
             if (settle is not null)
-                await settle();
+                await settle(width);
             var path = Path.Combine(ScreenshotFolder, $"{name}-{width}.png");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
             paths.Add(path);

@@ -8,6 +8,7 @@ import { canAnalyze, canReadStock, knownRegisterIds, localDays, readRegisters, r
 
 const HOUR = 3600_000;
 const REFRESH_EVERY = 30_000;
+const NARROW = '(max-width: 600px)';
 
 function figures(buckets, day) {
   const bucket = buckets.find((b) => b.start.startsWith(day));
@@ -102,7 +103,7 @@ function draw(me, data, reload) {
         { title: t('avgTicket'), num: true, value: (p) => `${money(p.today.averageTicket)} / ${money(p.weekAgo.averageTicket)}` },
       ], perStore))),
       h('div', { className: 'grid' },
-        card(t('hourly'), hourlyChart(data.hours, data.now)),
+        card(t('hourly'), hourlyChart(data.hours, data.now, matchMedia(NARROW).matches)),
         card(t('topSkus'), data.top.length ? scroll(t('topSkus'), table(t('topSkus'), [
           { title: t('sku'), value: (s) => h('a', { href: `#/sku/${encodeURIComponent(s.sku)}` }, s.sku) },
           { title: t('units'), num: true, value: (s) => quantity(s.units) },
@@ -134,5 +135,8 @@ export async function render(main, { me, signal }) {
   };
   await reload();
   const timer = setInterval(() => reload().catch(() => {}), REFRESH_EVERY);
-  signal.addEventListener('abort', () => clearInterval(timer));
+  const narrow = matchMedia(NARROW);
+  const redraw = () => reload().catch(() => {});
+  narrow.addEventListener('change', redraw);
+  signal.addEventListener('abort', () => { clearInterval(timer); narrow.removeEventListener('change', redraw); });
 }
