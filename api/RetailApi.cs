@@ -5,6 +5,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Retail.Orleans.Api.Access;
 using Retail.Orleans.Api.Catalog;
+using Retail.Orleans.Api.Dashboard;
 using Retail.Orleans.Api.Documents;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Imports;
@@ -30,6 +31,8 @@ public static class RetailApi
         else
             builder.AddRetailSilo();
 
+        builder.AddOrleansDashboard();
+
         var connectionString = configuration.GetConnectionString(RetailSilo.ConnectionStringName);
         var token = configuration["Retail:Auth:AdminToken"];
         if (string.IsNullOrWhiteSpace(token))
@@ -44,6 +47,7 @@ public static class RetailApi
             services.GetRequiredService<AdminToken>(), services.GetRequiredService<IGrainFactory>(), keyCache));
         builder.Services.AddSingleton<AtolTokens>();
         builder.Services.AddApiRateLimits();
+        builder.Services.AddDashboard();
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -81,12 +85,16 @@ public static class RetailApi
         app.MapHealthApi();
         app.MapRetailMetrics();
         app.MapAtolApi();
+        app.MapDashboard();
         var api = app.MapApiGroup();
+        app.UseOrleansDashboard(api);
         api.MapApiKeysApi();
+        api.MapCallerApi();
         api.MapCatalogApi();
         api.MapStockApi();
         api.MapStockEventsApi();
         api.MapRegistersApi();
+        api.MapReceiptQrApi();
         api.MapAnalyticsApi();
         api.MapProcurementApi();
         api.MapTransfersApi();

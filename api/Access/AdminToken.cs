@@ -16,4 +16,7 @@ public sealed class AdminToken(string token)
 
     public bool Matches(string presented) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), expected);
+
+    /// <summary>A secret for one purpose that every API node of a deployment shares, without the token itself.</summary>
+    public byte[] DeriveKey(string purpose) => HMACSHA256.HashData(expected, Encoding.UTF8.GetBytes(purpose));
 }

@@ -4,7 +4,6 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using QRCoder;
 using Retail.Orleans.Catalog;
 
 namespace Retail.Orleans.Registers;
@@ -54,7 +53,7 @@ public sealed class EReceiptMail(IOptions<MailOptions> options)
         message.Subject = $"{(refund ? "Чек возврата" : "Кассовый чек")} № {receipt.ReceiptNumber}, {store?.Name ?? receipt.StoreId}";
 
         var builder = new BodyBuilder();
-        var qr = builder.LinkedResources.Add("qr.png", new PngByteQRCode(new QRCodeGenerator().CreateQrCode(receipt.Qr, QRCodeGenerator.ECCLevel.M)).GetGraphic(6),
+        var qr = builder.LinkedResources.Add("qr.png", ReceiptQrImage.Png(receipt.Qr),
             new ContentType("image", "png"));
         qr.ContentId = "qr@receipt";
         string Money(decimal value) => value.ToString("N2", Russian) + " ₽";
