@@ -60,11 +60,24 @@ public sealed record FiscalizedReportBody(
     string? FnSerial, int? Form, long? FiscalDocumentNumber, long? FiscalSign, int? ShiftNumber, string? DateTime,
     int? ReceiptCount, int? DocumentCount);
 
+/// <summary>A register of a store as its list shows it: counters, shift and OFD state, and the FD numbers not received (device registers).</summary>
+public sealed record StoreRegisterView(
+    string RegisterId, string StoreId, string Mode, string FnSerial, string RegistrationNumber, long LastFiscalDocumentNumber,
+    ShiftView Shift, OfdView Ofd, long MissingCount)
+{
+    public static StoreRegisterView Of(RegisterView view, RegisterGaps? gaps) => new(view.RegisterId, view.StoreId, view.Mode, view.FnSerial,
+        view.RegistrationNumber, view.LastFiscalDocumentNumber, view.Shift, view.Ofd, gaps?.MissingCount ?? 0);
+}
+
 /// <summary>Cash registers, with the emulated fiscal drive or a physical one (API.md, "Registers").</summary>
 public static class RegistersApi
 {
     public static IEndpointRouteBuilder MapRegistersApi(this IEndpointRouteBuilder routes)
     {
+        routes.MapGet("/api/v1/stores/{storeId}/registers", ListStoreRegisters).WithTags("Registers").WithName("ListStoreRegisters")
+            .WithSummary("A store's registers with their shift, OFD backlog and missing FD numbers")
+            .RequireRole(ApiRole.Manager, ApiRole.Cashier).ScopedToStore()
+            .Produces<List<StoreRegisterView>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         var api = routes.MapGroup("/api/v1/registers/{registerId}").WithTags("Registers")
             .RequireRole(ApiRole.Cashier).ScopedToRegister()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
@@ -105,6 +118,22 @@ public static class RegistersApi
         api.MapGet("/gaps", GetGaps).WithName("GetRegisterGaps").WithSummary("FD numbers not received yet, per FN, and shifts short of receipts")
             .RequireRole(ApiRole.Cashier, ApiRole.Manager).Produces<RegisterGaps>();
         return routes;
+    }
+
+    private static async Task<IResult> ListStoreRegisters(string storeId, IGrainFactory grains)
+    {
+        if (Validation.Key(storeId, "storeId") is { } invalid)
+            return Problems.Of(invalid);
+        var store = grains.Get<IStoreGrain>(GrainKeys.Store(storeId));
+        if (await store.GetAsync() is null)
+            return Problems.NotFound($"Store {storeId}");
+        var listed = await Task.WhenAll((await store.RegisterIdsAsync()).Select(async id =>
+        {
+            var register = Register(grains, id);
+            var view = await register.GetAsync();
+            return view is null || view.StoreId != storeId ? null : StoreRegisterView.Of(view, view.Mode == RegisterModes.Device ? await register.GetGapsAsync() : null);
+        }));
+        return TypedResults.Ok(listed.OfType<StoreRegisterView>().ToList());
     }
 
     private static IRegisterGrain Register(IGrainFactory grains, string registerId) =>

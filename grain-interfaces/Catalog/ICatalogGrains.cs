@@ -11,6 +11,14 @@ public interface IStoreGrain : IGrainWithStringKey
 
     [Alias("Get"), ReadOnly, AlwaysInterleave]
     Task<Store?> GetAsync();
+
+    /// <summary>A register registered for this store (its registration tells it; repeating it changes nothing).</summary>
+    [Alias("AddRegister")]
+    Task AddRegisterAsync(string registerId);
+
+    /// <summary>The ids of the store's registers, in order.</summary>
+    [Alias("RegisterIds"), ReadOnly, AlwaysInterleave]
+    Task<IReadOnlyList<string>> RegisterIdsAsync();
 }
 
 /// <summary>A SKU's master data and recipe. Key: <c>sku/{sku}</c>.</summary>

@@ -6,6 +6,8 @@ namespace Retail.Orleans.Catalog;
 public sealed class StoreState
 {
     [Id(0)] public Store? Store { get; set; }
+
+    [Id(1)] public SortedSet<string> RegisterIds { get; set; } = new(StringComparer.Ordinal);
 }
 
 public sealed class StoreGrain(
@@ -25,6 +27,17 @@ public sealed class StoreGrain(
     }
 
     public Task<Store?> GetAsync() => Task.FromResult(state.State.Store);
+
+    public async Task AddRegisterAsync(string registerId)
+    {
+        // A state stored before registers were listed has none yet.
+        state.State.RegisterIds ??= new SortedSet<string>(StringComparer.Ordinal);
+        if (state.State.RegisterIds.Add(registerId))
+            await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<string>> RegisterIdsAsync() =>
+        Task.FromResult<IReadOnlyList<string>>(state.State.RegisterIds?.ToList() ?? []);
 }
 
 [GenerateSerializer, Alias("SkuState")]

@@ -24,7 +24,9 @@ public sealed partial class RegisterGrain
     /// <summary>Register events (<see cref="RegisterGapDetected"/>), one stream per store.</summary>
     public const string EventsStream = "register-events";
 
-    public async Task<Outcome<RegisterView>> RegisterDeviceAsync(DeviceRegistration registration)
+    public async Task<Outcome<RegisterView>> RegisterDeviceAsync(DeviceRegistration registration) => await ListedAsync(await RegisterPhysicalAsync(registration));
+
+    private async Task<Outcome<RegisterView>> RegisterPhysicalAsync(DeviceRegistration registration)
     {
         if (!Identifiers.IsValidKey(registration.StoreId))
             return new DomainError(ErrorCodes.ValidationFailed, "A store id is 1 to 128 letters, digits or ._:- characters.", "storeId");

@@ -85,7 +85,17 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
             StartOfdDelivery();
     }
 
-    public async Task<Outcome<RegisterView>> RegisterAsync(string storeId)
+    public async Task<Outcome<RegisterView>> RegisterAsync(string storeId) => await ListedAsync(await RegisterEmulatedAsync(storeId));
+
+    /// <summary>A registration (new or repeated) is listed with its store, so the store's registers can be shown.</summary>
+    private async Task<Outcome<RegisterView>> ListedAsync(Outcome<RegisterView> outcome)
+    {
+        if (outcome.Value is { } view)
+            await GrainFactory.Get<IStoreGrain>(GrainKeys.Store(view.StoreId)).AddRegisterAsync(RegisterId);
+        return outcome;
+    }
+
+    private async Task<Outcome<RegisterView>> RegisterEmulatedAsync(string storeId)
     {
         if (state is not null)
             return state.StoreId != storeId ? OtherStore()

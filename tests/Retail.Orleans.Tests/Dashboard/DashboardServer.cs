@@ -31,8 +31,9 @@ public sealed class DashboardServer : ApiFactory, IAsyncLifetime
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
+        BrowserTools.EnsureInstalled();
         if (!File.Exists(ChromiumPath))
-            throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium package (.ci/run does).");
+            throw new InvalidOperationException($"{ChromiumPath} is missing and could not be installed: install Debian's chromium package.");
         playwright = await Playwright.CreateAsync();
         var args = new List<string> { "--disable-dev-shm-usage", "--disable-gpu" };
         if (Environment.UserName == "root")
@@ -87,4 +88,24 @@ public sealed class DashboardServer : ApiFactory, IAsyncLifetime
         await page.SetViewportSizeAsync(1280, 900);
         return [.. paths];
     }
+}
+
+/// <summary>Installs chromium and axe-core once per test run when missing (deploy/browser-test-tools.sh), as the PostgreSQL tests install their server.</summary>
+public static class BrowserTools
+{
+    private static readonly Lazy<bool> Installed = new(() =>
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var script = Path.Combine(folder.FullName, "deploy", "browser-test-tools.sh");
+            if (!File.Exists(script))
+                continue;
+            using var install = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", [script]) { UseShellExecute = false })!;
+            install.WaitForExit();
+            return install.ExitCode == 0;
+        }
+        return false;
+    });
+
+    public static bool EnsureInstalled() => Installed.Value;
 }

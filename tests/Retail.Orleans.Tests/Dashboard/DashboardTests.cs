@@ -51,6 +51,8 @@ public sealed class DashboardTests(DashboardServer server, ITestOutputHelper out
         await DashboardServer.SignInAsync(page, token, $"#/store/{store}");
         await Expect(page.Locator("#live")).ToHaveAttributeAsync("data-live", "on");
         await Expect(Row(page, milk).Locator("td.onHand")).ToHaveTextAsync("10");
+        // The store's register is listed with its shift, for its manager too.
+        await Expect(page.Locator("main")).ToContainTextAsync(register);
         await page.EvaluateAsync("() => { window.sameDocument = true; }");
 
         await SellAsync(register, milk);
@@ -224,6 +226,7 @@ public sealed class DashboardTests(DashboardServer server, ITestOutputHelper out
     /// <summary>axe-core from the npm package of this folder (npm ci in tests/Retail.Orleans.Tests/Dashboard; .ci/run does it).</summary>
     private static string AxeScript()
     {
+        BrowserTools.EnsureInstalled();
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
             var path = Path.Combine(folder.FullName, "tests", "Retail.Orleans.Tests", "Dashboard", "node_modules", "axe-core", "axe.min.js");

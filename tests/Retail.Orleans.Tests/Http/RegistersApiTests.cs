@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Retail.Orleans.Api.Registers;
 using Retail.Orleans.Common;
 using Retail.Orleans.Registers.Fiscal;
 using Retail.Orleans.Stock;
@@ -160,5 +161,41 @@ public sealed class RegistersApiTests(ApiFactory api)
         // The emulated operator also delivers every few seconds; while unreachable nothing leaves the outbox.
         Assert.Equal(offline.GetProperty("unconfirmed").GetInt32(), stillThere.GetProperty("unconfirmed").GetInt32());
         Assert.Equal(0, delivered.GetProperty("unconfirmed").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_stores_registers_are_listed_for_its_managers_and_cashiers_with_their_state_and_gaps()
+    {
+        var chain = new TestChain(api);
+        var store = await chain.StoreAsync();
+        var other = await chain.StoreAsync();
+        var emulated = await chain.RegisterAsync(store);
+        var device = TestChain.NewId("kkt");
+        var fn = Registers.DeviceTill.NewFnSerial();
+        (await client.PutJson($"/api/v1/registers/{device}", new { storeId = store, mode = "device", fnSerial = fn, registrationNumber = Registers.DeviceTill.RegistrationNumber }))
+            .EnsureSuccessStatusCode();
+        // Registering again lists it once; another store's register is not listed here.
+        (await client.PutJson($"/api/v1/registers/{emulated}", new { storeId = store })).EnsureSuccessStatusCode();
+        await chain.RegisterAsync(other);
+        var sku = await chain.SkuAsync();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+        (await client.PostJson($"/api/v1/registers/{device}/fiscalized-receipts", new
+        {
+            id = "r-4", operation = "sell", items = new[] { new { sku, quantity = 1, price = 100 } }, payments = new[] { new { type = "cash", amount = 100 } },
+            fiscal = new { fnSerial = fn, fiscalDocumentNumber = 4, fiscalSign = 3_000_000_004L, shiftNumber = 1, receiptNumber = 2, dateTime = at },
+        })).EnsureSuccessStatusCode();
+        var (_, _, manager) = await chain.KeyAsync("manager", [store]);
+        var (_, _, cashier) = await chain.KeyAsync("cashier", registerIds: [emulated]);
+        var (_, _, integration) = await chain.KeyAsync("integration", [store]);
+
+        var listed = await (await manager.GetAsync($"/api/v1/stores/{store}/registers")).ReadOk<List<StoreRegisterView>>();
+        Assert.Equal(new[] { device, emulated }.Order(StringComparer.Ordinal), listed.Select(r => r.RegisterId));
+        var (kkt, till) = (listed.Single(r => r.RegisterId == device), listed.Single(r => r.RegisterId == emulated));
+        Assert.Equal(("device", 2L, 4L), (kkt.Mode, kkt.MissingCount, kkt.LastFiscalDocumentNumber));
+        Assert.Equal(("emulated", 0L, true), (till.Mode, till.MissingCount, till.Shift.IsOpen));
+        Assert.Equal(2, (await (await cashier.GetAsync($"/api/v1/stores/{store}/registers")).ReadOk<List<StoreRegisterView>>()).Count);
+        Assert.Equal(HttpStatusCode.Forbidden, (await manager.GetAsync($"/api/v1/stores/{other}/registers")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await integration.GetAsync($"/api/v1/stores/{store}/registers")).StatusCode);
+        await (await client.GetAsync("/api/v1/stores/nowhere-1/registers")).AssertProblem(HttpStatusCode.NotFound, ErrorCodes.NotFound);
     }
 }

@@ -4,7 +4,7 @@ import { api, apiOrNull } from '../api.js';
 import { money, percent, quantity, t, time } from '../i18n.js';
 import { card, h, message, scroll, table } from '../dom.js';
 import { hourlyChart } from '../chart.js';
-import { canAnalyze, canReadStock, knownRegisterIds, localDays, readRegisters, registerWarnings, url } from './common.js';
+import { canAnalyze, canReadRegisters, canReadStock, localDays, readStoreRegisters, registerWarnings, url } from './common.js';
 
 const HOUR = 3600_000;
 const REFRESH_EVERY = 30_000;
@@ -63,7 +63,7 @@ async function load(me, signal) {
     return { store, count: page?.total ?? 0 };
   }))).filter((n) => n.count > 0) : [];
 
-  const registers = await readRegisters(knownRegisterIds(me), signal);
+  const registers = canReadRegisters(me) ? await readStoreRegisters(stores, signal) : [];
   return { now, analyze, perStore, hours, top, negatives, registers };
 }
 
@@ -116,7 +116,7 @@ function draw(me, data, reload) {
     card(t('negativeStores'), data.negatives.length
       ? h('ul', { className: 'plain' }, data.negatives.map((n) => h('li', {}, storeLink(n.store), ' — ', t('negativeCount', n.count))))
       : message(t('noNegative'))),
-    card(t('attention'), attention(data.registers), h('p', { className: 'note' }, t('registersUnlisted')))));
+    card(t('attention'), attention(data.registers))));
   return parts;
 }
 

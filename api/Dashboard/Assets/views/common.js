@@ -5,7 +5,7 @@ import { dateTime, t } from '../i18n.js';
 export const canAnalyze = (me) => me.role === 'admin' || me.role === 'manager';
 export const canReadStock = (me) => me.role !== 'integration';
 export const canProcure = (me) => me.role === 'admin' || me.role === 'manager';
-export const canReadRegisters = (me) => me.role === 'admin' || me.role === 'cashier';
+export const canReadRegisters = (me) => me.role !== 'integration';
 export const findStore = (me, storeId) => me.stores.find((s) => s.storeId === storeId) ?? null;
 
 const q = (params) => new URLSearchParams(params).toString();
@@ -24,20 +24,18 @@ export function localDays(timeZone, now = new Date()) {
   return { today, weekAgo };
 }
 
-/** The registers this key can know of: a cashier's own, and for an admin the stores' online registers. */
-export function knownRegisterIds(me, stores = me.stores) {
-  if (me.role === 'cashier') return me.registerIds;
-  if (me.role === 'admin') return stores.map((s) => s.onlineRegisterId).filter(Boolean);
-  return [];
+/** The registers of these stores with their shift, OFD and gap state (one list per store). */
+export async function readStoreRegisters(stores, signal) {
+  const lists = await Promise.all(stores.map((s) => apiOrNull(`/api/v1/stores/${encodeURIComponent(s.storeId)}/registers`, { signal })));
+  return lists.flatMap((list) => list ?? []).map((r) => ({ ...r, gaps: { missingCount: r.missingCount } }));
 }
 
-export async function readRegisters(ids, signal) {
-  const views = await Promise.all(ids.map((id) => apiOrNull(`/api/v1/registers/${encodeURIComponent(id)}`, { signal })));
-  const registers = views.filter(Boolean);
-  await Promise.all(registers.filter((r) => r.mode === 'device').map(async (r) => {
-    r.gaps = await apiOrNull(`/api/v1/registers/${encodeURIComponent(r.registerId)}/gaps`, { signal });
-  }));
-  return registers;
+/** One register by its id (cashier and admin keys). */
+export async function readRegister(id, signal) {
+  const register = await apiOrNull(`/api/v1/registers/${encodeURIComponent(id)}`, { signal });
+  if (register?.mode === 'device')
+    register.gaps = await apiOrNull(`/api/v1/registers/${encodeURIComponent(register.registerId)}/gaps`, { signal });
+  return register;
 }
 
 const HOUR = 3600_000;

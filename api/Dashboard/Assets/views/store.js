@@ -3,7 +3,7 @@
 import { api, apiOrNull, newId, readEvents } from '../api.js';
 import { date, dateTime, day, quantity, t } from '../i18n.js';
 import { card, field, h, message, scroll, table } from '../dom.js';
-import { canProcure, canReadRegisters, findStore, knownRegisterIds, readRegisters, registerWarnings, url } from './common.js';
+import { canProcure, canReadRegisters, findStore, readRegister, readStoreRegisters, registerWarnings, url } from './common.js';
 
 const COLUMNS = [
   ['sku', 'sku', false], ['onHand', 'onHand', true], ['reserved', 'reserved', true],
@@ -193,7 +193,7 @@ function registersCard(me, store, signal) {
       { title: '⚠', value: (r) => registerWarnings(r).map((w) => h('span', { className: 'badge warn' }, w)) },
     ], list)) : message(t('registersNote')));
   };
-  readRegisters(knownRegisterIds(me, [store]), signal).then((registers) => {
+  readStoreRegisters([store], signal).then((registers) => {
     registers.filter((r) => r.storeId === store.storeId).forEach((r) => shown.set(r.registerId, r));
     draw();
   }).catch((error) => box.replaceChildren(message(t('error', error.message), 'alert')));
@@ -203,7 +203,7 @@ function registersCard(me, store, signal) {
     className: 'toolbar',
     onsubmit: async (event) => {
       event.preventDefault();
-      const [register] = await readRegisters([input.value.trim()], signal);
+      const register = await readRegister(input.value.trim(), signal);
       if (register && register.storeId === store.storeId) {
         shown.set(register.registerId, register);
         result.replaceChildren();
