@@ -16,7 +16,7 @@ public sealed record FiscalDriveState(
     [property: Id(5)] long LastFiscalDocumentNumber,
     [property: Id(6)] DateTimeOffset LastDocumentAt,
     [property: Id(7)] Shift? Shift,
-    [property: Id(8)] ImmutableArray<OfdOutboxEntry> OfdOutbox)
+    [property: Id(8), System.Text.Json.Serialization.JsonConverter(typeof(OfdOutboxJson))] ImmutableArray<OfdOutboxEntry> OfdOutbox)
 {
     /// <summary>Tag 1038 of the latest shift; 0 before the first one.</summary>
     public int ShiftNumber => Shift?.Number ?? 0;
