@@ -11,16 +11,9 @@ using Retail.Orleans.Tests.Integrations;
 
 namespace Retail.Orleans.Tests.Postgres;
 
-/// <summary>The API on PostgreSQL whose registers can be held back (<see cref="HeldFiscalization"/>); the same cluster id on every start.</summary>
-public sealed class PostgresAtolApiFactory(string connectionString, string clusterId) : ApiFactory
+/// <summary>The API on PostgreSQL (as for webhooks) whose registers can be held back (<see cref="HeldFiscalization"/>).</summary>
+public sealed class PostgresAtolApiFactory(string connectionString, string clusterId) : PostgresWebhookApiFactory(connectionString, clusterId)
 {
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["ConnectionStrings:Retail"] = connectionString,
-        ["Retail:Cluster:AdvertisedAddress"] = "127.0.0.1",
-        ["Retail:Cluster:ClusterId"] = clusterId,
-    };
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);

@@ -10,7 +10,7 @@ using Retail.Orleans.Tests.Integrations;
 namespace Retail.Orleans.Tests.Postgres;
 
 /// <summary>The API on PostgreSQL with webhooks allowed to loopback receivers; the same cluster id on every start, as a redeployment.</summary>
-public sealed class PostgresWebhookApiFactory(string connectionString, string clusterId) : ApiFactory
+public class PostgresWebhookApiFactory(string connectionString, string clusterId) : ApiFactory
 {
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
