@@ -3,13 +3,22 @@ using Retail.Orleans.Analytics;
 using Retail.Orleans.Api.Access;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Stock;
+using Retail.Orleans.Catalog;
 using Retail.Orleans.Common;
+using Retail.Orleans.Procurement;
+using Retail.Orleans.Registers.Fiscal;
 
 namespace Retail.Orleans.Api.Analytics;
 
 public sealed record PromotionBody(IReadOnlyList<string>? Skus, DateOnly? From, DateOnly? To, IReadOnlyList<string>? StoreIds);
 
 public sealed record SalesReport(IReadOnlyList<SalesBucket> Buckets, DateTimeOffset From, DateTimeOffset To, string Bucket);
+
+/// <summary>Units sold on one local day (or forecast for it).</summary>
+public sealed record DailyUnits(DateOnly Date, decimal Units);
+
+/// <summary>A SKU's daily sales in a store up to today, and the forecast for the days after.</summary>
+public sealed record SkuDailySales(string StoreId, string Sku, IReadOnlyList<DailyUnits> Days, IReadOnlyList<DailyUnits> Forecast);
 
 /// <summary>Sales figures per store and chain-wide (API.md, "Analytics and procurement").</summary>
 public static class AnalyticsApi
@@ -30,6 +39,9 @@ public static class AnalyticsApi
             .Produces<List<AbcEntry>>();
         store.MapGet("/weekdays", StoreWeekdays).WithName("StoreWeekdays").WithSummary("Average revenue per weekday and its index")
             .Produces<List<WeekdayShare>>();
+        store.MapGet("/skus/{sku}/daily", SkuDaily).WithName("SkuDailySales")
+            .WithSummary("A SKU's units sold per local day in the store, and the demand forecast for the days ahead")
+            .Produces<SkuDailySales>();
         api.MapGet("/chain/sales", ChainSales).WithName("ChainSales").WithSummary("The chain's sales by hour or day")
             .Produces<SalesReport>().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/chain/top", ChainTop).WithName("ChainTop").WithSummary("The chain's top SKUs")
@@ -106,6 +118,32 @@ public static class AnalyticsApi
         if (await StockApi.CheckStoreAsync(grains, storeId) is { } error)
             return Problems.Of(error);
         return TypedResults.Ok(await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).WeekdaysAsync());
+    }
+
+    /// <summary>The days of history and of forecast one curve shows at most.</summary>
+    public const int MaxCurveDays = 90;
+
+    private static async Task<IResult> SkuDaily(string storeId, string sku, IGrainFactory grains, TimeProvider clock, int days = 28, int ahead = 7)
+    {
+        var error = Validation.First(
+            Validation.Key(sku, "sku"),
+            days is < 1 or > MaxCurveDays ? new DomainError(ErrorCodes.ValidationFailed, $"days is 1 to {MaxCurveDays}.", "days") : null,
+            ahead is < 0 or > MaxCurveDays ? new DomainError(ErrorCodes.ValidationFailed, $"ahead is 0 to {MaxCurveDays}.", "ahead") : null)
+            ?? await StockApi.CheckStoreAsync(grains, storeId);
+        if (error is not null)
+            return Problems.Of(error);
+        var store = await grains.Get<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync();
+        FiscalDrive.TryFindZone(store?.TimeZone, out var zone);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
+        var demand = (await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).DemandAsync(today, days)).FirstOrDefault(d => d.Sku == sku);
+        var first = today.AddDays(-days + 1);
+        // Days before the SKU's first sale in the window are days without history, shown as nothing sold.
+        var sold = Enumerable.Range(0, days).Select(i => first.AddDays(i)).Select(day => new DailyUnits(day,
+            demand is not null && day >= demand.FirstDay ? demand.Units[day.DayNumber - demand.FirstDay.DayNumber] : 0m)).ToList();
+        var forecast = demand is null ? null : DemandForecast.Fit(demand.Units, demand.FirstDay);
+        var coming = Enumerable.Range(1, ahead).Select(i => today.AddDays(i))
+            .Select(day => new DailyUnits(day, forecast?.For(day) ?? 0m)).ToList();
+        return TypedResults.Ok(new SkuDailySales(storeId, sku, sold, coming));
     }
 
     private static async Task<IResult> PutPromotion(string id, PromotionBody body, IGrainFactory grains)

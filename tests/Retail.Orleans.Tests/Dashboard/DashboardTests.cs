@@ -154,7 +154,14 @@ public sealed class DashboardTests(DashboardServer server, ITestOutputHelper out
     {
         var store = await StoreAsync("Склад");
         var sku = await chain.SkuAsync();
+        await chain.ReceiveAsync(store, sku, 5);
+        var register = await chain.RegisterAsync(store);
+        await SellAsync(register, sku);
+        await SellAsync(register, sku);
         var (_, token, _) = await chain.KeyAsync("manager", storeIds: [store]);
+        await Eventually.Until(
+            async () => await (await chain.Admin.GetAsync($"/api/v1/analytics/stores/{store}/skus/{sku}/daily?days=7")).ReadOk<JsonElement>(),
+            curve => curve.GetProperty("days").EnumerateArray().Sum(d => d.GetProperty("units").GetDecimal()) == 2m, seconds: 30);
         var page = await server.OpenAsync();
         await DashboardServer.SignInAsync(page, token, $"#/store/{store}");
         await page.GetByLabel("Поставщик").FillAsync("ООО Молоко");
@@ -167,6 +174,9 @@ public sealed class DashboardTests(DashboardServer server, ITestOutputHelper out
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Purchase suggestions" })).ToBeVisibleAsync();
         await page.GotoAsync($"/#/sku/{sku}");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Stock across the chain" })).ToBeVisibleAsync();
+        // Its daily sales curve has the two sales today, and the forecast days after it.
+        await Expect(page.Locator("svg.daily")).ToHaveAttributeAsync("data-sold", "2");
+        await Expect(page.Locator("svg.daily rect.bar.forecast")).ToHaveCountAsync(7);
         Print(await DashboardServer.ScreenshotsAsync(page, "sku-english"));
     }
 

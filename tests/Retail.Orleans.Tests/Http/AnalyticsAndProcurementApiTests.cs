@@ -110,4 +110,28 @@ public sealed class AnalyticsAndProcurementApiTests(ApiFactory api)
         var level = await (await client.GetAsync($"/api/v1/stores/{store}/stock/pen")).ReadOk<JsonElement>();
         Assert.Equal(0m, level.GetProperty("incoming").GetDecimal());
     }
+
+    [Fact]
+    public async Task A_skus_daily_sales_come_per_local_day_with_the_forecast_after_them()
+    {
+        var (store, _) = await StoreWithSalesAsync();
+        var curve = await Eventually.Until(
+            async () => await (await client.GetAsync($"/api/v1/analytics/stores/{store}/skus/pen/daily?days=5&ahead=3")).ReadOk<JsonElement>(),
+            c => c.GetProperty("days").EnumerateArray().Sum(d => d.GetProperty("units").GetDecimal()) == 2m);
+
+        var days = curve.GetProperty("days").EnumerateArray().ToList();
+        var forecast = curve.GetProperty("forecast").EnumerateArray().ToList();
+        // Net of the refund: 3 sold, 1 back, all today in the store's zone (Novosibirsk).
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Novosibirsk")).DateTime);
+        Assert.Equal(5, days.Count);
+        Assert.Equal((today, 2m), (DateOnly.Parse(days[^1].GetProperty("date").GetString()!), days[^1].GetProperty("units").GetDecimal()));
+        Assert.Equal(today.AddDays(-4), DateOnly.Parse(days[0].GetProperty("date").GetString()!));
+        Assert.Equal([today.AddDays(1), today.AddDays(2), today.AddDays(3)], forecast.Select(f => DateOnly.Parse(f.GetProperty("date").GetString()!)));
+        Assert.All(forecast, f => Assert.True(f.GetProperty("units").GetDecimal() >= 0));
+        // A SKU never sold has a flat curve; bad ranges are refused.
+        var none = await (await client.GetAsync($"/api/v1/analytics/stores/{store}/skus/ink-none/daily?days=3&ahead=0")).ReadOk<JsonElement>();
+        Assert.Equal((3, 0), (none.GetProperty("days").GetArrayLength(), none.GetProperty("forecast").GetArrayLength()));
+        await (await client.GetAsync($"/api/v1/analytics/stores/{store}/skus/pen/daily?days=0")).AssertProblem(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed, "days");
+        await (await client.GetAsync($"/api/v1/analytics/stores/{store}/skus/pen/daily?ahead=91")).AssertProblem(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed, "ahead");
+    }
 }

@@ -2,6 +2,7 @@
 import { api, apiOrNull, ApiError } from '../api.js';
 import { dateTime, money, quantity, t } from '../i18n.js';
 import { card, field, h, message, scroll, table } from '../dom.js';
+import { dailyChart } from '../chart.js';
 import { canAnalyze, canProcure, canReadStock, url } from './common.js';
 
 const DAY = 24 * 3600_000;
@@ -46,7 +47,7 @@ export async function render(main, { me, params, signal }) {
   const stores = await stockByStore(me, code, signal);
   const storeIds = stores.map((s) => s.storeId).filter((id) => me.stores.some((s) => s.storeId === id));
   const now = Date.now();
-  const [movements, sales, forecasts] = await Promise.all([
+  const [movements, sales, forecasts, curves] = await Promise.all([
     canReadStock(me) ? Promise.all(storeIds.map((id) =>
       apiOrNull(url(`/api/v1/stores/${encodeURIComponent(id)}/stock/${encodeURIComponent(code)}/movements`, { limit: 10 }), { signal })
         .then((list) => (list ?? []).map((m) => ({ ...m, storeId: id }))))) : [],
@@ -56,6 +57,8 @@ export async function render(main, { me, params, signal }) {
     canProcure(me) ? Promise.all(storeIds.map((id) =>
       apiOrNull(url(`/api/v1/procurement/stores/${encodeURIComponent(id)}/suggestions`, { all: true }), { signal })
         .then((list) => ({ storeId: id, suggestion: (list ?? []).find((x) => x.sku === code) })))) : [],
+    canAnalyze(me) ? Promise.all(storeIds.map((id) =>
+      apiOrNull(url(`/api/v1/analytics/stores/${encodeURIComponent(id)}/skus/${encodeURIComponent(code)}/daily`, { days: 28, ahead: 7 }), { signal }))) : [],
   ]);
   const salesOf = new Map(sales.map((s) => [s.storeId, s.line]));
   const forecastOf = new Map(forecasts.map((f) => [f.storeId, f.suggestion]));
@@ -70,6 +73,18 @@ export async function render(main, { me, params, signal }) {
   if (canProcure(me)) columns.push({ title: t('forecast'), num: true, value: (s) => { const f = forecastOf.get(s.storeId); return f ? quantity(f.dailyDemand) : '—'; } });
   main.append(card(t('chainStock'), stores.length ? scroll(t('chainStock'), table(t('chainStock'), columns, stores)) : message(t('noData')),
     canAnalyze(me) ? h('p', { className: 'note' }, t('salesNote')) : null));
+
+  if (canAnalyze(me)) {
+    // The stores' curves summed day by day.
+    const sum = (key) => {
+      const byDate = new Map();
+      for (const curve of curves.filter(Boolean))
+        for (const d of curve[key]) byDate.set(d.date, (byDate.get(d.date) ?? 0) + d.units);
+      return [...byDate.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, units]) => ({ date, units }));
+    };
+    const days = sum('days');
+    main.append(card(t('dailyTitle'), days.length ? dailyChart(days, sum('forecast'), window.innerWidth < 600) : message(t('noData'))));
+  }
 
   const recent = movements.flat().sort((a, b) => Date.parse(b.recordedAt) - Date.parse(a.recordedAt)).slice(0, 20);
   main.append(card(t('movements'), recent.length ? scroll(t('movements'), table(t('movements'), [
