@@ -353,4 +353,28 @@ public sealed partial class AtolApiTests(AtolApiFactory api)
         AssertDone(report, uuid, register, 400m);
         Assert.Equal(callback.Url, (string)report["callback_url"]!);
     }
+
+    [Fact]
+    public async Task Items_no_sku_matched_are_announced_to_subscribers_as_stock_unmatched_once()
+    {
+        var (store, register, _, plugin) = await ShopAsync();
+        var (_, _, crm) = await chain.KeyAsync("integration", [store]);
+        await using var receiver = new WebhookReceiver();
+        await receiver.StartAsync();
+        (await crm.PostJson("/api/v1/webhooks", new { url = receiver.Url, events = new[] { WebhookEventTypes.StockUnmatched }, secret = "shop-shared-secret-1234" }))
+            .EnsureSuccessStatusCode();
+
+        // The eggs are in no catalog (the sausage may be, from another test of this chain): fiscalized, and announced once.
+        var body = V4Example(TestChain.NewId("ord"));
+        var uuid = (string)(await Json(await plugin.PostAsJsonAsync($"/possystem/v4/{register}/sell", body), HttpStatusCode.OK))["uuid"]!;
+        await Json(await plugin.PostAsJsonAsync($"/possystem/v4/{register}/sell", body), HttpStatusCode.OK);
+
+        await Eventually.Until(() => Task.FromResult(receiver.Received.Count), count => count >= 1);
+        var unmatched = Assert.Single(receiver.Received);
+        Assert.Equal((WebhookEventTypes.StockUnmatched, uuid, store), (unmatched.Json.GetProperty("type").GetString(),
+            unmatched.Data.GetProperty("uuid").GetString(), unmatched.Data.GetProperty("storeId").GetString()));
+        var items = unmatched.Data.GetProperty("items").EnumerateArray().ToList();
+        Assert.Contains(items, i => i.GetProperty("position").GetInt32() == 1 && i.GetProperty("name").GetString() == "яйцо Окское куриное С0 белое");
+        Assert.True(WebhookSignature.Verify("shop-shared-secret-1234", unmatched.Timestamp, unmatched.Body, unmatched.Signature!));
+    }
 }
