@@ -135,7 +135,7 @@ public static class AnalyticsApi
         var store = await grains.Get<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync();
         FiscalDrive.TryFindZone(store?.TimeZone, out var zone);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
-        var demand = (await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).DemandAsync(today, days)).FirstOrDefault(d => d.Sku == sku);
+        var demand = await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).SkuDemandAsync(sku, today, days);
         var first = today.AddDays(-days + 1);
         // Days before the SKU's first sale in the window are days without history, shown as nothing sold.
         var sold = Enumerable.Range(0, days).Select(i => first.AddDays(i)).Select(day => new DailyUnits(day,

@@ -74,10 +74,10 @@ public static class AtolApi
             return Refuse(StatusCodes.Status400BadRequest, AtolProtocol.UnsupportedOperation, $"Операция \"{operation}\" не поддерживается (not supported).", now);
         return await Guarded(now, async () =>
         {
-            var (register, zone, denied) = await GroupAsync(http, group, tokens, grains, clock);
+            var (register, store, denied) = await GroupAsync(http, group, tokens, grains, clock);
             if (denied is not null)
                 return denied;
-            now = Now(clock, zone);
+            now = Now(clock, store?.TimeZone ?? ServiceZone);
             if (AtolRequests.Operation(operation) is null)
                 return Refuse(StatusCodes.Status400BadRequest, AtolProtocol.UnsupportedOperation,
                     $"Операция \"{operation}\" не поддерживается: a store's register sells and refunds sales, it does not buy.", now);
@@ -87,7 +87,6 @@ public static class AtolApi
             var read = AtolRequests.Read(body.Json, version, operation, group, webhooks.Value.AllowPrivateTargets);
             if (read.Problem is { } problem)
                 return Refuse(StatusCodes.Status400BadRequest, AtolProtocol.InvalidReceipt, problem, now);
-            var store = await grains.Get<IStoreGrain>(GrainKeys.Store(register!.StoreId)).GetAsync();
             if (store is not null && read.CompanyInn != store.Inn)
                 return Refuse(StatusCodes.Status400BadRequest, AtolProtocol.InvalidReceipt,
                     $"Ошибочные поля (wrong fields): company.inn ({read.CompanyInn} is not the INN of store {store.StoreId})", now);
@@ -117,14 +116,14 @@ public static class AtolApi
         var now = Now(clock, ServiceZone);
         return await Guarded(now, async () =>
         {
-            var (_, zone, denied) = await GroupAsync(http, group, tokens, grains, clock);
+            var (_, store, denied) = await GroupAsync(http, group, tokens, grains, clock);
             if (denied is not null)
                 return denied;
             var receipt = Guid.TryParse(uuid, out _) ? await grains.Get<ICloudReceiptGrain>(GrainKeys.CloudReceipt(uuid.ToLowerInvariant())).GetAsync() : null;
             if (receipt is null || receipt.RegisterId != group)
                 return Answer(StatusCodes.Status400BadRequest, new JsonObject
                 {
-                    ["uuid"] = uuid, ["timestamp"] = Now(clock, zone), ["status"] = CloudReceiptStatus.Fail, ["payload"] = null,
+                    ["uuid"] = uuid, ["timestamp"] = Now(clock, store?.TimeZone ?? ServiceZone), ["status"] = CloudReceiptStatus.Fail, ["payload"] = null,
                     ["error"] = AtolProtocol.Error(AtolProtocol.UnknownUuid, $"Передан некорректный UUID: no receipt {uuid} in group {group}."),
                 });
             return Answer(StatusCodes.Status200OK, AtolProtocol.Report(receipt, options.Value, clock.GetUtcNow()));
@@ -135,22 +134,21 @@ public static class AtolApi
     /// The register a token may fiscalize on: the token's key is an integration key of the register's store, and the
     /// register is an emulated one (a cloud register has no physical drive). Otherwise the protocol's error.
     /// </summary>
-    private static async Task<(RegisterView? Register, string Zone, IResult? Denied)> GroupAsync(HttpContext http, string group, AtolTokens tokens,
+    private static async Task<(RegisterView? Register, Store? Store, IResult? Denied)> GroupAsync(HttpContext http, string group, AtolTokens tokens,
         IGrainFactory grains, TimeProvider clock)
     {
         var now = Now(clock, ServiceZone);
         var token = http.Request.Headers["Token"].ToString() is { Length: > 0 } header ? header : http.Request.Query["token"].ToString();
         var (caller, error) = await tokens.CheckAsync(token);
         if (caller is null)
-            return (null, ServiceZone, Refuse(StatusCodes.Status401Unauthorized, error,
+            return (null, null, Refuse(StatusCodes.Status401Unauthorized, error,
                 error == AtolProtocol.ExpiredToken ? "Срок действия токена истёк (the token expired): ask getToken for a new one."
                     : "Передан некорректный токен (send the Token header with a token from getToken).", now));
         var register = Identifiers.IsValidKey(group) ? await grains.Get<IRegisterGrain>(GrainKeys.Register(group)).GetAsync() : null;
         if (register is not { Mode: RegisterModes.Emulated } || !caller.MayUseStore(register.StoreId))
-            return (null, ServiceZone, Refuse(StatusCodes.Status401Unauthorized, AtolProtocol.GroupNotAllowed,
+            return (null, null, Refuse(StatusCodes.Status401Unauthorized, AtolProtocol.GroupNotAllowed,
                 $"Переданный group_code {group} не соответствует токену: not an emulated register of a store this key may use.", now));
-        var store = await grains.Get<IStoreGrain>(GrainKeys.Store(register.StoreId)).GetAsync();
-        return (register, store?.TimeZone ?? ServiceZone, null);
+        return (register, await grains.Get<IStoreGrain>(GrainKeys.Store(register.StoreId)).GetAsync(), null);
     }
 
     private sealed record Body(JsonNode? Json, IResult? Error);

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Retail.Orleans.Catalog;
 using Retail.Orleans.Integrations;
 using Retail.Orleans.Registers;
+using Retail.Orleans.Registers.Fiscal;
 
 namespace Retail.Orleans.Api.Integrations;
 
@@ -41,8 +41,6 @@ public static class AtolRequests
         ["commodity"] = 1, ["excise"] = 2, ["job"] = 3, ["service"] = 4, ["payment"] = 10, ["another"] = 13,
     };
 
-    private static readonly HashSet<int> KnownPaymentObjects = [1, 2, 3, 4, 10, 13, 31, 33];
-
     private static readonly HashSet<string> Taxations = new(StringComparer.Ordinal) { "osn", "usn_income", "usn_income_outcome", "envd", "esn", "patent" };
 
     /// <summary>The v4 free-text unit, as far as it names a 2108 unit; anything else counts in pieces.</summary>
@@ -56,8 +54,6 @@ public static class AtolRequests
         "т" or "t" => 12,
         _ => 0,
     };
-
-    private static readonly HashSet<int> Units = [0, 10, 11, 12, 22, 32, 40, 41, 42, 255];
 
     public static AtolReceiptRead Read(JsonNode? body, string version, string operationName, string registerId, bool allowPrivateCallbacks)
     {
@@ -144,7 +140,7 @@ public static class AtolRequests
             if (paymentObject is null)
                 problems.Add($"{at}.payment_object");
             var unit = item["measure"] is { } measure
-                ? (int?)Number(measure) is { } code && Units.Contains(code) ? code : -1
+                ? (int?)Number(measure) is { } code && Enum.IsDefined((MeasureUnit)code) ? code : -1
                 : UnitOfText(Scalar(item["measurement_unit"]));
             if (unit < 0)
                 problems.Add($"{at}.measure");
@@ -204,7 +200,7 @@ public static class AtolRequests
         if (node is null)
             return 1;
         if (node is JsonValue value && value.TryGetValue<int>(out var code))
-            return KnownPaymentObjects.Contains(code) ? code : null;
+            return Enum.IsDefined((PaymentObject)code) ? code : null;
         return Scalar(node) is { } name && PaymentObjects.TryGetValue(name, out var named) ? named : null;
     }
 

@@ -62,6 +62,10 @@ public interface IStoreAnalyticsGrain : IGrainWithStringKey
     [Alias("Demand"), ReadOnly]
     Task<IReadOnlyList<DailyDemand>> DemandAsync(DateOnly until, int days);
 
+    /// <summary>One SKU's daily units as <see cref="DemandAsync"/> has them; null when it sold nothing in the window.</summary>
+    [Alias("SkuDemand"), ReadOnly]
+    Task<DailyDemand?> SkuDemandAsync(string sku, DateOnly until, int days);
+
     /// <summary>How many receipts it has counted (for reconciliation with the journal).</summary>
     [Alias("Counted"), ReadOnly]
     Task<int> CountedReceiptsAsync();

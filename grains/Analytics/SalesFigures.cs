@@ -174,17 +174,18 @@ public sealed class SalesFigures
     }
 
     /// <summary>
-    /// Each SKU's daily units up to a day, from its first sale in the window: days before a SKU was
-    /// first sold are not demand of zero, they are no history.
+    /// Each SKU's (or only one's) daily units up to a day, from its first sale in the window: days before a
+    /// SKU was first sold are not demand of zero, they are no history.
     /// </summary>
-    public IReadOnlyList<DailyDemand> Demand(DateOnly until, int days)
+    public IReadOnlyList<DailyDemand> Demand(DateOnly until, int days, string? only = null)
     {
         var first = until.AddDays(-days + 1);
         var window = SkuDays.Where(d => d.Key >= first && d.Key <= until).OrderBy(d => d.Key).ToList();
         var firstSale = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
         foreach (var (day, skus) in window)
             foreach (var sku in skus.Keys)
-                firstSale.TryAdd(sku, day);
+                if (only is null || sku == only)
+                    firstSale.TryAdd(sku, day);
         return firstSale.Select(s => new DailyDemand(s.Key, s.Value, Enumerable.Range(0, until.DayNumber - s.Value.DayNumber + 1)
             .Select(i => SkuDays.TryGetValue(s.Value.AddDays(i), out var day) && day.TryGetValue(s.Key, out var t) ? t.Units : 0m)
             .ToList())).ToList();

@@ -186,6 +186,9 @@ public sealed class StoreAnalyticsGrain(
 
     public Task<IReadOnlyList<DailyDemand>> DemandAsync(DateOnly until, int days) => Task.FromResult(state.State.Figures.Demand(until, days));
 
+    public Task<DailyDemand?> SkuDemandAsync(string sku, DateOnly until, int days) =>
+        Task.FromResult(state.State.Figures.Demand(until, days, sku).FirstOrDefault());
+
     public Task<int> CountedReceiptsAsync() => Task.FromResult(state.State.Figures.Counted);
 }
 

@@ -12,7 +12,11 @@ namespace Retail.Orleans.Integrations;
 /// <summary>What a web shop's receipt remembers; journaled at each step, so the journal's last entry restores it.</summary>
 public sealed record CloudReceiptState(
     CloudReceiptRequest Request, string Fingerprint, string StoreId, string TimeZone, DateTimeOffset AcceptedAt, string Status,
-    ReceiptDocument? Receipt = null, DomainError? Error = null, IReadOnlyList<int>? Unmatched = null, int CallbackAttempts = 0, bool CallbackDone = false);
+    ReceiptDocument? Receipt = null, DomainError? Error = null, IReadOnlyList<int>? Unmatched = null, int CallbackAttempts = 0, bool CallbackDone = false)
+{
+    /// <summary>A report is still to be posted to the shop: it asked for one, none arrived, and tries are left.</summary>
+    public bool CallbackOwed => Request.CallbackUrl is not null && !CallbackDone && CallbackAttempts < CloudReceiptGrain.CallbackAttempts;
+}
 
 /// <summary>
 /// One web shop receipt. It is accepted (journaled, with a reminder registered first), then fiscalized on its
@@ -78,8 +82,7 @@ public sealed class CloudReceiptGrain(IRegisterJournal journal, JournaledStep st
             await FiscalizeAsync();
         else
             await CallBackAsync();
-        if (document.State is { Status: not CloudReceiptStatus.Wait } settled
-            && (settled.Request.CallbackUrl is null || settled.CallbackDone || settled.CallbackAttempts >= CallbackAttempts))
+        if (document.State is { Status: not CloudReceiptStatus.Wait, CallbackOwed: false })
             await ForgetReminderAsync();
     }
 
@@ -153,7 +156,7 @@ public sealed class CloudReceiptGrain(IRegisterJournal journal, JournaledStep st
     private async Task CallBackAsync()
     {
         var state = document.State!;
-        if (state.Request.CallbackUrl is null || state.CallbackDone || state.CallbackAttempts >= CallbackAttempts)
+        if (!state.CallbackOwed)
             return;
         var now = clock.GetUtcNow();
         var attempt = await sender.PostAsync(state.Request.CallbackUrl!, AtolProtocol.Json(AtolProtocol.Report(View(), options.Value, now)), now);
@@ -162,7 +165,7 @@ public sealed class CloudReceiptGrain(IRegisterJournal journal, JournaledStep st
             logger.LogInformation("Cloud receipt {Uuid}: callback answered {Status} {Error}", Uuid, attempt.StatusCode, attempt.Error);
         var next = state with { CallbackAttempts = state.CallbackAttempts + 1, CallbackDone = delivered };
         await document.CommitAsync("callback", next, [], [], DeactivateOnIdle);
-        if (delivered || next.CallbackAttempts >= CallbackAttempts)
+        if (!next.CallbackOwed)
             await ForgetReminderAsync();
     }
 

@@ -43,21 +43,28 @@ public sealed class AtolApiFactory : ApiFactory
     }
 }
 
-/// <summary>A register held here answers a web shop's receipt as if its database were away.</summary>
+/// <summary>
+/// A register held here answers a web shop's receipt as if its database were away: before fiscalizing it, or
+/// (<c>afterwards: true</c>) once it has fiscalized it, the answer lost on the way back.
+/// </summary>
 public sealed class HeldFiscalization : IIncomingGrainCallFilter
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Held = new();
 
-    public static void Hold(string registerId) => Held[GrainKeys.Register(registerId)] = true;
+    public static void Hold(string registerId, bool afterwards = false) => Held[GrainKeys.Register(registerId)] = afterwards;
 
     public static void Release(string registerId) => Held.TryRemove(GrainKeys.Register(registerId), out _);
 
-    public Task Invoke(IIncomingGrainCallContext context)
+    public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.InterfaceMethod.Name == nameof(IRegisterGrain.FiscalizeAsync) && Held.ContainsKey(context.TargetId.Key.ToString()!)
-            && context.Request.GetArgument(0) is ReceiptInput { Id: var id } && id.StartsWith("cloud-", StringComparison.Ordinal))
+        var held = context.InterfaceMethod.Name == nameof(IRegisterGrain.FiscalizeAsync) && Held.TryGetValue(context.TargetId.Key.ToString()!, out var afterwards)
+            && context.Request.GetArgument(0) is ReceiptInput { Id: var id } && id.StartsWith("cloud-", StringComparison.Ordinal)
+            ? afterwards : (bool?)null;
+        if (held == false)
             throw new DependencyUnavailableException("injected: the register's database is away");
-        return context.Invoke();
+        await context.Invoke();
+        if (held == true)
+            throw new DependencyUnavailableException("injected: the register's answer was lost after it fiscalized");
     }
 }
 
@@ -376,5 +383,72 @@ public sealed partial class AtolApiTests(AtolApiFactory api)
         var items = unmatched.Data.GetProperty("items").EnumerateArray().ToList();
         Assert.Contains(items, i => i.GetProperty("position").GetInt32() == 1 && i.GetProperty("name").GetString() == "яйцо Окское куриное С0 белое");
         Assert.True(WebhookSignature.Verify("shop-shared-secret-1234", unmatched.Timestamp, unmatched.Body, unmatched.Signature!));
+    }
+
+    [Fact]
+    public async Task A_receipt_whose_answer_was_lost_after_the_register_fiscalized_it_is_not_fiscalized_twice()
+    {
+        var (store, register, _, plugin) = await ShopAsync();
+        var sausage = await SkuAsync(new { name = "колбаса Клинский Брауншвейгская с/к в/с", unit = "kg", vat = "vat22", price = 1000, kind = "goods" });
+        await chain.ReceiveAsync(store, sausage, 10);
+        var before = await OnHandAsync(store, sausage);
+        var body = V4Example(TestChain.NewId("ord"));
+        // The shift is open, so the first attempt fiscalizes the receipt at once, and only its answer is lost.
+        (await Admin.PostJson($"/api/v1/registers/{register}/shifts/open", new { cashier = new { name = "Online" } })).EnsureSuccessStatusCode();
+
+        HeldFiscalization.Hold(register, afterwards: true);
+        string uuid;
+        try
+        {
+            uuid = (string)(await Json(await plugin.PostAsJsonAsync($"/possystem/v4/{register}/sell", body), HttpStatusCode.OK))["uuid"]!;
+            // Asked again while answers are still lost: the register answers from its journal, and that answer is lost too.
+            await ErrorAsync(await plugin.GetAsync($"/possystem/v4/{register}/report/{uuid}"), HttpStatusCode.OK, AtolProtocol.StillWaiting);
+        }
+        finally
+        {
+            HeldFiscalization.Release(register);
+        }
+
+        var report = await Json(await plugin.GetAsync($"/possystem/v4/{register}/report/{uuid}"), HttpStatusCode.OK);
+        AssertDone(report, uuid, register, 400m);
+        // One receipt: the registration report, the shift's opening, and this receipt.
+        var view = await (await Admin.GetAsync($"/api/v1/registers/{register}")).ReadOk<RegisterView>();
+        Assert.Equal(((long)report["payload"]!["fiscal_document_number"]!, 1), (view.LastFiscalDocumentNumber, view.Shift.ReceiptCount));
+        Assert.Equal(before - 0.3m, await OnHandAsync(store, sausage));
+    }
+
+    [Fact]
+    public async Task The_same_receipt_sent_many_times_at_once_is_one_receipt()
+    {
+        var (store, register, _, plugin) = await ShopAsync();
+        var sausage = await SkuAsync(new { name = "колбаса Клинский Брауншвейгская с/к в/с", unit = "kg", vat = "vat22", price = 1000, kind = "goods" });
+        await chain.ReceiveAsync(store, sausage, 10);
+        var before = await OnHandAsync(store, sausage);
+        var body = V4Example(TestChain.NewId("ord"));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+            await Json(await plugin.PostAsJsonAsync($"/possystem/v4/{register}/sell", body), HttpStatusCode.OK)));
+
+        var uuid = Assert.Single(answers.Select(a => (string)a["uuid"]!).Distinct());
+        AssertDone(await Json(await plugin.GetAsync($"/possystem/v4/{register}/report/{uuid}"), HttpStatusCode.OK), uuid, register, 400m);
+        Assert.Equal(1, (await (await Admin.GetAsync($"/api/v1/registers/{register}")).ReadOk<RegisterView>()).Shift.ReceiptCount);
+        Assert.Equal(before - 0.3m, await OnHandAsync(store, sausage));
+    }
+
+    [Fact]
+    public async Task Revoking_the_integration_key_ends_its_tokens()
+    {
+        var store = await chain.StoreAsync();
+        var register = await chain.RegisterAsync(store, openShift: false);
+        var (id, keyToken, _) = await chain.KeyAsync("integration", [store]);
+        var plugin = api.CreateClient();
+        var token = (string)(await Json(await plugin.PostAsJsonAsync("/possystem/v5/getToken", new { login = id, pass = keyToken }), HttpStatusCode.OK))["token"]!;
+        plugin.DefaultRequestHeaders.Add("Token", token);
+        await ErrorAsync(await plugin.GetAsync($"/possystem/v5/{register}/report/{Guid.NewGuid()}"), HttpStatusCode.BadRequest, AtolProtocol.UnknownUuid);
+
+        (await Admin.DeleteAsync($"/api/v1/api-keys/{id}")).EnsureSuccessStatusCode();
+
+        await ErrorAsync(await plugin.GetAsync($"/possystem/v5/{register}/report/{Guid.NewGuid()}"), HttpStatusCode.Unauthorized, AtolProtocol.MissingToken);
+        await ErrorAsync(await plugin.PostAsJsonAsync("/possystem/v5/getToken", new { login = id, pass = keyToken }), HttpStatusCode.Unauthorized, AtolProtocol.WrongLoginOrPassword);
     }
 }
