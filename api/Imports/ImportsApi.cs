@@ -14,14 +14,16 @@ using Retail.Orleans.Stock;
 
 namespace Retail.Orleans.Api.Imports;
 
-/// <summary>
-/// Bulk import of the catalog and of stock movements from an .xlsx or .csv file, their templates,
-/// and the export of a store's stock. Good rows are applied, bad ones reported by row number; a row
-/// keyed by its document id (a SKU code, a movement id) is applied once however often it is uploaded.
-/// </summary>
 /// <summary>The upload an import takes: the .xlsx or .csv file in the multipart field <c>file</c>.</summary>
 public sealed record ImportUpload(IFormFile File);
 
+/// <summary>
+/// Bulk import of the catalog, stock movements and online orders from an .xlsx or .csv file, their
+/// templates, and the export of a store's stock and movements. Good rows are applied, bad ones reported
+/// by row number; a row keyed by its document id (a SKU code, a movement id, an order id) is applied
+/// once however often it is uploaded. A row refused as <c>unavailable</c> (nothing changed) is tried
+/// again a few times before it is reported.
+/// </summary>
 public static class ImportsApi
 {
     /// <summary>Rows in flight at once: enough to keep the grains busy, few enough to leave the API its other callers.</summary>
@@ -90,7 +92,7 @@ public static class ImportsApi
         }
 
         var json = options.Value.SerializerOptions;
-        var outcome = new Outcome();
+        var outcome = new Outcome(context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System, context.RequestAborted);
         await using var stream = file.OpenReadStream();
         var rows = ImportTable.Read(stream, format);
         var import = importKind switch
@@ -133,7 +135,7 @@ public static class ImportsApi
                     return;
                 }
             }
-            var result = await skuGrain.DefineAsync(definition!);
+            var (result, _) = await outcome.PatientlyAsync(() => skuGrain.DefineAsync(definition!), r => r.Error);
             if (result.Error is { } refused)
                 outcome.Fail(ImportRows.Failure(row, refused));
             else
@@ -180,10 +182,11 @@ public static class ImportsApi
                 outcome.Fail(ImportRows.Failure(row, error));
                 return;
             }
-            var result = await grains.Get<IStockGrain>(GrainKeys.Stock(storeId, sku)).ApplyAsync(StockApi.ManualMovement(request));
+            var stock = grains.Get<IStockGrain>(GrainKeys.Stock(storeId, sku));
+            var (result, retried) = await outcome.PatientlyAsync(() => stock.ApplyAsync(StockApi.ManualMovement(request)), r => r.Error);
             if (result.Error is { } refused)
                 outcome.Fail(ImportRows.Failure(row, refused));
-            else if (result.Replayed)
+            else if (result.Replayed && !retried)
                 outcome.Skip();
             else
                 outcome.Import();
@@ -258,12 +261,13 @@ public static class ImportsApi
                 outcome.Fail(failures);
                 return;
             }
-            var (request, error) = await Documents.OrdersApi.RequestOfAsync(body, grains, caller);
-            var outcomeOfOrder = error is null ? await Documents.OrdersApi.Order(grains, body.Id!).CreateAsync(request!) : null;
-            error ??= outcomeOfOrder!.Error;
+            var ((request, error), _) = await outcome.PatientlyAsync(() => Documents.OrdersApi.RequestOfAsync(body, grains, caller), r => r.Error);
+            var order = Documents.OrdersApi.Order(grains, body.Id!);
+            var (created, retried) = error is null ? await outcome.PatientlyAsync(() => order.CreateAsync(request!), r => r.Error) : default;
+            error ??= created!.Error;
             if (error is not null)
                 outcome.Fail(ImportRows.Failure(AtFault(lines, error), error));
-            else if (outcomeOfOrder!.Replayed)
+            else if (created!.Replayed && !retried)
                 outcome.Skip();
             else
                 outcome.Import();
@@ -361,10 +365,37 @@ public static class ImportsApi
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.{format.ToString().ToLowerInvariant()}\"";
     }
 
-    private sealed class Outcome
+    private sealed class Outcome(TimeProvider clock, CancellationToken cancellation)
     {
+        /// <summary>The pauses before each new try of a row refused as unavailable: about 1.5 s in all.</summary>
+        private static readonly TimeSpan[] Pauses = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(900)];
+
         private int imported, skipped;
         private readonly List<RowFailure> failed = [];
+
+        /// <summary>Set once a row has used up its tries: a dependency really down, so the rows after it get one try each.</summary>
+        private volatile bool outOfPatience;
+
+        /// <summary>
+        /// Applies a row's step, again while it is refused as <c>unavailable</c> (a hot pair's commit outwaited by others,
+        /// the database away for a moment): such a refusal changed nothing and the row carries its id, so a new try is
+        /// safe. <c>Retried</c> says an earlier try was refused so: a "replayed" answer after it is this row's own write.
+        /// </summary>
+        public async Task<(T Result, bool Retried)> PatientlyAsync<T>(Func<Task<T>> step, Func<T, DomainError?> errorOf)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var result = await step();
+                if (errorOf(result)?.Code != ErrorCodes.Unavailable || outOfPatience)
+                    return (result, attempt > 0);
+                if (attempt == Pauses.Length)
+                {
+                    outOfPatience = true;
+                    return (result, true);
+                }
+                await Task.Delay(Pauses[attempt], clock, cancellation);
+            }
+        }
 
         public void Import() => Interlocked.Increment(ref imported);
 

@@ -5,15 +5,14 @@ using System.Text.Json;
 using MiniExcelLibs;
 using Retail.Orleans.Common;
 using Retail.Orleans.Tests.Http;
+using static Retail.Orleans.Tests.Imports.ImportFiles;
 
 namespace Retail.Orleans.Tests.Imports;
 
-[Collection(ApiCollection.Name)]
-public sealed class ImportsApiTests(ApiFactory api)
+/// <summary>Files an import takes and how its answer reads.</summary>
+public static class ImportFiles
 {
-    private readonly TestChain chain = new(api);
-
-    private static MultipartFormDataContent File(byte[] content, string fileName)
+    public static MultipartFormDataContent File(byte[] content, string fileName)
     {
         var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(content);
@@ -22,23 +21,29 @@ public sealed class ImportsApiTests(ApiFactory api)
         return form;
     }
 
-    private static byte[] Csv(string header, IEnumerable<string> lines, char separator = ',') =>
+    public static byte[] Csv(string header, IEnumerable<string> lines, char separator = ',') =>
         Encoding.UTF8.GetBytes(string.Join("\n", new[] { header.Replace(',', separator) }.Concat(lines)) + "\n");
 
-    private static byte[] Xlsx(IEnumerable<Dictionary<string, object?>> rows)
+    public static byte[] Xlsx(IEnumerable<Dictionary<string, object?>> rows)
     {
         using var stream = new MemoryStream();
         stream.SaveAs(rows, excelType: ExcelType.XLSX);
         return stream.ToArray();
     }
 
-    private static async Task<JsonElement> ImportAsync(HttpClient client, string kind, byte[] content, string fileName) =>
+    public static async Task<JsonElement> ImportAsync(HttpClient client, string kind, byte[] content, string fileName) =>
         await (await client.PostAsync($"/api/v1/imports/{kind}", File(content, fileName))).ReadOk<JsonElement>();
 
-    private static (int Imported, int Skipped, int Failed, List<(int Row, string? Column, string Code)> Failures) Read(JsonElement result) =>
+    public static (int Imported, int Skipped, int Failed, List<(int Row, string? Column, string Code)> Failures) Read(JsonElement result) =>
         (result.GetProperty("imported").GetInt32(), result.GetProperty("skipped").GetInt32(), result.GetProperty("failedCount").GetInt32(),
             result.GetProperty("failed").EnumerateArray()
                 .Select(f => (f.GetProperty("row").GetInt32(), f.GetProperty("column").GetString(), f.GetProperty("code").GetString()!)).ToList());
+}
+
+[Collection(ApiCollection.Name)]
+public sealed class ImportsApiTests(ApiFactory api)
+{
+    private readonly TestChain chain = new(api);
 
     private async Task<decimal> OnHandAsync(string store, string sku) =>
         (await (await chain.Admin.GetAsync($"/api/v1/stores/{store}/stock/{sku}")).ReadOk<JsonElement>()).GetProperty("onHand").GetDecimal();
@@ -224,9 +229,9 @@ public sealed class ImportsApiTests(ApiFactory api)
         var first = Read(await ImportAsync(chain.Admin, "orders", content, $"orders.{format}"));
         var again = Read(await ImportAsync(chain.Admin, "orders", content, $"orders.{format}"));
 
-        Assert.Equal((9_998, 0, 3), (first.Imported, first.Skipped, first.Failed));
         Assert.Equal([(9, "quantity", ErrorCodes.ValidationFailed), (302, (string?)null, ErrorCodes.UnknownSku), (rows.Count + 1, null, ErrorCodes.InsufficientStock)],
             first.Failures.Select(f => (f.Row, f.Code == ErrorCodes.ValidationFailed ? f.Column : null, f.Code)).ToList());
+        Assert.Equal((9_998, 0, 3), (first.Imported, first.Skipped, first.Failed));
         Assert.Equal((0, 9_998, 3), (again.Imported, again.Skipped, again.Failed));
         var good = rows.Where(r => !badOrders.Contains(r["orderId"]) && r["sku"] as string != scarce).ToList();
         Assert.Equal(good.Where(r => (string)r["sku"]! == a).Sum(r => decimal.Parse((string)r["quantity"]!)), await ReservedAsync(store, a));
