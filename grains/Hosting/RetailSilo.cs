@@ -154,8 +154,8 @@ public static class RetailSilo
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            await DatabaseSchema.ApplyAsync(dataSource, cancellationToken);
-            logger.LogInformation("Database schema is up to date ({Count} scripts)", DatabaseSchema.ScriptNames().Count);
+            var current = await DatabaseSchema.ApplyAsync(dataSource, cancellationToken);
+            logger.LogInformation(current ? "Database schema is up to date ({Count} scripts)" : "Database schema migrated ({Count} scripts)", DatabaseSchema.ScriptNames().Count);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -35,9 +35,47 @@ public sealed class SchemaTests(PostgresServer postgres)
         var connectionString = await postgres.CreateDatabaseAsync();
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
 
-        await DatabaseSchema.ApplyAsync(dataSource);
+        var current = await DatabaseSchema.ApplyAsync(dataSource);
 
+        Assert.True(current);
         Assert.Equal(QueryKeys.Order(StringComparer.Ordinal), await QueryKeysAsync(connectionString));
+    }
+
+    [Fact]
+    public async Task A_silo_starting_while_others_write_finds_the_schema_current_without_waiting_on_their_locks()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        // A running silo mid-commit: the locks its receipts and movements hold.
+        await using var running = new NpgsqlConnection(connectionString);
+        await running.OpenAsync();
+        await using var commit = await running.BeginTransactionAsync();
+        await using (var locks = new NpgsqlCommand("LOCK TABLE register_journal, stock_movements, stock_heads, webhook_deliveries IN ROW EXCLUSIVE MODE", running, commit))
+            await locks.ExecuteNonQueryAsync();
+
+        // Any DDL on those tables (even ALTER TABLE ... IF NOT EXISTS) would wait for that transaction to end.
+        var current = await DatabaseSchema.ApplyAsync(dataSource).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(current);
+        await commit.RollbackAsync();
+    }
+
+    [Fact]
+    public async Task A_script_changed_since_it_was_applied_runs_again_and_is_recorded()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var recorded = await Sql.RowsAsync(connectionString, "SELECT name FROM schema_scripts ORDER BY name");
+        await Sql.ExecuteAsync(connectionString, "UPDATE schema_scripts SET sha256 = 'an older text' WHERE name = '170_webhooks.sql'");
+        await Sql.ExecuteAsync(connectionString, "DROP INDEX webhook_deliveries_pending");
+
+        var migrated = !await DatabaseSchema.ApplyAsync(dataSource);
+        var currentAfter = await DatabaseSchema.ApplyAsync(dataSource);
+
+        Assert.Equal(DatabaseSchema.ScriptNames().Count, recorded.Count);
+        Assert.True(migrated && currentAfter);
+        Assert.Equal(1L, await Sql.ScalarAsync(connectionString, "SELECT count(*) FROM pg_indexes WHERE indexname = 'webhook_deliveries_pending'"));
+        Assert.NotEqual("an older text", await Sql.ScalarAsync(connectionString, "SELECT sha256 FROM schema_scripts WHERE name = '170_webhooks.sql'"));
     }
 
     [Fact]
