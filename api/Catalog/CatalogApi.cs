@@ -80,7 +80,7 @@ public static class CatalogApi
         if (error is not null)
             return Problems.Of(error);
         var result = await grains.Get<ISkuGrain>(GrainKeys.Sku(sku)).DefineAsync(definition!);
-        return result.Error is { } refused ? Problems.Of(refused) : TypedResults.Ok(SkuView.Of(result.Sku!));
+        return result.Error is { } refused ? Problems.Of(refused) : TypedResults.Ok(SkuView.Of(result.Value!));
     }
 
     /// <summary>A SKU definition from a request, or why it is refused: PUT /skus/{sku} and the catalog import share it.</summary>

@@ -138,7 +138,7 @@ public static class StockApi
 
         var movement = ManualMovement(request);
         var result = await grains.Get<IStockGrain>(GrainKeys.Stock(storeId, sku)).ApplyAsync(movement);
-        return result.Error is { } error ? Problems.Of(error) : TypedResults.Ok(result.Record!.LevelAfter);
+        return result.Error is { } error ? Problems.Of(error) : TypedResults.Ok(result.Value!.LevelAfter);
     }
 
     /// <summary>Why a goods receipt, write-off or correction is refused, if it is: the endpoint and the stock import share it.</summary>

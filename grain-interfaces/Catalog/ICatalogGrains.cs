@@ -27,17 +27,12 @@ public interface ISkuGrain : IGrainWithStringKey
 {
     /// <summary>Refuses a recipe whose components are unknown or lead back to this SKU.</summary>
     [Alias("Define")]
-    Task<DefineSkuResult> DefineAsync(Sku sku);
+    Task<Outcome<Sku>> DefineAsync(Sku sku);
 
     // Interleaved so that a recipe walk may read any SKU, also one that is itself defining.
     [Alias("Get"), ReadOnly, AlwaysInterleave]
     Task<Sku?> GetAsync();
 }
-
-[GenerateSerializer, Immutable, Alias("DefineSkuResult")]
-public sealed record DefineSkuResult(
-    [property: Id(0)] Sku? Sku,
-    [property: Id(1)] DomainError? Error);
 
 /// <summary>The list of the chain's stores. Key: <c>chain</c>.</summary>
 [Alias("IChainGrain")]

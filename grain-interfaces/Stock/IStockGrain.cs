@@ -1,3 +1,5 @@
+using Retail.Orleans.Common;
+
 namespace Retail.Orleans.Stock;
 
 /// <summary>The single writer of one store's stock of one SKU. Key: <c>{storeId}/{sku}</c>.</summary>
@@ -6,7 +8,7 @@ public interface IStockGrain : IGrainWithStringKey
 {
     /// <summary>A movement of its own (a manual write-off, a goods receipt...): staged, committed and answered by the grain.</summary>
     [Alias("Apply")]
-    Task<StockResult> ApplyAsync(StockMovement movement);
+    Task<Outcome<StockMovementRecord>> ApplyAsync(StockMovement movement);
 
     /// <summary>
     /// A movement another grain commits with its own record (a receipt's line with the receipt's journal

@@ -16,12 +16,3 @@ public sealed record StockLevel(
     public static StockLevel Empty(string storeId, string sku) => new(storeId, sku, 0, 0, 0, 0);
 }
 
-/// <summary>The answer to a movement: the record as first applied (also for a replayed id), or the refusal.</summary>
-[GenerateSerializer, Immutable, Alias("StockResult")]
-public sealed record StockResult(
-    [property: Id(0)] StockMovementRecord? Record,
-    [property: Id(1)] Common.DomainError? Error,
-    [property: Id(2)] bool Replayed = false)
-{
-    public static StockResult Refused(Common.DomainError error) => new(null, error);
-}

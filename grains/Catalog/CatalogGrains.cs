@@ -49,10 +49,10 @@ public sealed class SkuState
 public sealed class SkuGrain(
     [PersistentState("sku", StorageNames.Catalog)] IPersistentState<SkuState> state) : Grain, ISkuGrain
 {
-    public async Task<DefineSkuResult> DefineAsync(Sku sku)
+    public async Task<Outcome<Sku>> DefineAsync(Sku sku)
     {
         if (await Recipes.FindProblemAsync(sku, code => GrainFactory.Get<ISkuGrain>(GrainKeys.Sku(code)).GetAsync()) is { } problem)
-            return new DefineSkuResult(null, problem);
+            return problem;
         var before = state.State.Sku;
         if (!Equals(before, sku))
         {
@@ -64,7 +64,7 @@ public sealed class SkuGrain(
         await Task.WhenAll(now.Select(key => GrainFactory.Get<ISkuAliasGrain>(key).SetAsync(sku.Code)));
         if (before is not null)
             await Task.WhenAll(SkuAliases.Of(before).Except(now).Select(key => GrainFactory.Get<ISkuAliasGrain>(key).ForgetAsync(sku.Code)));
-        return new DefineSkuResult(sku, null);
+        return Outcome<Sku>.Ok(sku);
     }
 
     public Task<Sku?> GetAsync() => Task.FromResult(state.State.Sku);

@@ -43,8 +43,9 @@ public static class Orders
         var (email, phone) = (request.Customer.Email, request.Customer.Phone);
         if (email is null && phone is null)
             return new DomainError(ErrorCodes.ValidationFailed, "The buyer's e-mail or phone is required: the e-receipt goes there (tag 1008).", "customer");
-        if (email is not null && (email.Length is < 3 or > 256 || !email.Contains('@') || email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
-            return new DomainError(ErrorCodes.ValidationFailed, "An e-mail is name@domain, at most 256 characters.", "customer.email");
+        // The contact goes on the order's receipt (tag 1008): what the drive would refuse there is refused here, before anything is reserved.
+        if (email is not null && (email.Length < 3 || email.Length > Registers.Fiscal.FiscalDrive.MaxCustomerContactLength || !email.Contains('@') || email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+            return new DomainError(ErrorCodes.ValidationFailed, $"An e-mail is name@domain, at most {Registers.Fiscal.FiscalDrive.MaxCustomerContactLength} characters (tag 1008).", "customer.email");
         if (phone is not null && !(phone.Length is >= 5 and <= 20 && phone.TrimStart('+').All(char.IsAsciiDigit)))
             return new DomainError(ErrorCodes.ValidationFailed, "A phone is 5 to 20 digits, optionally after '+'.", "customer.phone");
         if (request.CrmDealId is not null && !Identifiers.IsValidClientId(request.CrmDealId))

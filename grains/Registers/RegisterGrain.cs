@@ -44,7 +44,6 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
     : Grain, IRegisterGrain
 {
     public const string ReceiptsStream = "receipts";
-    private const string EmulatedMode = "emulated";
 
     /// <summary>How journaled documents are written, for anyone who reads them back.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -253,12 +252,11 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         for (var i = 0; i < input.Payments.Count; i++)
         {
             if (!FiscalNames.TryParsePaymentType(input.Payments[i].Type, out var type))
-                return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A payment type is cash or electronic.", $"payments[{i}].type"));
+                return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A payment type is cash, electronic, prepayment, credit or other.", $"payments[{i}].type"));
             payments.Add(new ReceiptPayment(type, input.Payments[i].Amount));
         }
+        // The drive checks the contact (tag 1008) with the rest of the receipt.
         var contact = input.Customer is null ? null : (input.Customer.Email ?? input.Customer.Phone);
-        if (contact is { Length: > 256 })
-            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A customer contact is at most 256 characters.", "customer"));
         return (new ReceiptRequest(operation, items.ToImmutable(), payments.ToImmutable(), contact), skus, null);
 
         static (ReceiptRequest?, Dictionary<string, Sku>?, DomainError?) Refuse(DomainError error) => (null, null, error);

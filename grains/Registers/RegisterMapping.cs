@@ -18,7 +18,8 @@ public static class RegisterMapping
         CatalogVat.Vat0 => FiscalVat.Vat0,
         CatalogVat.Vat5 => FiscalVat.Vat5,
         CatalogVat.Vat7 => FiscalVat.Vat7,
-        _ => FiscalVat.None,
+        CatalogVat.None => FiscalVat.None,
+        _ => throw new ArgumentOutOfRangeException(nameof(vat), vat, "A catalog VAT rate with no fiscal rate."),
     };
 
     /// <summary>Tag 2108 units.</summary>
@@ -29,7 +30,8 @@ public static class RegisterMapping
         CatalogUnit.L => FiscalUnit.Liter,
         CatalogUnit.Ml => FiscalUnit.Milliliter,
         CatalogUnit.M => FiscalUnit.Meter,
-        _ => FiscalUnit.Piece,
+        CatalogUnit.Pcs => FiscalUnit.Piece,
+        _ => throw new ArgumentOutOfRangeException(nameof(unit), unit, "A catalog unit with no fiscal unit."),
     };
 
     /// <summary>Tag 1212 payment object (marked goods are refined by the receipt calculator).</summary>
@@ -37,7 +39,8 @@ public static class RegisterMapping
     {
         CatalogKind.Excise => PaymentObject.Excise,
         CatalogKind.Service => PaymentObject.Service,
-        _ => PaymentObject.Commodity,
+        CatalogKind.Goods or CatalogKind.Dish => PaymentObject.Commodity,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A SKU kind with no payment object."),
     };
 
     public static long Sign(FiscalDocumentHeader header) => header.FiscalSign;

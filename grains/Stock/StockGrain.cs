@@ -28,7 +28,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
     private readonly Dictionary<string, StockMovementRecord> recent = new(StringComparer.Ordinal);
     private readonly Queue<string> recentOrder = new();
     private readonly List<PendingMovement> waiting = [];
-    private readonly Dictionary<string, Task<StockResult>> inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task<Outcome<StockMovementRecord>>> inFlight = new(StringComparer.Ordinal);
     /// <summary>Movements of an own group that a recomputation refused (a reservation that no longer fits).</summary>
     private readonly Dictionary<string, DomainError> dropped = new(StringComparer.Ordinal);
     /// <summary>Rows whose commit ended without an answer: looked up in the ledger by the timer (monotonic timestamps).</summary>
@@ -64,12 +64,12 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
         return ledger.ReadHistoryAsync(level.StoreId, level.Sku, limit, beforeVersion);
     }
 
-    public async Task<StockResult> ApplyAsync(StockMovement movement)
+    public async Task<Outcome<StockMovementRecord>> ApplyAsync(StockMovement movement)
     {
         if (StockRules.Validate(movement) is { } invalid)
-            return StockResult.Refused(invalid);
+            return Outcome<StockMovementRecord>.Refused(invalid);
         if (broken)
-            return StockResult.Refused(Reloading());
+            return Outcome<StockMovementRecord>.Refused(Reloading());
 
         var fingerprint = StockRules.Fingerprint(movement);
         if (recent.TryGetValue(movement.Id, out var earlier))
@@ -78,12 +78,12 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
         {
             // A copy of a movement still being written: answer as the first copy is answered.
             var result = await first;
-            return result.Record is { } record ? Replayed(record, fingerprint) : result;
+            return result.Value is { } record ? Replayed(record, fingerprint) : result;
         }
         if (chain.Current(movement.Id) is not null)
-            return StockResult.Refused(new DomainError(ErrorCodes.Unavailable, "This movement id is being committed; retry it.", "id"));
+            return Outcome<StockMovementRecord>.Refused(new DomainError(ErrorCodes.Unavailable, "This movement id is being committed; retry it.", "id"));
 
-        var pending = new PendingMovement(movement, new TaskCompletionSource<StockResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new PendingMovement(movement, new TaskCompletionSource<Outcome<StockMovementRecord>>(TaskCreationOptions.RunContinuationsAsynchronously));
         waiting.Add(pending);
         inFlight[movement.Id] = pending.Done.Task;
         if (!flushing)
@@ -210,7 +210,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
             while (waiting.Count > 0 && !broken)
                 await FlushGroupAsync();
             foreach (var pending in waiting)
-                pending.Done.TrySetResult(StockResult.Refused(Reloading()));
+                pending.Done.TrySetResult(Outcome<StockMovementRecord>.Refused(Reloading()));
             waiting.Clear();
         }
         finally
@@ -227,7 +227,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
         {
             var (_, error) = chain.Stage(pending.Movement, now);
             if (error is not null)
-                pending.Done.TrySetResult(StockResult.Refused(error));
+                pending.Done.TrySetResult(Outcome<StockMovementRecord>.Refused(error));
             else
             {
                 group.Add(pending);
@@ -247,7 +247,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
                 else
                 {
                     // An earlier row failed and this one no longer fits on the new base.
-                    pending.Done.TrySetResult(StockResult.Refused(dropped.Remove(pending.Movement.Id, out var refused) ? refused : Reloading()));
+                    pending.Done.TrySetResult(Outcome<StockMovementRecord>.Refused(dropped.Remove(pending.Movement.Id, out var refused) ? refused : Reloading()));
                     group.Remove(pending);
                 }
             }
@@ -263,8 +263,8 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
                         Committed(row.Record.MovementId, row.Token);
                     foreach (var pending in group)
                         pending.Done.TrySetResult(recent.TryGetValue(pending.Movement.Id, out var record)
-                            ? new StockResult(record, null)
-                            : StockResult.Refused(Reloading()));
+                            ? Outcome<StockMovementRecord>.Ok(record)
+                            : Outcome<StockMovementRecord>.Refused(Reloading()));
                     return;
                 case CommitOutcome.StockConflict when rows[0].PreviousToken != committedBelow && Stopwatch.GetElapsedTime(started) < JournaledStep.ConflictPatience:
                     // Staged on a row another committer has not landed yet: wait for it to settle, then try the rows as they stand.
@@ -284,14 +284,14 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
                             continue;
                         }
                         var first = await ledger.FindAsync(chain.Committed.StoreId, chain.Committed.Sku, pending.Movement.Id);
-                        pending.Done.TrySetResult(first is null ? StockResult.Refused(Reloading()) : Replayed(first, StockRules.Fingerprint(pending.Movement)));
+                        pending.Done.TrySetResult(first is null ? Outcome<StockMovementRecord>.Refused(Reloading()) : Replayed(first, StockRules.Fingerprint(pending.Movement)));
                     }
                     return;
                 case CommitOutcome.Unknown:
                     foreach (var row in rows)
                         unsettled[row.Record.MovementId] = Stopwatch.GetTimestamp();
                     foreach (var pending in group)
-                        pending.Done.TrySetResult(StockResult.Refused(new DomainError(ErrorCodes.Unavailable,
+                        pending.Done.TrySetResult(Outcome<StockMovementRecord>.Refused(new DomainError(ErrorCodes.Unavailable,
                             "The database went away while this movement was committed; retry it with the same id.")));
                     return;
                 default:
@@ -304,7 +304,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
                         ? new DomainError(ErrorCodes.ValidationFailed, "The movement holds a value the ledger cannot store.")
                         : new DomainError(ErrorCodes.Unavailable, "The stock ledger is not available; retry the movement with the same id.");
                     foreach (var pending in group)
-                        pending.Done.TrySetResult(StockResult.Refused(answer));
+                        pending.Done.TrySetResult(Outcome<StockMovementRecord>.Refused(answer));
                     return;
             }
         }
@@ -407,13 +407,13 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
         DeactivateOnIdle();
     }
 
-    private sealed record PendingMovement(StockMovement Movement, TaskCompletionSource<StockResult> Done);
+    private sealed record PendingMovement(StockMovement Movement, TaskCompletionSource<Outcome<StockMovementRecord>> Done);
 
     private static DomainError Conflict(StockMovementRecord first) =>
         new(ErrorCodes.IdempotencyConflict, $"Movement {first.MovementId} was already applied with a different body.", "id");
 
-    private static StockResult Replayed(StockMovementRecord first, string fingerprint) =>
-        first.Fingerprint == fingerprint ? new StockResult(first, null, Replayed: true) : StockResult.Refused(Conflict(first));
+    private static Outcome<StockMovementRecord> Replayed(StockMovementRecord first, string fingerprint) =>
+        first.Fingerprint == fingerprint ? Outcome<StockMovementRecord>.Ok(first, replayed: true) : Outcome<StockMovementRecord>.Refused(Conflict(first));
 
     private void Remember(StockMovementRecord record)
     {

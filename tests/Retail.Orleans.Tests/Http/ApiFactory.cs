@@ -14,6 +14,12 @@ public class ApiFactory : WebApplicationFactory<Program>
 {
     public const string AdminToken = "test-admin-token";
 
+    /// <summary>
+    /// The liveness probe timeout of every cluster the suite starts (seconds): 2, not the production 1, since
+    /// hundreds of tests share two cores here and a healthy silo's probe can go unanswered for a second.
+    /// </summary>
+    public const string ProbeTimeoutSeconds = "2";
+
     public static readonly JsonSerializerOptions Json = CreateJson();
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
@@ -26,6 +32,7 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Retail:Auth:AdminToken", AdminToken);
         builder.UseSetting("Retail:Cluster:SiloPort", FreePort().ToString());
         builder.UseSetting("Retail:Cluster:GatewayPort", FreePort().ToString());
+        builder.UseSetting(Hosting.ClusterTimeouts.ProbeTimeoutSetting, ProbeTimeoutSeconds);
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
         builder.ConfigureServices(OwnOrleansMeter.AddTo);

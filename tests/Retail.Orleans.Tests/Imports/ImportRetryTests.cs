@@ -34,7 +34,7 @@ public sealed class UnavailableRows : IIncomingGrainCallFilter
         var (id, refused) = (context.Request.GetArgumentCount() > 0 ? context.Request.GetArgument(0) : null) switch
         {
             StockMovement movement when context.InterfaceMethod.Name == nameof(IStockGrain.ApplyAsync) =>
-                (movement.Id, (object)StockResult.Refused(Unavailable)),
+                (movement.Id, (object)Outcome<StockMovementRecord>.Refused(Unavailable)),
             OrderRequest when context.InterfaceMethod.Name == nameof(IOrderGrain.CreateAsync) =>
                 (GrainKeys.Id(context.TargetId.Key.ToString()!), Outcome<OrderView>.Refused(Unavailable)),
             _ => (null, null),

@@ -46,6 +46,7 @@ public sealed class ApiKeyDurabilityTests(PostgresServer server)
             ["Retail:Cluster:SiloPort"] = ApiFactory.FreePort().ToString(),
             ["Retail:Cluster:GatewayPort"] = ApiFactory.FreePort().ToString(),
             ["Retail:Cluster:AdvertisedAddress"] = "127.0.0.1",
+            [ClusterTimeouts.ProbeTimeoutSetting] = ApiFactory.ProbeTimeoutSeconds,
         });
         builder.AddRetailSilo();
         return builder.Build();

@@ -37,6 +37,7 @@ public sealed class SiloProcess : IAsyncDisposable
         start.Environment["Retail__Cluster__SiloPort"] = ApiFactory.FreePort().ToString();
         start.Environment["Retail__Cluster__GatewayPort"] = GatewayPort.ToString();
         start.Environment["Retail__Cluster__AdvertisedAddress"] = "127.0.0.1";
+        start.Environment["Retail__Cluster__ProbeTimeoutSeconds"] = ApiFactory.ProbeTimeoutSeconds;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         process = Process.Start(start) ?? throw new InvalidOperationException("The silo did not start.");

@@ -48,7 +48,7 @@ public sealed class StockGrainClusterTests(TwoSiloCluster fixture)
 
         Assert.All(results, r => Assert.Null(r.Error));
         Assert.Single(results, r => !r.Replayed);
-        Assert.All(results, r => Assert.Equal(results[0].Record, r.Record));
+        Assert.All(results, r => Assert.Equal(results[0].Value, r.Value));
         var level = await fixture.Grains.GetGrain<IStockGrain>(GrainKeys.Stock(store, "milk")).GetAsync();
         Assert.Equal((-3m, 1L), (level.OnHand, level.Version));
     }
@@ -80,7 +80,7 @@ public sealed class StockGrainClusterTests(TwoSiloCluster fixture)
         var other = await stock.ApplyAsync(new StockMovement("w", MovementType.WriteOff, 5, "damaged"));
 
         Assert.True(again.Replayed);
-        Assert.Equal(first.Record, again.Record);
+        Assert.Equal(first.Value, again.Value);
         Assert.Equal(ErrorCodes.IdempotencyConflict, other.Error!.Code);
         Assert.Equal(6, (await stock.GetAsync()).OnHand);
         Assert.Equal(2, (await stock.GetAsync()).Version);
@@ -96,7 +96,7 @@ public sealed class StockGrainClusterTests(TwoSiloCluster fixture)
         var replay = await stock.ApplyAsync(new StockMovement("sale-0", MovementType.Sale, 1));
 
         Assert.True(replay.Replayed);
-        Assert.Equal(1, replay.Record!.Version);
+        Assert.Equal(1, replay.Value!.Version);
         Assert.Equal((-300m, 300L), ((await stock.GetAsync()).OnHand, (await stock.GetAsync()).Version));
     }
 
