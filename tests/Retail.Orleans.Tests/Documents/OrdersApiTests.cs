@@ -66,6 +66,24 @@ public sealed class OrdersApiTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task An_orders_buyer_e_mail_is_one_its_receipt_can_carry()
+    {
+        var (store, sku) = await ShopAsync();
+        var line = new[] { new { sku, quantity = 1, price = 100 } };
+        var longest = new string('b', 64 - "@example.ru".Length) + "@example.ru";
+        var (fits, tooLong) = (TestChain.NewId("ord"), TestChain.NewId("ord"));
+
+        var placed = await PlaceAsync(Admin, fits, store, line, new { email = longest });
+        var paid = await Admin.PostJson($"/api/v1/orders/{fits}/pay", new { payments = new[] { new { type = "electronic", amount = 100 } } });
+        var refused = await PlaceAsync(Admin, tooLong, store, line, new { email = "b" + longest });
+
+        await placed.ReadOk<OrderView>(HttpStatusCode.Created);
+        Assert.Equal(OrderStatus.Paid, (await paid.ReadOk<OrderView>()).Status);
+        await refused.AssertProblem(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed, "customer.email");
+        Assert.Equal(0m, (await StockAsync(store, sku)).Reserved);
+    }
+
+    [Fact]
     public async Task Bad_orders_are_refused_with_their_code_and_change_nothing()
     {
         var (store, sku) = await ShopAsync();
