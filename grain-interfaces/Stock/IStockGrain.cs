@@ -14,9 +14,12 @@ public interface IStockGrain : IGrainWithStringKey
     /// A movement another grain commits with its own record (a receipt's line with the receipt's journal
     /// entry): computed on the head and held until <see cref="SettleAsync"/>. Reads see it only once committed.
     /// </summary>
-    /// <remarks>A document's movements on one pair are staged in one call, so they sit together and in order.</remarks>
+    /// <remarks>
+    /// A document's movements on one pair are staged in one call, so they sit together and in order. <paramref name="committer"/>
+    /// is the silo of the grain that commits them: once membership declares it dead, its rows are settled from the ledger at once.
+    /// </remarks>
     [Alias("Stage")]
-    Task<IReadOnlyList<StageResult>> StageAsync(IReadOnlyList<StockMovement> movements);
+    Task<IReadOnlyList<StageResult>> StageAsync(IReadOnlyList<StockMovement> movements, SiloAddress committer);
 
     /// <summary>The row staged now for a movement (computed again if an earlier staged row failed meanwhile).</summary>
     [Alias("Restage")]

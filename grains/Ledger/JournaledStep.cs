@@ -11,7 +11,7 @@ namespace Retail.Orleans.Ledger;
 /// one transaction, then each stock grain is told how it ended. A crash anywhere leaves all of it or
 /// none of it: rows staged by a committer that died are looked up in the ledger by their grain.
 /// </summary>
-public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILogger<JournaledStep> logger)
+public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILocalSiloDetails silo, ILogger<JournaledStep> logger)
 {
     /// <summary>How long a commit waits for rows staged before its own (another register's receipt on the same SKU) to land.</summary>
     public static readonly TimeSpan ConflictPatience = TimeSpan.FromSeconds(2);
@@ -31,7 +31,7 @@ public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILogger<
             IReadOnlyList<StageResult> results;
             try
             {
-                results = await Grain(planned[0].m).StageAsync(planned.Select(x => x.m.Movement).ToList());
+                results = await Grain(planned[0].m).StageAsync(planned.Select(x => x.m.Movement).ToList(), silo.SiloAddress);
             }
             catch (Exception error) when (error is not OutOfMemoryException)
             {

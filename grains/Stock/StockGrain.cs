@@ -14,7 +14,8 @@ namespace Retail.Orleans.Stock;
 /// lose or to save. Calls interleave only to queue up and to settle.
 /// </summary>
 [Reentrant]
-public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvider clock, ILogger<StockGrain> logger) : Grain, IStockGrain
+public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMembershipService membership, TimeProvider clock, ILogger<StockGrain> logger)
+    : Grain, IStockGrain
 {
     /// <summary>Movements kept in memory to answer a retry without a database round trip; older ones are found by the ledger's unique key.</summary>
     private const int IdempotencyWindow = 1024;
@@ -22,7 +23,10 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
     /// <summary>The newest rows read on activation: enough for a till's quick retries; the window fills again as movements come.</summary>
     private const int RecalledOnActivation = 128;
 
-    /// <summary>A staged row nobody settled (its committer died) is looked up in the ledger after this long.</summary>
+    /// <summary>
+    /// A staged row nobody settled is looked up in the ledger after this long, or as soon as membership has declared
+    /// its committer's silo dead (a killed silo's rows would otherwise hold up every movement of the pair this long).
+    /// </summary>
     private static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(15);
 
     private readonly Dictionary<string, StockMovementRecord> recent = new(StringComparer.Ordinal);
@@ -33,8 +37,13 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
     private readonly Dictionary<string, DomainError> dropped = new(StringComparer.Ordinal);
     /// <summary>Rows whose commit ended without an answer: looked up in the ledger by the timer (monotonic timestamps).</summary>
     private readonly Dictionary<string, long> unsettled = new(StringComparer.Ordinal);
-    /// <summary>When each staged row was staged (monotonic timestamps): waiting is measured in real time, whatever the business clock says.</summary>
-    private readonly Dictionary<string, long> stagedAt = new(StringComparer.Ordinal);
+    /// <summary>
+    /// When each staged row was staged (monotonic timestamps: waiting is measured in real time, whatever the business clock
+    /// says), and the silo of the document that staged it (none for the grain's own movements).
+    /// </summary>
+    private readonly Dictionary<string, Staging> stagedAt = new(StringComparer.Ordinal);
+
+    private readonly record struct Staging(long At, SiloAddress? Committer);
     private StockChain chain = null!;
     /// <summary>Completed (and replaced) whenever a staged row settles: who waits on a row below its own wakes up then.</summary>
     private TaskCompletionSource settling = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -102,11 +111,11 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
         }
     }
 
-    public Task<IReadOnlyList<StageResult>> StageAsync(IReadOnlyList<StockMovement> movements) =>
+    public Task<IReadOnlyList<StageResult>> StageAsync(IReadOnlyList<StockMovement> movements, SiloAddress committer) =>
         // No await in between: the movements of one document sit together on the chain, in order.
-        Task.FromResult<IReadOnlyList<StageResult>>(movements.Select(Stage).ToList());
+        Task.FromResult<IReadOnlyList<StageResult>>(movements.Select(m => Stage(m, committer)).ToList());
 
-    private StageResult Stage(StockMovement movement)
+    private StageResult Stage(StockMovement movement, SiloAddress committer)
     {
         if (StockRules.Validate(movement) is { } invalid)
             return new StageResult(null, null, invalid);
@@ -120,14 +129,14 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
         {
             // Staged by an earlier attempt whose commit ended without an answer: the same row, now the retry's to settle.
             unsettled.Remove(movement.Id);
-            stagedAt[movement.Id] = Stopwatch.GetTimestamp();
+            stagedAt[movement.Id] = new Staging(Stopwatch.GetTimestamp(), committer);
             return new StageResult(current, null, null);
         }
         if (inFlight.ContainsKey(movement.Id))
             return new StageResult(null, null, new DomainError(ErrorCodes.Unavailable, "This movement id is being committed; retry it."));
         var (row, error) = chain.Stage(movement, clock.GetUtcNow());
         if (row is not null)
-            stagedAt[movement.Id] = Stopwatch.GetTimestamp();
+            stagedAt[movement.Id] = new Staging(Stopwatch.GetTimestamp(), committer);
         return new StageResult(row, null, error);
     }
 
@@ -231,7 +240,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
             else
             {
                 group.Add(pending);
-                stagedAt[pending.Movement.Id] = Stopwatch.GetTimestamp();
+                stagedAt[pending.Movement.Id] = new Staging(Stopwatch.GetTimestamp(), null);
             }
         }
         waiting.Clear();
@@ -354,7 +363,8 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, TimeProvide
     {
         if (chain.StagedIds is not [var movementId, ..] || chain.Current(movementId) is not { } row)
             return;
-        var stale = !stagedAt.TryGetValue(movementId, out var at) || Stopwatch.GetElapsedTime(at) > SettleWithin
+        var stale = !stagedAt.TryGetValue(movementId, out var staging) || Stopwatch.GetElapsedTime(staging.At) > SettleWithin
+                    || (staging.Committer is { } committer && membership.CurrentSnapshot.GetSiloStatus(committer) == SiloStatus.Dead)
                     || (unsettled.TryGetValue(movementId, out var lost) && Stopwatch.GetElapsedTime(lost) > TimeSpan.FromSeconds(1));
         if (!stale)
             return;
