@@ -180,7 +180,7 @@ public static class AnalyticsApi
         var (start, end, periodError) = Period(from, to, size == BucketSize.Hour ? TimeSpan.FromDays(1) : TimeSpan.FromDays(30), clock);
         if (Validation.First(bucketError, periodError) is { } error)
             return Problems.Of(error);
-        var buckets = await grains.Get<IChainAnalyticsGrain>("chain").SalesAsync(start, end, size);
+        var buckets = await grains.Get<IChainAnalyticsGrain>(GrainKeys.Chain).SalesAsync(start, end, size);
         return TypedResults.Ok(new SalesReport(buckets, start, end, size == BucketSize.Hour ? "hour" : "day"));
     }
 
@@ -191,6 +191,6 @@ public static class AnalyticsApi
         var (start, end, periodError) = Period(from, to, TimeSpan.FromDays(30), clock);
         if (Validation.First(byError, periodError, Limit(limit)) is { } error)
             return Problems.Of(error);
-        return TypedResults.Ok(await grains.Get<IChainAnalyticsGrain>("chain").TopAsync(start, end, byUnits, limit));
+        return TypedResults.Ok(await grains.Get<IChainAnalyticsGrain>(GrainKeys.Chain).TopAsync(start, end, byUnits, limit));
     }
 }

@@ -64,7 +64,7 @@ public static class CatalogApi
 
     private static async Task<Ok<List<Store>>> ListStores(IGrainFactory grains)
     {
-        var ids = await grains.Get<IChainGrain>("chain").StoreIdsAsync();
+        var ids = await grains.Get<IChainGrain>(GrainKeys.Chain).StoreIdsAsync();
         var stores = await Task.WhenAll(ids.Select(id => grains.Get<IStoreGrain>(GrainKeys.Store(id)).GetAsync()));
         return TypedResults.Ok(stores.OfType<Store>().ToList());
     }

@@ -69,7 +69,7 @@ public static class DashboardApi
     private static async Task<CallerView> Me(HttpContext context, IGrainFactory grains)
     {
         var caller = context.GetApiCaller()!;
-        IEnumerable<string> ids = caller.IsAdmin ? await grains.Get<IChainGrain>("chain").StoreIdsAsync() : caller.StoreIds;
+        IEnumerable<string> ids = caller.IsAdmin ? await grains.Get<IChainGrain>(GrainKeys.Chain).StoreIdsAsync() : caller.StoreIds;
         var stores = await Task.WhenAll(ids.Select(id => grains.Get<IStoreGrain>(GrainKeys.Store(id)).GetAsync()));
         return new CallerView(caller.KeyId, ApiAccess.Name(caller.Role),
             stores.OfType<Store>().OrderBy(s => s.StoreId, StringComparer.Ordinal).ToList(),

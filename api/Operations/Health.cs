@@ -17,7 +17,7 @@ public sealed class ClusterReadiness(IGrainFactory grains, IServiceProvider serv
     {
         try
         {
-            await grains.Get<IChainGrain>("chain").StoreIdsAsync().WaitAsync(Timeout, time, cancellationToken);
+            await grains.Get<IChainGrain>(GrainKeys.Chain).StoreIdsAsync().WaitAsync(Timeout, time, cancellationToken);
         }
         catch (Exception error)
         {

@@ -21,6 +21,9 @@ public static class GrainKeys
     /// <summary>Another name of a SKU: <paramref name="kind"/> is <c>barcode</c> or <c>name</c>.</summary>
     public static string SkuAlias(string kind, string value) => $"sku-alias/{kind}:{value}";
 
+    /// <summary>The chain's one list of stores and its chain-wide analytics (a word, not hexadecimal, so it needs no prefix).</summary>
+    public const string Chain = "chain";
+
     /// <summary>The one directory of the chain's API keys.</summary>
     public const string ApiKeyDirectory = "access/api-keys";
 

@@ -31,7 +31,7 @@ public sealed class PromotionGrain(
             return null;
         var stores = promotion.StoreIds.Count > 0
             ? promotion.StoreIds
-            : await GrainFactory.Get<Catalog.IChainGrain>("chain").StoreIdsAsync();
+            : await GrainFactory.Get<Catalog.IChainGrain>(GrainKeys.Chain).StoreIdsAsync();
         var days = promotion.To.DayNumber - promotion.From.DayNumber + 1;
         var demand = await Task.WhenAll(stores.Select(store => GrainFactory.Get<IStoreAnalyticsGrain>(GrainKeys.Store(store))
             .DemandAsync(promotion.To, HistoryDays + days)));

@@ -1,5 +1,6 @@
 using Retail.Orleans.Common;
 using Retail.Orleans.Registers;
+using Retail.Orleans.Registers.Fiscal;
 
 namespace Retail.Orleans.Analytics;
 
@@ -72,7 +73,8 @@ public sealed class SalesFigures
     /// <summary>Counts one fiscalized receipt; its date time carries the store's offset.</summary>
     public void Add(ReceiptDocument receipt)
     {
-        var refund = receipt.Operation is "sellRefund" or "sell_refund";
+        // A receipt document names its operation by the API name only (ATOL's spelling is translated on the way in).
+        var refund = receipt.Operation == FiscalOperation.SellRefund.ToApiName();
         var local = receipt.DateTime;
         Offset = local.Offset;
         var hour = new DateTimeOffset(local.Year, local.Month, local.Day, local.Hour, 0, 0, local.Offset);

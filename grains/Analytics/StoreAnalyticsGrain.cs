@@ -196,7 +196,7 @@ public sealed class StoreAnalyticsGrain(
 public sealed class ChainAnalyticsGrain : Grain, IChainAnalyticsGrain
 {
     private async Task<IStoreAnalyticsGrain[]> StoresAsync() =>
-        (await GrainFactory.Get<Catalog.IChainGrain>("chain").StoreIdsAsync())
+        (await GrainFactory.Get<Catalog.IChainGrain>(GrainKeys.Chain).StoreIdsAsync())
             .Select(id => GrainFactory.Get<IStoreAnalyticsGrain>(GrainKeys.Store(id))).ToArray();
 
     public async Task<IReadOnlyList<SalesBucket>> SalesAsync(DateTimeOffset from, DateTimeOffset to, BucketSize bucket)

@@ -22,7 +22,7 @@ public sealed class StoreGrain(
             await state.WriteStateAsync();
         }
         if (isNew)
-            await GrainFactory.Get<IChainGrain>("chain").AddStoreAsync(store.StoreId);
+            await GrainFactory.Get<IChainGrain>(GrainKeys.Chain).AddStoreAsync(store.StoreId);
         return store;
     }
 

@@ -4,6 +4,7 @@ using Retail.Orleans.Common;
 using Retail.Orleans.Hosting;
 using Retail.Orleans.Ledger;
 using Retail.Orleans.Registers;
+using Retail.Orleans.Registers.Fiscal;
 
 namespace Retail.Orleans.Documents;
 
@@ -78,7 +79,7 @@ public sealed class OrderGrain(IRegisterJournal journal, JournaledStep step, Tim
         var (register, noRegister) = await OnlineRegisterAsync(state.StoreId);
         if (noRegister is not null)
             return noRegister;
-        var input = new ReceiptInput(Orders.PaymentReceiptId(OrderId), "sell",
+        var input = new ReceiptInput(Orders.PaymentReceiptId(OrderId), FiscalOperation.Sell.ToApiName(),
             state.Lines.Select(l => new ReceiptItemInput(l.Sku, l.Quantity, l.Price)).ToList(), payments, state.Customer, ReservedByOrder: OrderId);
         var receipt = await OnlineRegisters.FiscalizeAsync(register!, input);
         if (receipt.Error is { } refused)
@@ -114,7 +115,7 @@ public sealed class OrderGrain(IRegisterJournal journal, JournaledStep step, Tim
         if (noRegister is not null)
             return noRegister;
         var total = Orders.Total(refunded);
-        var input = new ReceiptInput(Orders.RefundReceiptId(OrderId, refundId), "sellRefund",
+        var input = new ReceiptInput(Orders.RefundReceiptId(OrderId, refundId), FiscalOperation.SellRefund.ToApiName(),
             refunded.Select(l => new ReceiptItemInput(l.Sku, l.Quantity, l.Price)).ToList(), [new PaymentInput("electronic", total)], state.Customer);
         var receipt = await OnlineRegisters.FiscalizeAsync(register!, input);
         if (receipt.Error is { } refused)

@@ -5,6 +5,7 @@ using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Retail.Orleans.Catalog;
+using Retail.Orleans.Registers.Fiscal;
 
 namespace Retail.Orleans.Registers;
 
@@ -49,7 +50,7 @@ public sealed class EReceiptMail(IOptions<MailOptions> options)
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(from));
         message.To.Add(MailboxAddress.Parse(to));
-        var refund = receipt.Operation != "sell";
+        var refund = receipt.Operation != FiscalOperation.Sell.ToApiName();
         message.Subject = $"{(refund ? "Чек возврата" : "Кассовый чек")} № {receipt.ReceiptNumber}, {store?.Name ?? receipt.StoreId}";
 
         var builder = new BodyBuilder();

@@ -61,8 +61,8 @@ public sealed class AnalyticsClusterTests(TwoSiloCluster fixture)
             Assert.Equal(expectedRevenue, top.Sum(t => t.Revenue));
         }
 
-        var chain = await fixture.Grains.GetGrain<IChainAnalyticsGrain>("chain").SalesAsync(from, to, BucketSize.Hour);
-        var chainTop = await fixture.Grains.GetGrain<IChainAnalyticsGrain>("chain").TopAsync(from, to, byUnits: true, limit: 100);
+        var chain = await fixture.Grains.GetGrain<IChainAnalyticsGrain>(GrainKeys.Chain).SalesAsync(from, to, BucketSize.Hour);
+        var chainTop = await fixture.Grains.GetGrain<IChainAnalyticsGrain>(GrainKeys.Chain).TopAsync(from, to, byUnits: true, limit: 100);
         var all = fiscalized.Sum(r => r.Operation == "sell" ? r.Total : -r.Total);
         // Other tests' stores are in the chain too; ours are a part of it.
         Assert.True(chain.Sum(b => b.Revenue) >= all);
