@@ -149,7 +149,7 @@ public static class DeviceDrive
         if (CheckIdentity(fnSerial, registrationNumber, firstFiscalDocumentNumber) is { } invalid)
             return (null, invalid);
         if (!FiscalDrive.TryFindZone(timeZoneId, out _))
-            return (null, FiscalErrors.ValidationFailed("timeZone", $"'{timeZoneId}' is not a known IANA time zone."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, $"'{timeZoneId}' is not a known IANA time zone.", "timeZone"));
         return (new DeviceRegisterState(userInn, taxationSystem, timeZoneId,
             [Start(fnSerial, registrationNumber, firstFiscalDocumentNumber, now)]), null);
     }
@@ -185,27 +185,25 @@ public static class DeviceDrive
     public static DomainError? CheckDocument(DeviceDocument document, string path = "")
     {
         if (document.FiscalDocumentNumber is < 1 or > MaxFiscalDocumentNumber)
-            return FiscalErrors.ValidationFailed(path + "fiscalDocumentNumber", $"An FD number (tag 1040) is 1 to {MaxFiscalDocumentNumber}.");
+            return new DomainError(ErrorCodes.ValidationFailed, $"An FD number (tag 1040) is 1 to {MaxFiscalDocumentNumber}.", path + "fiscalDocumentNumber");
         var isReport = document.Form is FiscalDocumentForm.ShiftOpenReport or FiscalDocumentForm.ShiftCloseReport or FiscalDocumentForm.StateReport;
         if (!isReport && document.Form is not (FiscalDocumentForm.Receipt or FiscalDocumentForm.CorrectionReceipt))
-            return FiscalErrors.ValidationFailed(path + "form", "A till reports receipts and the forms 2 (shift open), 5 (shift close) and 21 (current state).");
+            return new DomainError(ErrorCodes.ValidationFailed, "A till reports receipts and the forms 2 (shift open), 5 (shift close) and 21 (current state).", path + "form");
         // A state report before the first shift carries shift 0 (tag 1038); everything else belongs to a shift.
         if (document.ShiftNumber < (document.Form == FiscalDocumentForm.StateReport ? 0 : 1))
-            return FiscalErrors.ValidationFailed(path + "shiftNumber", "A shift number (tag 1038) is 1 or more.");
+            return new DomainError(ErrorCodes.ValidationFailed, "A shift number (tag 1038) is 1 or more.", path + "shiftNumber");
         if (!isReport && document.ReceiptNumber is not >= 1)
-            return FiscalErrors.ValidationFailed(path + "receiptNumber", "A receipt number in the shift (tag 1042) is 1 or more.");
+            return new DomainError(ErrorCodes.ValidationFailed, "A receipt number in the shift (tag 1042) is 1 or more.", path + "receiptNumber");
         if (document.Form == FiscalDocumentForm.ShiftCloseReport)
         {
             if (document.ReceiptCount is not >= 0)
-                return FiscalErrors.ValidationFailed(path + "receiptCount", "A Z-report counts the shift's receipts (tag 1118): 0 or more.");
+                return new DomainError(ErrorCodes.ValidationFailed, "A Z-report counts the shift's receipts (tag 1118): 0 or more.", path + "receiptCount");
             // 1111 runs from the opening report to the Z-report itself, with every receipt between them.
             if (document.DocumentCount is not { } count || count < document.ReceiptCount + 2 || count > document.FiscalDocumentNumber - 1)
-                return FiscalErrors.ValidationFailed(path + "documentCount",
-                    "A Z-report counts the shift's documents (tag 1111): its opening report, receipts and itself, after FD 1.");
+                return new DomainError(ErrorCodes.ValidationFailed, "A Z-report counts the shift's documents (tag 1111): its opening report, receipts and itself, after FD 1.", path + "documentCount");
         }
         else if (document.ReceiptCount is not null || document.DocumentCount is not null)
-            return FiscalErrors.ValidationFailed(path + (document.ReceiptCount is not null ? "receiptCount" : "documentCount"),
-                "Only a Z-report (form 5) carries the shift's counters.");
+            return new DomainError(ErrorCodes.ValidationFailed, "Only a Z-report (form 5) carries the shift's counters.", path + (document.ReceiptCount is not null ? "receiptCount" : "documentCount"));
         return null;
     }
 
@@ -223,9 +221,9 @@ public static class DeviceDrive
         var fd = document.FiscalDocumentNumber;
         var fdField = path + "fiscalDocumentNumber";
         if (fd < drive.FirstFiscalDocumentNumber)
-            return (drive, null, FiscalErrors.ValidationFailed(fdField, fd == 1
+            return (drive, null, new DomainError(ErrorCodes.ValidationFailed, fd == 1
                 ? "FD 1 of an FN is its registration report."
-                : $"FN {drive.FnSerial} is tracked from FD {drive.FirstFiscalDocumentNumber}; FD {fd} comes before it."));
+                : $"FN {drive.FnSerial} is tracked from FD {drive.FirstFiscalDocumentNumber}; FD {fd} comes before it.", fdField));
         if (drive.Received.Contains(fd))
             return (drive, null, new DomainError(ErrorCodes.IdempotencyConflict,
                 $"FD {fd} of FN {drive.FnSerial} was already received as another document.", fdField));
@@ -281,10 +279,9 @@ public static class DeviceDrive
         if (FiscalDrive.CheckCustomerContact(request.CustomerContact) is { } contactError)
             return (null, contactError);
         if (facts.Total is { } total && total != calculation!.Total)
-            return (null, FiscalErrors.ValidationFailed(path + "total", $"The drive's total {total:0.00} is not the sum of the items, {calculation.Total:0.00}."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, $"The drive's total {total:0.00} is not the sum of the items, {calculation.Total:0.00}.", path + "total"));
         if (facts.Vat is { } vat && !SameVat(vat, calculation!.Vat))
-            return (null, FiscalErrors.ValidationFailed(path + "vat",
-                $"The drive's VAT ({Describe(vat)}) is not the VAT of the items ({Describe(calculation.Vat)})."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, $"The drive's VAT ({Describe(vat)}) is not the VAT of the items ({Describe(calculation.Vat)}).", path + "vat"));
 
         var qr = new FiscalQr(local.DateTime, calculation!.Total, facts.FnSerial, facts.FiscalDocumentNumber, facts.FiscalSign, request.Operation);
         if (facts.Qr is { } printed && CheckQr(printed, qr, path + "qr") is { } qrError)
@@ -302,12 +299,11 @@ public static class DeviceDrive
     private static DomainError? CheckIdentity(string? fnSerial, string? registrationNumber, long? firstFiscalDocumentNumber)
     {
         if (!FiscalDriveIdentity.IsSixteenDigits(fnSerial))
-            return FiscalErrors.ValidationFailed("fnSerial", "An FN serial (tag 1041) is 16 digits.");
+            return new DomainError(ErrorCodes.ValidationFailed, "An FN serial (tag 1041) is 16 digits.", "fnSerial");
         if (!FiscalDriveIdentity.IsSixteenDigits(registrationNumber))
-            return FiscalErrors.ValidationFailed("registrationNumber", "A registration number (tag 1037) is 16 digits, leading zeros kept.");
+            return new DomainError(ErrorCodes.ValidationFailed, "A registration number (tag 1037) is 16 digits, leading zeros kept.", "registrationNumber");
         if (firstFiscalDocumentNumber is < FirstAfterRegistration or > MaxFiscalDocumentNumber)
-            return FiscalErrors.ValidationFailed("firstFiscalDocumentNumber",
-                $"The first FD number expected from the till is {FirstAfterRegistration} (right after the registration report) to {MaxFiscalDocumentNumber}.");
+            return new DomainError(ErrorCodes.ValidationFailed, $"The first FD number expected from the till is {FirstAfterRegistration} (right after the registration report) to {MaxFiscalDocumentNumber}.", "firstFiscalDocumentNumber");
         return null;
     }
 
@@ -397,7 +393,7 @@ public static class DeviceDrive
     {
         var (qr, error) = FiscalQr.Parse(printed);
         if (error is not null)
-            return FiscalErrors.ValidationFailed(field, error.Detail);
+            return new DomainError(ErrorCodes.ValidationFailed, error.Detail, field);
         var minute = expected.LocalTime.AddTicks(-(expected.LocalTime.Ticks % TimeSpan.TicksPerMinute));
         var disagreement =
             qr!.Sum != expected.Sum ? $"s={qr.Sum:0.00}, the receipt's total is {expected.Sum:0.00}"
@@ -408,7 +404,7 @@ public static class DeviceDrive
             // The code carries minutes, seconds optionally.
             : qr.LocalTime != expected.LocalTime && qr.LocalTime != minute ? $"t={qr.LocalTime:yyyyMMdd'T'HHmmss}, the receipt's local time is {expected.LocalTime:yyyyMMdd'T'HHmmss}"
             : null;
-        return disagreement is null ? null : FiscalErrors.ValidationFailed(field, $"The QR code disagrees with the receipt: {disagreement}.");
+        return disagreement is null ? null : new DomainError(ErrorCodes.ValidationFailed, $"The QR code disagrees with the receipt: {disagreement}.", field);
     }
 
     private static bool SameVat(ImmutableArray<VatAmount> reported, ImmutableArray<VatAmount> computed) =>

@@ -38,15 +38,15 @@ public static class FiscalDrive
         FiscalRegistration registration, FiscalDriveIdentity identity, DateTimeOffset now)
     {
         if (!Identifiers.IsValidKey(registration.RegisterId))
-            return Refuse(FiscalErrors.ValidationFailed("registerId", "A register id is 1 to 128 letters, digits or ._:- characters."));
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A register id is 1 to 128 letters, digits or ._:- characters.", "registerId"));
         if (!Inn.IsValid(registration.UserInn))
-            return Refuse(FiscalErrors.ValidationFailed("inn", "The user's INN (tag 1018) is 10 or 12 digits with valid check digits."));
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "The user's INN (tag 1018) is 10 or 12 digits with valid check digits.", "inn"));
         if (registration.TaxationSystems == 0 || (registration.TaxationSystems & ~AllTaxationSystems) != 0)
-            return Refuse(FiscalErrors.ValidationFailed("taxationSystem", "Name at least one taxation system: osn, usn_income, usn_income_outcome, esn, patent."));
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "Name at least one taxation system: osn, usn_income, usn_income_outcome, esn, patent.", "taxationSystem"));
         if (!TryFindZone(registration.TimeZoneId, out var zone))
-            return Refuse(FiscalErrors.ValidationFailed("timeZone", $"'{registration.TimeZoneId}' is not a known IANA time zone."));
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, $"'{registration.TimeZoneId}' is not a known IANA time zone.", "timeZone"));
         if (!identity.IsWellFormed())
-            return Refuse(FiscalErrors.ValidationFailed("identity", "An FN serial and a registration number are 16 digits, and a drive needs a signing key of 16 bytes or more."));
+            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "An FN serial and a registration number are 16 digits, and a drive needs a signing key of 16 bytes or more.", "identity"));
 
         var at = Truncate(TimeZoneInfo.ConvertTime(now, zone));
         var header = new FiscalDocumentHeader(FiscalDocumentForm.RegistrationReport, identity.FnSerial, identity.RegistrationNumber, 1, 0, at, 0);
@@ -123,15 +123,15 @@ public static class FiscalDrive
         var header = NextHeader(state, FiscalDocumentForm.CorrectionReceipt, state.ShiftNumber, now);
         var basis = request.Basis;
         if (basis is null)
-            return (state, null, FiscalErrors.ValidationFailed("correction", "A correction receipt names what it corrects."));
+            return (state, null, new DomainError(ErrorCodes.ValidationFailed, "A correction receipt names what it corrects.", "correction"));
         if (!Enum.IsDefined(basis.Type))
-            return (state, null, FiscalErrors.ValidationFailed("correction.type", "A correction is self-initiated or by order (tag 1173)."));
+            return (state, null, new DomainError(ErrorCodes.ValidationFailed, "A correction is self-initiated or by order (tag 1173).", "correction.type"));
         if (basis.SettlementDate > DateOnly.FromDateTime(header.DateTime.DateTime))
-            return (state, null, FiscalErrors.ValidationFailed("correction.settlementDate", "A correction fixes a settlement that already happened."));
+            return (state, null, new DomainError(ErrorCodes.ValidationFailed, "A correction fixes a settlement that already happened.", "correction.settlementDate"));
         if (basis.Type == CorrectionType.ByOrder && string.IsNullOrWhiteSpace(basis.OrderNumber))
-            return (state, null, FiscalErrors.ValidationFailed("correction.orderNumber", "A correction by order carries the order's number (tag 1179)."));
+            return (state, null, new DomainError(ErrorCodes.ValidationFailed, "A correction by order carries the order's number (tag 1179).", "correction.orderNumber"));
         if (basis.OrderNumber is { } number && (number.Length > MaxOrderNumberLength || number.Any(char.IsControl)))
-            return (state, null, FiscalErrors.ValidationFailed("correction.orderNumber", $"An order number is at most {MaxOrderNumberLength} printable characters."));
+            return (state, null, new DomainError(ErrorCodes.ValidationFailed, $"An order number is at most {MaxOrderNumberLength} printable characters.", "correction.orderNumber"));
 
         var (calculation, error) = ReceiptCalculator.Calculate(request.Operation, request.Items.IsDefault ? [] : request.Items,
             request.Payments.IsDefault ? [] : request.Payments, basis.SettlementDate);
@@ -150,8 +150,7 @@ public static class FiscalDrive
         FiscalDriveState state, long upToFiscalDocumentNumber, DateTimeOffset now)
     {
         if (upToFiscalDocumentNumber < 1 || upToFiscalDocumentNumber > state.LastFiscalDocumentNumber)
-            return (state, null, FiscalErrors.ValidationFailed("fiscalDocumentNumber",
-                $"The drive has issued fiscal documents 1 to {state.LastFiscalDocumentNumber}."));
+            return (state, null, new DomainError(ErrorCodes.ValidationFailed, $"The drive has issued fiscal documents 1 to {state.LastFiscalDocumentNumber}.", "fiscalDocumentNumber"));
         return Confirmed(state, Outbox(state).RemoveAll(e => e.FiscalDocumentNumber <= upToFiscalDocumentNumber), now);
     }
 
@@ -162,8 +161,7 @@ public static class FiscalDrive
         foreach (var n in fiscalDocumentNumbers)
         {
             if (n < 1 || n > state.LastFiscalDocumentNumber)
-                return (state, null, FiscalErrors.ValidationFailed("fiscalDocumentNumbers",
-                    $"Fiscal document {n} was never issued; the drive has issued 1 to {state.LastFiscalDocumentNumber}."));
+                return (state, null, new DomainError(ErrorCodes.ValidationFailed, $"Fiscal document {n} was never issued; the drive has issued 1 to {state.LastFiscalDocumentNumber}.", "fiscalDocumentNumbers"));
         }
         var confirmed = fiscalDocumentNumbers.ToHashSet();
         return Confirmed(state, Outbox(state).RemoveAll(e => confirmed.Contains(e.FiscalDocumentNumber)), now);
@@ -276,27 +274,27 @@ public static class FiscalDrive
         {
             return BitOperations.IsPow2((uint)one) && (state.TaxationSystems & one) == one
                 ? (one, null)
-                : (default, FiscalErrors.ValidationFailed("taxationSystem", $"The register is registered for {state.TaxationSystems}; a receipt names one of them."));
+                : (default, new DomainError(ErrorCodes.ValidationFailed, $"The register is registered for {state.TaxationSystems}; a receipt names one of them.", "taxationSystem"));
         }
         return BitOperations.IsPow2((uint)state.TaxationSystems)
             ? (state.TaxationSystems, null)
-            : (default, FiscalErrors.ValidationFailed("taxationSystem", $"The register is registered for {state.TaxationSystems}; name the one this receipt uses."));
+            : (default, new DomainError(ErrorCodes.ValidationFailed, $"The register is registered for {state.TaxationSystems}; name the one this receipt uses.", "taxationSystem"));
     }
 
     /// <summary>Tag 1008, the buyer's phone or e-mail, when the receipt carries one.</summary>
     public static DomainError? CheckCustomerContact(string? customerContact) =>
         customerContact is not null && (string.IsNullOrWhiteSpace(customerContact) || customerContact.Length > MaxCustomerContactLength || customerContact.Any(char.IsControl))
-            ? FiscalErrors.ValidationFailed("customer", $"A buyer's phone or e-mail is 1 to {MaxCustomerContactLength} printable characters.")
+            ? new DomainError(ErrorCodes.ValidationFailed, $"A buyer's phone or e-mail is 1 to {MaxCustomerContactLength} printable characters.", "customer")
             : null;
 
     private static DomainError? CheckCashier(Cashier? cashier, bool required)
     {
         if (cashier is null)
-            return required ? FiscalErrors.ValidationFailed("cashier", "Name the cashier (tag 1021).") : null;
+            return required ? new DomainError(ErrorCodes.ValidationFailed, "Name the cashier (tag 1021).", "cashier") : null;
         if (string.IsNullOrWhiteSpace(cashier.Name) || cashier.Name.Length > MaxCashierNameLength || cashier.Name.Any(char.IsControl))
-            return FiscalErrors.ValidationFailed("cashier.name", $"A cashier's name is 1 to {MaxCashierNameLength} printable characters.");
+            return new DomainError(ErrorCodes.ValidationFailed, $"A cashier's name is 1 to {MaxCashierNameLength} printable characters.", "cashier.name");
         if (cashier.Inn is not null && !Inn.IsValid(cashier.Inn))
-            return FiscalErrors.ValidationFailed("cashier.inn", "The cashier's INN (tag 1203) is 12 digits with valid check digits.");
+            return new DomainError(ErrorCodes.ValidationFailed, "The cashier's INN (tag 1203) is 12 digits with valid check digits.", "cashier.inn");
         return null;
     }
 

@@ -3,16 +3,12 @@ using Retail.Orleans.Common;
 namespace Retail.Orleans.Registers.Fiscal;
 
 /// <summary>
-/// The refusals of the fiscal domain, with the API's stable codes (<see cref="ErrorCodes"/>); the
-/// field, when there is one, is the JSON path of the offending input ("items[2].quantity").
+/// The named refusals of the fiscal domain, with the API's stable codes (<see cref="ErrorCodes"/>). A refused
+/// input is a plain <see cref="DomainError"/> whose field is the JSON path of the offending input ("items[2].quantity").
 /// </summary>
 public static class FiscalErrors
 {
-    public static DomainError ValidationFailed(string field, string detail) => new(ErrorCodes.ValidationFailed, detail, field);
-
     public static DomainError PaymentMismatch(string detail) => new(ErrorCodes.PaymentMismatch, detail, "payments");
-
-    public static DomainError UnsupportedVatRate(string field, string detail) => new(ErrorCodes.UnsupportedVatRate, detail, field);
 
     public static DomainError ShiftNotOpen() => new(ErrorCodes.ShiftNotOpen, "No shift is open on this register.");
 

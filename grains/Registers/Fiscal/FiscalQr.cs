@@ -73,7 +73,7 @@ public sealed partial record FiscalQr(
         return (new FiscalQr(time, sum, values["fn"], fd, fp, (FiscalOperation)(values["n"][0] - '0')), null);
     }
 
-    private static (FiscalQr?, DomainError?) Fail(string detail) => (null, FiscalErrors.ValidationFailed(Field, detail));
+    private static (FiscalQr?, DomainError?) Fail(string detail) => (null, new DomainError(ErrorCodes.ValidationFailed, detail, Field));
 
     [GeneratedRegex(@"^[0-9]{8}T[0-9]{4}([0-9]{2})?\z", RegexOptions.CultureInvariant)]
     private static partial Regex TimePattern();

@@ -93,11 +93,11 @@ public static class ReceiptCalculator
         FiscalOperation operation, IReadOnlyList<ReceiptItem>? items, IReadOnlyList<ReceiptPayment>? payments, DateOnly settlementDate)
     {
         if (operation is not (FiscalOperation.Sell or FiscalOperation.SellRefund))
-            return (null, FiscalErrors.ValidationFailed("operation", "A register sells and refunds sales: operation is sell or sellRefund."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, "A register sells and refunds sales: operation is sell or sellRefund.", "operation"));
         if (items is null || items.Count == 0)
-            return (null, FiscalErrors.ValidationFailed("items", "A receipt has at least one item."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, "A receipt has at least one item.", "items"));
         if (items.Count > MaxLines)
-            return (null, FiscalErrors.ValidationFailed("items", $"A receipt has at most {MaxLines} items."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, $"A receipt has at most {MaxLines} items.", "items"));
 
         var lines = ImmutableArray.CreateBuilder<ReceiptLine>(items.Count);
         var codes = new HashSet<string>(StringComparer.Ordinal);
@@ -108,10 +108,10 @@ public static class ReceiptCalculator
             if (error is not null)
                 return (null, error);
             if (line!.MarkingCode is { } code && !codes.Add(code))
-                return (null, FiscalErrors.ValidationFailed($"items[{i}].markingCode", "Each marked unit has its own code; this one appears twice."));
+                return (null, new DomainError(ErrorCodes.ValidationFailed, "Each marked unit has its own code; this one appears twice.", $"items[{i}].markingCode"));
             total += line.Sum;
             if (total > MaxAmount)
-                return (null, FiscalErrors.ValidationFailed("items", $"A receipt total is at most {MaxAmount}."));
+                return (null, new DomainError(ErrorCodes.ValidationFailed, $"A receipt total is at most {MaxAmount}.", "items"));
             lines.Add(line);
         }
 
@@ -135,27 +135,27 @@ public static class ReceiptCalculator
     private static (ReceiptLine? Line, DomainError? Error) CalculateLine(ReceiptItem item, string path, DateOnly settlementDate)
     {
         if (item is null)
-            return (null, FiscalErrors.ValidationFailed(path, "An item is missing."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, "An item is missing.", path));
         if (!Identifiers.IsValidKey(item.Sku) && !(item.Sku == "" && item.Name is not null))
-            return (null, FiscalErrors.ValidationFailed($"{path}.sku", "A SKU is 1 to 128 letters, digits or ._:- characters."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, "A SKU is 1 to 128 letters, digits or ._:- characters.", $"{path}.sku"));
         if (item.Name is { } name && (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength || name.Any(char.IsControl)))
-            return (null, FiscalErrors.ValidationFailed($"{path}.name", $"An item name is 1 to {MaxNameLength} printable characters."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, $"An item name is 1 to {MaxNameLength} printable characters.", $"{path}.name"));
         if (item.Quantity <= 0 || item.Quantity > MaxQuantity)
-            return (null, FiscalErrors.ValidationFailed($"{path}.quantity", $"A quantity is greater than 0 and at most {MaxQuantity}."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, $"A quantity is greater than 0 and at most {MaxQuantity}.", $"{path}.quantity"));
         if (!Quantity.HasAtMostThreeDecimals(item.Quantity))
-            return (null, FiscalErrors.ValidationFailed($"{path}.quantity", "A quantity has at most 3 decimals."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, "A quantity has at most 3 decimals.", $"{path}.quantity"));
         if (item.Price < 0 || item.Price > MaxAmount)
-            return (null, FiscalErrors.ValidationFailed($"{path}.price", $"A price is between 0 and {MaxAmount}."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, $"A price is between 0 and {MaxAmount}.", $"{path}.price"));
         if (!Money.HasAtMostKopecks(item.Price))
-            return (null, FiscalErrors.ValidationFailed($"{path}.price", "A price has at most 2 decimals (kopecks)."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, "A price has at most 2 decimals (kopecks).", $"{path}.price"));
         if (VatRates.CheckValidOn(item.Vat, settlementDate, $"{path}.vat") is { } vatError)
             return (null, vatError);
         if (!Enum.IsDefined(item.Unit))
-            return (null, FiscalErrors.ValidationFailed($"{path}.unit", "Unknown unit of measure (tag 2108)."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, "Unknown unit of measure (tag 2108).", $"{path}.unit"));
         if (!Enum.IsDefined(item.PaymentObject))
-            return (null, FiscalErrors.ValidationFailed($"{path}.paymentObject", "Unknown payment object (tag 1212)."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, "Unknown payment object (tag 1212).", $"{path}.paymentObject"));
         if (!Enum.IsDefined(item.Method))
-            return (null, FiscalErrors.ValidationFailed($"{path}.paymentMethod", "Unknown payment method (tag 1214)."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, "Unknown payment method (tag 1214).", $"{path}.paymentMethod"));
 
         var (paymentObject, markError) = item.Marked ? CheckMarkedUnit(item, path) : CheckUnmarked(item, path);
         if (markError is not null)
@@ -164,9 +164,9 @@ public static class ReceiptCalculator
         // Tag 1043: price × quantity, rounded to kopecks once per line; a stated sum is that after the line's discount.
         var full = Money.WithKopecks(item.Price * item.Quantity);
         if (full > MaxAmount)
-            return (null, FiscalErrors.ValidationFailed($"{path}.quantity", $"An item sum is at most {MaxAmount}."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, $"An item sum is at most {MaxAmount}.", $"{path}.quantity"));
         if (item.Sum is { } stated && (stated < 0 || stated > full || !Money.HasAtMostKopecks(stated)))
-            return (null, FiscalErrors.ValidationFailed($"{path}.sum", $"An item sum is in kopecks, from 0 to price × quantity ({full:0.00})."));
+            return (null, new DomainError(ErrorCodes.ValidationFailed, $"An item sum is in kopecks, from 0 to price × quantity ({full:0.00}).", $"{path}.sum"));
         var sum = item.Sum ?? full;
         return (new ReceiptLine(item.Sku, item.Name ?? item.Sku, item.Quantity, item.Price, item.Unit, paymentObject,
             item.Vat, sum, item.Vat.AmountOf(sum), item.Marked ? item.MarkingCode : null, item.Method), null);
@@ -176,27 +176,27 @@ public static class ReceiptCalculator
     private static (PaymentObject, DomainError?) CheckMarkedUnit(ReceiptItem item, string path)
     {
         if (string.IsNullOrWhiteSpace(item.MarkingCode))
-            return (default, FiscalErrors.ValidationFailed($"{path}.markingCode", "A marked item carries the marking code of the unit sold."));
+            return (default, new DomainError(ErrorCodes.ValidationFailed, "A marked item carries the marking code of the unit sold.", $"{path}.markingCode"));
         if (item.MarkingCode.Length > MaxMarkingCodeLength || item.MarkingCode.Any(char.IsControl))
-            return (default, FiscalErrors.ValidationFailed($"{path}.markingCode", $"A marking code is at most {MaxMarkingCodeLength} printable characters (base64 GS1)."));
+            return (default, new DomainError(ErrorCodes.ValidationFailed, $"A marking code is at most {MaxMarkingCodeLength} printable characters (base64 GS1).", $"{path}.markingCode"));
         if (item.Quantity != 1m)
-            return (default, FiscalErrors.ValidationFailed($"{path}.quantity", "A marked item is one unit per line: quantity must be 1."));
+            return (default, new DomainError(ErrorCodes.ValidationFailed, "A marked item is one unit per line: quantity must be 1.", $"{path}.quantity"));
         if (item.Unit != MeasureUnit.Piece)
-            return (default, FiscalErrors.ValidationFailed($"{path}.unit", "A marked item is counted in pieces."));
+            return (default, new DomainError(ErrorCodes.ValidationFailed, "A marked item is counted in pieces.", $"{path}.unit"));
         return item.PaymentObject switch
         {
             PaymentObject.Commodity or PaymentObject.MarkedWithCode => (PaymentObject.MarkedWithCode, null),
             PaymentObject.Excise or PaymentObject.ExciseMarkedWithCode => (PaymentObject.ExciseMarkedWithCode, null),
-            _ => (default, FiscalErrors.ValidationFailed($"{path}.paymentObject", "A marked item is goods or excise goods.")),
+            _ => (default, new DomainError(ErrorCodes.ValidationFailed, "A marked item is goods or excise goods.", $"{path}.paymentObject")),
         };
     }
 
     private static (PaymentObject, DomainError?) CheckUnmarked(ReceiptItem item, string path)
     {
         if (item.MarkingCode is not null)
-            return (default, FiscalErrors.ValidationFailed($"{path}.markingCode", "This item is not marked goods, so it carries no marking code."));
+            return (default, new DomainError(ErrorCodes.ValidationFailed, "This item is not marked goods, so it carries no marking code.", $"{path}.markingCode"));
         if (item.PaymentObject is PaymentObject.MarkedWithCode or PaymentObject.ExciseMarkedWithCode)
-            return (default, FiscalErrors.ValidationFailed($"{path}.paymentObject", "A payment object with a marking code needs a marked item."));
+            return (default, new DomainError(ErrorCodes.ValidationFailed, "A payment object with a marking code needs a marked item.", $"{path}.paymentObject"));
         return (item.PaymentObject, null);
     }
 
@@ -207,11 +207,11 @@ public static class ReceiptCalculator
         {
             var p = payments[i];
             if (p is null)
-                return (null, FiscalErrors.ValidationFailed($"payments[{i}]", "A payment is missing."));
+                return (null, new DomainError(ErrorCodes.ValidationFailed, "A payment is missing.", $"payments[{i}]"));
             if (p.Amount < 0 || p.Amount > MaxAmount)
-                return (null, FiscalErrors.ValidationFailed($"payments[{i}].amount", $"A payment is between 0 and {MaxAmount}."));
+                return (null, new DomainError(ErrorCodes.ValidationFailed, $"A payment is between 0 and {MaxAmount}.", $"payments[{i}].amount"));
             if (!Money.HasAtMostKopecks(p.Amount))
-                return (null, FiscalErrors.ValidationFailed($"payments[{i}].amount", "A payment has at most 2 decimals (kopecks)."));
+                return (null, new DomainError(ErrorCodes.ValidationFailed, "A payment has at most 2 decimals (kopecks).", $"payments[{i}].amount"));
             switch (p.Type)
             {
                 case PaymentType.Cash: cash += p.Amount; break;
@@ -219,7 +219,7 @@ public static class ReceiptCalculator
                 case PaymentType.Prepayment: prepayment += p.Amount; break;
                 case PaymentType.Credit: credit += p.Amount; break;
                 case PaymentType.Other: other += p.Amount; break;
-                default: return (null, FiscalErrors.ValidationFailed($"payments[{i}].type", "A payment type is cash, electronic, prepayment, credit or other."));
+                default: return (null, new DomainError(ErrorCodes.ValidationFailed, "A payment type is cash, electronic, prepayment, credit or other.", $"payments[{i}].type"));
             }
         }
         return (new PaymentTotals(Money.WithKopecks(cash), Money.WithKopecks(electronic), Money.WithKopecks(prepayment),

@@ -100,11 +100,11 @@ public static class VatRates
     public static DomainError? CheckValidOn(VatRate rate, DateOnly date, string field)
     {
         if (!Enum.IsDefined(rate))
-            return FiscalErrors.UnsupportedVatRate(field, $"Unknown VAT rate {(int)rate}.");
+            return new DomainError(ErrorCodes.UnsupportedVatRate, $"Unknown VAT rate {(int)rate}.", field);
         if (!rate.IsValidOn(date))
-            return FiscalErrors.UnsupportedVatRate(field, date < Standard22From
+            return new DomainError(ErrorCodes.UnsupportedVatRate, date < Standard22From
                 ? $"VAT rate {rate.ToApiName()} applies to settlements from {Standard22From:yyyy-MM-dd}; this one is dated {date:yyyy-MM-dd}."
-                : $"VAT rate {rate.ToApiName()} no longer applies on {date:yyyy-MM-dd}; the standard rate is 22% since {Standard22From:yyyy-MM-dd}.");
+                : $"VAT rate {rate.ToApiName()} no longer applies on {date:yyyy-MM-dd}; the standard rate is 22% since {Standard22From:yyyy-MM-dd}.", field);
         return null;
     }
 
