@@ -45,6 +45,8 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
 
     private readonly record struct Staging(long At, SiloAddress? Committer);
     private StockChain chain = null!;
+    /// <summary>The settling tick: registered when a row is staged, gone once none is, so an idle pair (most of a million) costs no timer.</summary>
+    private IGrainTimer? settlingTimer;
     /// <summary>Completed (and replaced) whenever a staged row settles: who waits on a row below its own wakes up then.</summary>
     private TaskCompletionSource settling = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool flushing;
@@ -62,7 +64,6 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
             foreach (var record in (await ledger.ReadHistoryAsync(storeId, sku, RecalledOnActivation, null)).Reverse())
                 Remember(record);
         StockMetrics.Observe(chain.Committed);
-        this.RegisterGrainTimer(SettleStaleAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)));
     }
 
     public Task<StockLevel> GetAsync() => Task.FromResult(chain.Committed);
@@ -136,7 +137,10 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
             return new StageResult(null, null, new DomainError(ErrorCodes.Unavailable, "This movement id is being committed; retry it."));
         var (row, error) = chain.Stage(movement, clock.GetUtcNow());
         if (row is not null)
+        {
             stagedAt[movement.Id] = new Staging(Stopwatch.GetTimestamp(), committer);
+            WatchStaged();
+        }
         return new StageResult(row, null, error);
     }
 
@@ -169,6 +173,9 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
             }
         }
     }
+
+    private void WatchStaged() =>
+        settlingTimer ??= this.RegisterGrainTimer(SettleStaleAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)));
 
     private void Settled()
     {
@@ -241,6 +248,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
             {
                 group.Add(pending);
                 stagedAt[pending.Movement.Id] = new Staging(Stopwatch.GetTimestamp(), null);
+                WatchStaged();
             }
         }
         waiting.Clear();
@@ -361,7 +369,13 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
     /// </summary>
     private async Task SettleStaleAsync(CancellationToken cancellationToken)
     {
-        if (chain.StagedIds is not [var movementId, ..] || chain.Current(movementId) is not { } row)
+        if (chain.StagedIds is not [var movementId, ..])
+        {
+            settlingTimer?.Dispose();
+            settlingTimer = null;
+            return;
+        }
+        if (chain.Current(movementId) is not { } row)
             return;
         var stale = !stagedAt.TryGetValue(movementId, out var staging) || Stopwatch.GetElapsedTime(staging.At) > SettleWithin
                     || (staging.Committer is { } committer && membership.CurrentSnapshot.GetSiloStatus(committer) == SiloStatus.Dead)
