@@ -363,25 +363,35 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
     }
 
     /// <summary>
-    /// The lowest staged row, when nobody settled it (its committer died, or the database went away mid-commit):
-    /// found in the ledger, it is committed; not found, the head is fenced with a new token, so a commit of it
-    /// still in flight can never land, and the row leaves the chain. Rows above it wait for the next round.
+    /// The settling tick: stale rows from the lowest up, one after another while each is settled (a killed silo's
+    /// registers may have stacked several on a hot pair); the tick goes away when no row is staged.
     /// </summary>
     private async Task SettleStaleAsync(CancellationToken cancellationToken)
     {
-        if (chain.StagedIds is not [var movementId, ..])
+        while (await SettleLowestAsync())
+        {
+        }
+        if (chain.StagedIds.Count == 0)
         {
             settlingTimer?.Dispose();
             settlingTimer = null;
-            return;
         }
-        if (chain.Current(movementId) is not { } row)
-            return;
+    }
+
+    /// <summary>
+    /// The lowest staged row, when nobody settled it (its committer died, or the database went away mid-commit):
+    /// found in the ledger, it is committed; not found, the head is fenced with a new token, so a commit of it
+    /// still in flight can never land, and the row leaves the chain. True when the row was settled either way.
+    /// </summary>
+    private async Task<bool> SettleLowestAsync()
+    {
+        if (chain.StagedIds is not [var movementId, ..] || chain.Current(movementId) is not { } row)
+            return false;
         var stale = !stagedAt.TryGetValue(movementId, out var staging) || Stopwatch.GetElapsedTime(staging.At) > SettleWithin
                     || (staging.Committer is { } committer && membership.CurrentSnapshot.GetSiloStatus(committer) == SiloStatus.Dead)
                     || (unsettled.TryGetValue(movementId, out var lost) && Stopwatch.GetElapsedTime(lost) > TimeSpan.FromSeconds(1));
         if (!stale)
-            return;
+            return false;
         var level = chain.Committed;
         var fence = Guid.NewGuid().ToString("N");
         try
@@ -389,28 +399,37 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
             if (await ledger.FindAsync(level.StoreId, level.Sku, movementId) is { } found)
             {
                 if (chain.Current(movementId) is { } still && still.Record.Version == found.Version && still.Record.Fingerprint == found.Fingerprint)
+                {
                     Committed(movementId, still.Token);
-                else if (!recent.ContainsKey(movementId))
+                    return true;
+                }
+                if (!recent.ContainsKey(movementId))
                     MarkBroken($"movement {movementId} is in the ledger at another version");
-                return;
+                return false;
             }
-            if (chain.Current(movementId) != row || chain.CommittedToken != row.PreviousToken)
-                return;
+            // While the ledger was asked, a retry of the same document (its register active again elsewhere) may have
+            // taken the row over: it is that committer's to settle now, not to fence.
+            if (chain.Current(movementId) != row || chain.CommittedToken != row.PreviousToken
+                || !stagedAt.TryGetValue(movementId, out var now) || now != staging)
+                return false;
             if (!await ledger.FenceAsync(level.StoreId, level.Sku, level.Version, chain.CommittedToken, fence))
             {
-                // The head moved after all: the row landed, or another activation wrote. Either way, reload.
-                if (await ledger.FindAsync(level.StoreId, level.Sku, movementId) is { } landed && chain.Current(movementId) is { } now
-                    && now.Record.Version == landed.Version)
-                    Committed(movementId, now.Token);
-                else
+                // The head moved after all: the row landed (its settlement may have come meanwhile), or another activation wrote.
+                if (await ledger.FindAsync(level.StoreId, level.Sku, movementId) is { } landed && chain.Current(movementId) is { } current
+                    && current.Record.Version == landed.Version)
+                {
+                    Committed(movementId, current.Token);
+                    return true;
+                }
+                if (!recent.ContainsKey(movementId))
                     MarkBroken($"its head moved while movement {movementId} was unsettled");
-                return;
+                return false;
             }
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
             logger.LogWarning(error, "Stock {Key}: could not settle movement {MovementId} yet", this.GetPrimaryKeyString(), movementId);
-            return;
+            return false;
         }
         logger.LogInformation("Stock {Key}: movement {MovementId} was never committed; fenced and left out", this.GetPrimaryKeyString(), movementId);
         unsettled.Remove(movementId);
@@ -421,6 +440,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
             stagedAt.Remove(id);
         }
         Settled();
+        return true;
     }
 
     private void MarkBroken(string why)
