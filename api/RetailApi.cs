@@ -4,13 +4,13 @@ using Microsoft.AspNetCore.Http.Json;
 using Npgsql;
 using Orleans.Configuration;
 using Retail.Orleans.Api.Access;
+using Retail.Orleans.Api.Analytics;
 using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Dashboard;
 using Retail.Orleans.Api.Documents;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Imports;
 using Retail.Orleans.Api.Integrations;
-using Retail.Orleans.Api.Analytics;
 using Retail.Orleans.Api.Operations;
 using Retail.Orleans.Api.Procurement;
 using Retail.Orleans.Api.Registers;
@@ -46,6 +46,7 @@ public static class RetailApi
         builder.Services.AddSingleton(services => new ApiCallers(
             services.GetRequiredService<AdminToken>(), services.GetRequiredService<IGrainFactory>(), keyCache));
         builder.Services.AddSingleton<AtolTokens>();
+        builder.Services.AddSingleton<KnownCatalog>();
         builder.Services.AddApiRateLimits();
         builder.Services.AddDashboard();
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Retail.Orleans.Access;
+using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Stock;
 using Retail.Orleans.Common;
@@ -40,13 +41,13 @@ public static class ApiKeysApi
         grains.Get<IApiKeyDirectoryGrain>(GrainKeys.ApiKeyDirectory);
 
     private static async Task<Results<Created<IssuedApiKey>, ProblemHttpResult>> IssueKey(
-        IssueApiKeyRequest request, IGrainFactory grains, TimeProvider clock)
+        IssueApiKeyRequest request, IGrainFactory grains, KnownCatalog known, TimeProvider clock)
     {
         var storeIds = (request.StoreIds ?? []).Distinct(StringComparer.Ordinal).ToList();
         var registerIds = (request.RegisterIds ?? []).Distinct(StringComparer.Ordinal).ToList();
         var error = Validation.Required(request.Role, "role") ?? ScopeError(request.Role!.Value, storeIds, registerIds);
         for (var i = 0; error is null && i < storeIds.Count; i++)
-            error = await StockApi.CheckStoreAsync(grains, storeIds[i]) is { } refused ? refused with { Field = $"storeIds[{i}]" } : null;
+            error = await known.CheckStoreAsync(storeIds[i]) is { } refused ? refused with { Field = $"storeIds[{i}]" } : null;
         for (var i = 0; error is null && i < registerIds.Count; i++)
             error = Validation.Key(registerIds[i], $"registerIds[{i}]")
                 ?? (await grains.Get<IRegisterGrain>(GrainKeys.Register(registerIds[i])).GetAsync() is null

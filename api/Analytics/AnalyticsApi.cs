@@ -1,6 +1,7 @@
 using Retail.Orleans.Access;
 using Retail.Orleans.Analytics;
 using Retail.Orleans.Api.Access;
+using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Stock;
 using Retail.Orleans.Catalog;
@@ -83,39 +84,39 @@ public static class AnalyticsApi
     private static DomainError? Limit(int limit) =>
         limit is < 1 or > 1000 ? new DomainError(ErrorCodes.ValidationFailed, "A limit is 1 to 1000.", "limit") : null;
 
-    private static async Task<IResult> StoreSales(string storeId, IGrainFactory grains, TimeProvider clock,
+    private static async Task<IResult> StoreSales(string storeId, IGrainFactory grains, KnownCatalog known, TimeProvider clock,
         DateTimeOffset? from = null, DateTimeOffset? to = null, string? bucket = null)
     {
         var (size, bucketError) = Bucket(bucket);
         var (start, end, periodError) = Period(from, to, size == BucketSize.Hour ? TimeSpan.FromDays(1) : TimeSpan.FromDays(30), clock);
-        if ((Validation.First(bucketError, periodError) ?? await StockApi.CheckStoreAsync(grains, storeId)) is { } error)
+        if ((Validation.First(bucketError, periodError) ?? await known.CheckStoreAsync(storeId)) is { } error)
             return Problems.Of(error);
         var buckets = await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).SalesAsync(start, end, size);
         return TypedResults.Ok(new SalesReport(buckets, start, end, size == BucketSize.Hour ? "hour" : "day"));
     }
 
-    private static async Task<IResult> StoreTop(string storeId, IGrainFactory grains, TimeProvider clock,
+    private static async Task<IResult> StoreTop(string storeId, IGrainFactory grains, KnownCatalog known, TimeProvider clock,
         DateTimeOffset? from = null, DateTimeOffset? to = null, string? by = null, int limit = 10)
     {
         var (byUnits, byError) = By(by);
         var (start, end, periodError) = Period(from, to, TimeSpan.FromDays(30), clock);
-        if ((Validation.First(byError, periodError, Limit(limit)) ?? await StockApi.CheckStoreAsync(grains, storeId)) is { } error)
+        if ((Validation.First(byError, periodError, Limit(limit)) ?? await known.CheckStoreAsync(storeId)) is { } error)
             return Problems.Of(error);
         return TypedResults.Ok(await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).TopAsync(start, end, byUnits, limit));
     }
 
-    private static async Task<IResult> StoreAbc(string storeId, IGrainFactory grains, TimeProvider clock,
+    private static async Task<IResult> StoreAbc(string storeId, IGrainFactory grains, KnownCatalog known, TimeProvider clock,
         DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
         var (start, end, periodError) = Period(from, to, TimeSpan.FromDays(90), clock);
-        if ((periodError ?? await StockApi.CheckStoreAsync(grains, storeId)) is { } error)
+        if ((periodError ?? await known.CheckStoreAsync(storeId)) is { } error)
             return Problems.Of(error);
         return TypedResults.Ok(await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).AbcAsync(start, end));
     }
 
-    private static async Task<IResult> StoreWeekdays(string storeId, IGrainFactory grains)
+    private static async Task<IResult> StoreWeekdays(string storeId, IGrainFactory grains, KnownCatalog known)
     {
-        if (await StockApi.CheckStoreAsync(grains, storeId) is { } error)
+        if (await known.CheckStoreAsync(storeId) is { } error)
             return Problems.Of(error);
         return TypedResults.Ok(await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).WeekdaysAsync());
     }
@@ -123,13 +124,13 @@ public static class AnalyticsApi
     /// <summary>The days of history and of forecast one curve shows at most.</summary>
     public const int MaxCurveDays = 90;
 
-    private static async Task<IResult> SkuDaily(string storeId, string sku, IGrainFactory grains, TimeProvider clock, int days = 28, int ahead = 7)
+    private static async Task<IResult> SkuDaily(string storeId, string sku, IGrainFactory grains, KnownCatalog known, TimeProvider clock, int days = 28, int ahead = 7)
     {
         var error = Validation.First(
             Validation.Key(sku, "sku"),
             days is < 1 or > MaxCurveDays ? new DomainError(ErrorCodes.ValidationFailed, $"days is 1 to {MaxCurveDays}.", "days") : null,
             ahead is < 0 or > MaxCurveDays ? new DomainError(ErrorCodes.ValidationFailed, $"ahead is 0 to {MaxCurveDays}.", "ahead") : null)
-            ?? await StockApi.CheckStoreAsync(grains, storeId);
+            ?? await known.CheckStoreAsync(storeId);
         if (error is not null)
             return Problems.Of(error);
         var store = await grains.Get<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync();
@@ -146,7 +147,7 @@ public static class AnalyticsApi
         return TypedResults.Ok(new SkuDailySales(storeId, sku, sold, coming));
     }
 
-    private static async Task<IResult> PutPromotion(string id, PromotionBody body, IGrainFactory grains)
+    private static async Task<IResult> PutPromotion(string id, PromotionBody body, IGrainFactory grains, KnownCatalog known)
     {
         var skus = body.Skus ?? [];
         var stores = body.StoreIds ?? [];
@@ -158,9 +159,9 @@ public static class AnalyticsApi
             body.From > body.To ? new DomainError(ErrorCodes.ValidationFailed, "'from' is on or before 'to'.", "from") : null,
             body.To?.DayNumber - body.From?.DayNumber > 366 ? new DomainError(ErrorCodes.ValidationFailed, "A promotion lasts at most a year.", "to") : null);
         for (var i = 0; error is null && i < skus.Count; i++)
-            error = await StockApi.CheckSkuAsync(grains, skus[i]);
+            error = await known.CheckSkuAsync(skus[i]);
         for (var i = 0; error is null && i < stores.Count; i++)
-            error = await StockApi.CheckStoreAsync(grains, stores[i]);
+            error = await known.CheckStoreAsync(stores[i]);
         if (error is not null)
             return Problems.Of(error);
         var promotion = await grains.Get<IPromotionGrain>(GrainKeys.Promotion(id))

@@ -5,11 +5,25 @@ using Retail.Orleans.Common;
 namespace Retail.Orleans.Api.Catalog;
 
 /// <summary>
-/// Stores and SKUs this API process has seen exist. They are never deleted, so a yes is final and
-/// a request on a known pair skips two grain calls; a no is always asked again.
+/// Stores and SKUs this API process has seen exist, and the checks every request on them starts with. They
+/// are never deleted, so a yes is final and a request on a known pair skips two grain calls; a no is always
+/// asked again. One per API process (a DI singleton), so two hosts in one process never share answers.
 /// </summary>
 public sealed class KnownCatalog(IGrainFactory grains)
 {
+    public async Task<DomainError?> CheckStoreAsync(string storeId) =>
+        Api.Http.Validation.Key(storeId, "storeId") ?? (await StoreExistsAsync(storeId)
+            ? null
+            : new DomainError(ErrorCodes.UnknownStore, $"Store {storeId} is not known."));
+
+    public async Task<DomainError?> CheckSkuAsync(string sku) =>
+        Api.Http.Validation.Key(sku, "sku") ?? (await SkuExistsAsync(sku)
+            ? null
+            : new DomainError(ErrorCodes.UnknownSku, $"SKU {sku} is not known."));
+
+    public async Task<DomainError?> CheckPairAsync(string storeId, string sku) =>
+        await CheckStoreAsync(storeId) ?? await CheckSkuAsync(sku);
+
     private readonly ConcurrentDictionary<string, bool> stores = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> skus = new(StringComparer.Ordinal);
 

@@ -1,5 +1,6 @@
 using Retail.Orleans.Access;
 using Retail.Orleans.Api.Access;
+using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Stock;
 using Retail.Orleans.Common;
@@ -29,15 +30,15 @@ public static class CountsApi
         return routes;
     }
 
-    private static async Task<IResult> Post(string storeId, CountBody body, IGrainFactory grains)
+    private static async Task<IResult> Post(string storeId, CountBody body, IGrainFactory grains, KnownCatalog known)
     {
         var scope = body.Scope ?? CountScopes.Partial;
-        var error = Validation.ClientId(body.Id, "id") ?? await StockApi.CheckStoreAsync(grains, storeId)
+        var error = Validation.ClientId(body.Id, "id") ?? await known.CheckStoreAsync(storeId)
             ?? DocumentRequests.Lines(body.Lines, "lines", (line, at) => Validation.First(Validation.Key(line.Sku, $"{at}.sku"), Validation.Required(line.Counted, $"{at}.counted")));
         if (error is not null)
             return Problems.Of(error);
         var lines = body.Lines!.Select(l => new CountLine(l.Sku!, l.Counted!.Value, l.ExpectedOnHand)).ToList();
-        if ((Counts.Check(scope, lines) ?? await DocumentRequests.UnknownSkuAsync(grains, lines.Select(l => l.Sku), "lines")) is { } invalid)
+        if ((Counts.Check(scope, lines) ?? await DocumentRequests.UnknownSkuAsync(known, lines.Select(l => l.Sku), "lines")) is { } invalid)
             return Problems.Of(invalid);
         return DocumentRequests.Answer(await grains.Get<ICountGrain>(GrainKeys.Count(storeId, body.Id!)).PostAsync(scope, lines), created: true);
     }

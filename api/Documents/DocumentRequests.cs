@@ -1,4 +1,5 @@
 using Retail.Orleans.Api.Access;
+using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Stock;
 using Retail.Orleans.Common;
@@ -11,12 +12,12 @@ public static class DocumentRequests
 {
     /// <summary>The lines of a body as a document takes them, or the first problem: shape, then every SKU known.</summary>
     public static async Task<(IReadOnlyList<DocumentLine>? Lines, DomainError? Error)> CheckLinesAsync(
-        IGrainFactory grains, IReadOnlyList<DocumentLineBody>? body, string field, bool allowZero = false)
+        KnownCatalog known, IReadOnlyList<DocumentLineBody>? body, string field, bool allowZero = false)
     {
         if (Lines(body, field) is { } shape)
             return (null, shape);
         var lines = body!.Select(l => new DocumentLine(l.Sku!, l.Quantity!.Value)).ToList();
-        return (DocumentLines.Check(lines, field, allowZero) ?? await UnknownSkuAsync(grains, lines.Select(l => l.Sku), field)) is { } invalid
+        return (DocumentLines.Check(lines, field, allowZero) ?? await UnknownSkuAsync(known, lines.Select(l => l.Sku), field)) is { } invalid
             ? (null, invalid)
             : (lines, null);
     }
@@ -40,11 +41,11 @@ public static class DocumentRequests
     }
 
     /// <summary>The first SKU of the lines that is not known, with the line it is on; every SKU asked in one round of grain calls.</summary>
-    public static async Task<DomainError?> UnknownSkuAsync(IGrainFactory grains, IEnumerable<string> skus, string field)
+    public static async Task<DomainError?> UnknownSkuAsync(KnownCatalog known, IEnumerable<string> skus, string field)
     {
-        var known = await Task.WhenAll(skus.Select(sku => StockApi.CheckSkuAsync(grains, sku)));
-        for (var i = 0; i < known.Length; i++)
-            if (known[i] is { } unknown)
+        var checks = await Task.WhenAll(skus.Select(sku => known.CheckSkuAsync(sku)));
+        for (var i = 0; i < checks.Length; i++)
+            if (checks[i] is { } unknown)
                 return unknown with { Field = $"{field}[{i}].sku" };
         return null;
     }

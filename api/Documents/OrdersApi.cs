@@ -1,5 +1,6 @@
 using Retail.Orleans.Access;
 using Retail.Orleans.Api.Access;
+using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Registers;
 using Retail.Orleans.Api.Stock;
@@ -45,26 +46,26 @@ public static class OrdersApi
 
     public static IOrderGrain Order(IGrainFactory grains, string id) => grains.Get<IOrderGrain>(GrainKeys.Order(id));
 
-    private static async Task<IResult> Create(OrderBody body, IGrainFactory grains, HttpContext context)
+    private static async Task<IResult> Create(OrderBody body, IGrainFactory grains, KnownCatalog known, HttpContext context)
     {
-        var (request, error) = await RequestOfAsync(body, grains, context.GetApiCaller());
+        var (request, error) = await RequestOfAsync(body, grains, known, context.GetApiCaller());
         if (error is not null)
             return Problems.Of(error);
         return DocumentRequests.Answer(await Order(grains, body.Id!).CreateAsync(request!), created: true);
     }
 
     /// <summary>The order a body asks for, or why it is refused: POST /orders and the orders import share it.</summary>
-    public static async Task<(OrderRequest? Request, DomainError? Error)> RequestOfAsync(OrderBody body, IGrainFactory grains, ApiCaller? caller)
+    public static async Task<(OrderRequest? Request, DomainError? Error)> RequestOfAsync(OrderBody body, IGrainFactory grains, KnownCatalog known, ApiCaller? caller)
     {
         var error = Validation.First(Validation.ClientId(body.Id, "id"), Validation.Key(body.StoreId, "storeId"))
             ?? DocumentRequests.OutOfScope(caller, body.StoreId!)
             ?? Shape(body)
-            ?? await StockApi.CheckStoreAsync(grains, body.StoreId!);
+            ?? await known.CheckStoreAsync(body.StoreId!);
         if (error is not null)
             return (null, error);
         var request = new OrderRequest(body.StoreId!, body.Lines!.Select(l => new OrderLine(l.Sku!, l.Quantity!.Value, l.Price!.Value)).ToList(),
             new CustomerInput(body.Customer!.Email, body.Customer.Phone), body.CrmDealId, body.ReserveMinutes ?? Orders.DefaultReserveMinutes);
-        if ((Orders.Check(request) ?? await DocumentRequests.UnknownSkuAsync(grains, request.Lines.Select(l => l.Sku), "lines")) is { } invalid)
+        if ((Orders.Check(request) ?? await DocumentRequests.UnknownSkuAsync(known, request.Lines.Select(l => l.Sku), "lines")) is { } invalid)
             return (null, invalid);
         return (request, null);
     }

@@ -1,5 +1,6 @@
 using Retail.Orleans.Access;
 using Retail.Orleans.Api.Access;
+using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Stock;
 using Retail.Orleans.Common;
@@ -43,16 +44,16 @@ public static class TransfersApi
 
     private static ITransferGrain Transfer(IGrainFactory grains, string id) => grains.Get<ITransferGrain>(GrainKeys.Transfer(id));
 
-    private static async Task<IResult> Create(TransferBody body, IGrainFactory grains, HttpContext context)
+    private static async Task<IResult> Create(TransferBody body, IGrainFactory grains, KnownCatalog known, HttpContext context)
     {
         var error = Validation.First(Validation.ClientId(body.Id, "id"), Validation.Key(body.FromStoreId, "fromStoreId"), Validation.Key(body.ToStoreId, "toStoreId"))
             ?? DocumentRequests.OutOfScope(context, body.FromStoreId!)
             ?? (body.Lines is null ? DocumentRequests.Lines(null, "lines") : null)
-            ?? await StockApi.CheckStoreAsync(grains, body.FromStoreId!)
-            ?? await StockApi.CheckStoreAsync(grains, body.ToStoreId!);
+            ?? await known.CheckStoreAsync(body.FromStoreId!)
+            ?? await known.CheckStoreAsync(body.ToStoreId!);
         if (error is not null)
             return Problems.Of(error);
-        var (lines, invalid) = await DocumentRequests.CheckLinesAsync(grains, body.Lines, "lines");
+        var (lines, invalid) = await DocumentRequests.CheckLinesAsync(known, body.Lines, "lines");
         if (invalid is not null)
             return Problems.Of(invalid);
         return DocumentRequests.Answer(await Transfer(grains, body.Id!).CreateAsync(body.FromStoreId!, body.ToStoreId!, lines!), created: true);
@@ -64,12 +65,12 @@ public static class TransfersApi
     private static Task<IResult> Cancel(string id, IGrainFactory grains, HttpContext context) =>
         ActAsync(id, grains, context, t => t.FromStoreId, transfer => transfer.CancelAsync());
 
-    private static async Task<IResult> Receive(string id, TransferReceiptBody? body, IGrainFactory grains, HttpContext context)
+    private static async Task<IResult> Receive(string id, TransferReceiptBody? body, IGrainFactory grains, KnownCatalog known, HttpContext context)
     {
         IReadOnlyList<DocumentLine>? lines = null;
         if (body?.Lines is not null)
         {
-            var (checkedLines, invalid) = await DocumentRequests.CheckLinesAsync(grains, body.Lines, "lines", allowZero: true);
+            var (checkedLines, invalid) = await DocumentRequests.CheckLinesAsync(known, body.Lines, "lines", allowZero: true);
             if (invalid is not null)
                 return Problems.Of(invalid);
             lines = checkedLines;
@@ -100,14 +101,14 @@ public static class TransfersApi
         return Problems.NotFound($"Transfer {id}");
     }
 
-    private static async Task<IResult> List(IGrainFactory grains, HttpContext context, string? storeId = null, string? status = null, int limit = 100)
+    private static async Task<IResult> List(IGrainFactory grains, KnownCatalog known, HttpContext context, string? storeId = null, string? status = null, int limit = 100)
     {
         var error = Validation.Key(storeId, "storeId")
             ?? (status is null || TransferStatus.All.Contains(status) ? null
                 : new DomainError(ErrorCodes.ValidationFailed, $"A status is one of {string.Join(", ", TransferStatus.All)}.", "status"))
             ?? (limit is < 1 or > 1000 ? new DomainError(ErrorCodes.ValidationFailed, "A limit is 1 to 1000.", "limit") : null)
             ?? DocumentRequests.OutOfScope(context, storeId!)
-            ?? await StockApi.CheckStoreAsync(grains, storeId!);
+            ?? await known.CheckStoreAsync(storeId!);
         if (error is not null)
             return Problems.Of(error);
         return TypedResults.Ok(await grains.Get<ITransferListGrain>(GrainKeys.Store(storeId!)).ListAsync(status, limit));

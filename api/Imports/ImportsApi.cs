@@ -59,7 +59,7 @@ public static class ImportsApi
         _ => null,
     };
 
-    private static async Task<IResult> Import(string kind, HttpContext context, IGrainFactory grains, IOptions<JsonOptions> options)
+    private static async Task<IResult> Import(string kind, HttpContext context, IGrainFactory grains, KnownCatalog known, IOptions<JsonOptions> options)
     {
         if (KindOf(kind) is not { } importKind)
             return Problems.Validation("kind", "Import catalog, stock or orders.");
@@ -98,8 +98,8 @@ public static class ImportsApi
         var import = importKind switch
         {
             ImportKind.Catalog => ImportCatalogAsync(rows, grains, json, outcome, context.RequestAborted),
-            ImportKind.Stock => ImportStockAsync(rows, grains, json, caller, outcome, context.RequestAborted),
-            _ => ImportOrdersAsync(rows, grains, caller, outcome, context.RequestAborted),
+            ImportKind.Stock => ImportStockAsync(rows, grains, known, json, caller, outcome, context.RequestAborted),
+            _ => ImportOrdersAsync(rows, grains, known, caller, outcome, context.RequestAborted),
         };
         await import;
         return TypedResults.Ok(outcome.Result());
@@ -146,13 +146,13 @@ public static class ImportsApi
         JsonSerializer.Serialize(SkuView.Of(existing), json) == JsonSerializer.Serialize(SkuView.Of(definition), json);
 
     private static Task ImportStockAsync(
-        IEnumerable<ImportRow> rows, IGrainFactory grains, JsonSerializerOptions json, ApiCaller caller, Outcome outcome, CancellationToken cancellation)
+        IEnumerable<ImportRow> rows, IGrainFactory grains, KnownCatalog known, JsonSerializerOptions json, ApiCaller caller, Outcome outcome, CancellationToken cancellation)
     {
         // Stores and SKUs are checked once per import, not once per row.
-        var known = new ConcurrentDictionary<string, Task<DomainError?>>();
+        var asked = new ConcurrentDictionary<string, Task<DomainError?>>();
         async Task<DomainError?> CheckOnceAsync(string key, Func<Task<DomainError?>> check)
         {
-            var task = known.GetOrAdd(key, _ => check());
+            var task = asked.GetOrAdd(key, _ => check());
             try
             {
                 return await task;
@@ -160,7 +160,7 @@ public static class ImportsApi
             catch
             {
                 // A check that failed (the cluster busy) is asked again by the next row, not remembered.
-                known.TryRemove(new KeyValuePair<string, Task<DomainError?>>(key, task));
+                asked.TryRemove(new KeyValuePair<string, Task<DomainError?>>(key, task));
                 throw;
             }
         }
@@ -175,8 +175,8 @@ public static class ImportsApi
             var error = Validation.First(Validation.Key(storeId, "storeId"), Validation.Key(sku, "sku"), StockApi.ManualMovementError(request));
             if (error is null && !caller.MayUseStore(storeId))
                 error = new DomainError(ErrorCodes.Forbidden, $"This key is not scoped to store '{storeId}'.", "storeId");
-            error ??= await CheckOnceAsync("store:" + storeId, () => StockApi.CheckStoreAsync(grains, storeId));
-            error ??= await CheckOnceAsync("pair:" + storeId + "/" + sku, () => StockApi.CheckPairAsync(grains, storeId, sku));
+            error ??= await CheckOnceAsync("store:" + storeId, () => known.CheckStoreAsync(storeId));
+            error ??= await CheckOnceAsync("pair:" + storeId + "/" + sku, () => known.CheckPairAsync(storeId, sku));
             if (error is not null)
             {
                 outcome.Fail(ImportRows.Failure(row, error));
@@ -239,7 +239,7 @@ public static class ImportsApi
     /// as by POST /orders, reserving all its lines or none, and counted once: imported, skipped (the
     /// same order already there) or failed, at the row at fault or else at the order's first row.
     /// </summary>
-    private static Task ImportOrdersAsync(IEnumerable<ImportRow> rows, IGrainFactory grains, ApiCaller caller, Outcome outcome, CancellationToken cancellation)
+    private static Task ImportOrdersAsync(IEnumerable<ImportRow> rows, IGrainFactory grains, KnownCatalog known, ApiCaller caller, Outcome outcome, CancellationToken cancellation)
     {
         var orders = new Dictionary<string, List<ImportRow>>(StringComparer.Ordinal);
         foreach (var row in rows)
@@ -261,7 +261,7 @@ public static class ImportsApi
                 outcome.Fail(failures);
                 return;
             }
-            var ((request, error), _) = await outcome.PatientlyAsync(() => Documents.OrdersApi.RequestOfAsync(body, grains, caller), r => r.Error);
+            var ((request, error), _) = await outcome.PatientlyAsync(() => Documents.OrdersApi.RequestOfAsync(body, grains, known, caller), r => r.Error);
             var order = Documents.OrdersApi.Order(grains, body.Id!);
             var (created, retried) = error is null ? await outcome.PatientlyAsync(() => order.CreateAsync(request!), r => r.Error) : default;
             error ??= created!.Error;
@@ -294,14 +294,14 @@ public static class ImportsApi
 
     public static readonly IReadOnlyList<string> StockExportColumns = ["storeId", "sku", "onHand", "reserved", "available", "incoming", "version"];
 
-    private static async Task ExportStock(string storeId, HttpContext context, IGrainFactory grains, string? format = "csv")
+    private static async Task ExportStock(string storeId, HttpContext context, IGrainFactory grains, KnownCatalog known, string? format = "csv")
     {
         if (ImportTable.FormatOf(null, format) is not { } tableFormat)
         {
             await Problems.Validation("format", "Export as csv or xlsx.").ExecuteAsync(context);
             return;
         }
-        if (await StockApi.CheckStoreAsync(grains, storeId) is { } unknown)
+        if (await known.CheckStoreAsync(storeId) is { } unknown)
         {
             await Problems.Of(unknown).ExecuteAsync(context);
             return;
@@ -321,7 +321,7 @@ public static class ImportsApi
     /// <summary>History pages read per pair: newest first, until one is older than <c>from</c>.</summary>
     private const int HistoryPage = 1000;
 
-    private static async Task ExportMovements(string storeId, HttpContext context, IGrainFactory grains, string? from = null, string? to = null, string? format = "csv")
+    private static async Task ExportMovements(string storeId, HttpContext context, IGrainFactory grains, KnownCatalog known, string? from = null, string? to = null, string? format = "csv")
     {
         DateTimeOffset since = DateTimeOffset.MinValue, until = DateTimeOffset.MaxValue;
         var tableFormat = ImportTable.FormatOf(null, format);
@@ -332,7 +332,7 @@ public static class ImportsApi
             error = Validation.Timestamp(to, "to", out until);
         if (error is null && since >= until)
             error = new DomainError(ErrorCodes.ValidationFailed, "'from' is before 'to'.", "to");
-        error ??= await StockApi.CheckStoreAsync(grains, storeId);
+        error ??= await known.CheckStoreAsync(storeId);
         if (error is not null)
         {
             await Problems.Of(error).ExecuteAsync(context);

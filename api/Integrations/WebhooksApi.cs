@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using Retail.Orleans.Access;
 using Retail.Orleans.Api.Access;
+using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Stock;
 using Retail.Orleans.Common;
@@ -42,7 +43,7 @@ public static class WebhooksApi
 
     private static IWebhookGrain Webhook(IGrainFactory grains, string id) => grains.Get<IWebhookGrain>(GrainKeys.Webhook(id));
 
-    private static async Task<IResult> Create(WebhookBody body, IGrainFactory grains, HttpContext context)
+    private static async Task<IResult> Create(WebhookBody body, IGrainFactory grains, KnownCatalog known, HttpContext context)
     {
         var caller = context.GetApiCaller()!;
         var error = Validation.Text(body.Url, "url", WebhookTargets.MaxUrlLength)
@@ -56,7 +57,7 @@ public static class WebhooksApi
         IReadOnlyList<string>? stores = body.StoreIds?.Select(s => s!).Distinct().ToList()
             ?? (caller.IsAdmin ? null : caller.StoreIds.Order(StringComparer.Ordinal).ToList());
         foreach (var store in stores ?? [])
-            if ((caller.MayUseStore(store) ? await StockApi.CheckStoreAsync(grains, store)
+            if ((caller.MayUseStore(store) ? await known.CheckStoreAsync(store)
                     : new DomainError(ErrorCodes.Forbidden, $"This key is not scoped to store '{store}'.")) is { } refused)
                 return Problems.Of(refused);
         var secret = body.Secret ?? "whsec_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));

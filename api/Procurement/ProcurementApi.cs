@@ -1,5 +1,6 @@
 using Retail.Orleans.Access;
 using Retail.Orleans.Api.Access;
+using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Api.Stock;
 using Retail.Orleans.Common;
@@ -50,18 +51,18 @@ public static class ProcurementApi
         : created && !outcome.Replayed ? TypedResults.Json(outcome.Value, statusCode: StatusCodes.Status201Created)
         : TypedResults.Ok(outcome.Value);
 
-    private static async Task<IResult> Suggestions(string storeId, IGrainFactory grains, bool all = false)
+    private static async Task<IResult> Suggestions(string storeId, IGrainFactory grains, KnownCatalog known, bool all = false)
     {
-        if (await StockApi.CheckStoreAsync(grains, storeId) is { } error)
+        if (await known.CheckStoreAsync(storeId) is { } error)
             return Problems.Of(error);
         var suggestions = await grains.Get<IProcurementGrain>(GrainKeys.Store(storeId)).SuggestionsAsync();
         return TypedResults.Ok(all ? suggestions : suggestions.Where(s => s.SuggestedQuantity > 0).ToList());
     }
 
-    private static async Task<IResult> DraftFromSuggestions(string storeId, DraftBody body, IGrainFactory grains)
+    private static async Task<IResult> DraftFromSuggestions(string storeId, DraftBody body, IGrainFactory grains, KnownCatalog known)
     {
         var error = Validation.First(Validation.ClientId(body.Id, "id"), Validation.Text(body.Supplier, "supplier", 256))
-            ?? await StockApi.CheckStoreAsync(grains, storeId);
+            ?? await known.CheckStoreAsync(storeId);
         if (error is not null)
             return Problems.Of(error);
         return Answer(await grains.Get<IProcurementGrain>(GrainKeys.Store(storeId)).DraftPurchaseOrderAsync(body.Id!, body.Supplier!.Trim()), created: true);
@@ -74,13 +75,13 @@ public static class ProcurementApi
     private static async Task<DomainError?> OrderOutOfScopeAsync(HttpContext context, IPurchaseOrderGrain order) =>
         context.GetApiCaller() is { IsAdmin: false } && await order.GetAsync() is { } existing ? OutOfScope(context, existing.StoreId) : null;
 
-    private static async Task<IResult> CreatePurchaseOrder(PurchaseOrderBody body, IGrainFactory grains, HttpContext context)
+    private static async Task<IResult> CreatePurchaseOrder(PurchaseOrderBody body, IGrainFactory grains, KnownCatalog known, HttpContext context)
     {
         if ((OutOfScope(context, body.StoreId) ?? (body.Id is null ? null : await OrderOutOfScopeAsync(context, Order(grains, body.Id)))) is { } forbidden)
             return Problems.Of(forbidden);
         var error = Validation.First(Validation.ClientId(body.Id, "id"), Validation.Text(body.Supplier, "supplier", 256))
-            ?? await StockApi.CheckStoreAsync(grains, body.StoreId ?? "")
-            ?? await LinesErrorAsync(grains, body.Lines);
+            ?? await known.CheckStoreAsync(body.StoreId ?? "")
+            ?? await LinesErrorAsync(known, body.Lines);
         if (error is not null)
             return Problems.Of(error);
         return Answer(await Order(grains, body.Id!).CreateAsync(body.StoreId!, body.Supplier!.Trim(), Lines(body.Lines!), draft: false), created: true);
@@ -91,9 +92,9 @@ public static class ProcurementApi
             ? Problems.Of(error)
             : Answer(await Order(grains, id).PlaceAsync());
 
-    private static async Task<IResult> ReceivePurchaseOrder(string id, DeliveryBody body, IGrainFactory grains, HttpContext context)
+    private static async Task<IResult> ReceivePurchaseOrder(string id, DeliveryBody body, IGrainFactory grains, KnownCatalog known, HttpContext context)
     {
-        var error = Validation.ClientId(id, "id") ?? await OrderOutOfScopeAsync(context, Order(grains, id)) ?? (body.Id is null ? null : Validation.ClientId(body.Id, "id")) ?? await LinesErrorAsync(grains, body.Lines);
+        var error = Validation.ClientId(id, "id") ?? await OrderOutOfScopeAsync(context, Order(grains, id)) ?? (body.Id is null ? null : Validation.ClientId(body.Id, "id")) ?? await LinesErrorAsync(known, body.Lines);
         if (error is not null)
             return Problems.Of(error);
         var order = Order(grains, id);
@@ -112,7 +113,7 @@ public static class ProcurementApi
     private static List<PurchaseOrderLine> Lines(IReadOnlyList<OrderLineBody> lines) =>
         lines.Select(l => new PurchaseOrderLine(l.Sku!, l.Quantity!.Value)).ToList();
 
-    private static async Task<DomainError?> LinesErrorAsync(IGrainFactory grains, IReadOnlyList<OrderLineBody>? lines)
+    private static async Task<DomainError?> LinesErrorAsync(KnownCatalog known, IReadOnlyList<OrderLineBody>? lines)
     {
         if (lines is not { Count: > 0 and <= 1000 })
             return new DomainError(ErrorCodes.ValidationFailed, "An order has 1 to 1000 lines.", "lines");
@@ -126,7 +127,7 @@ public static class ProcurementApi
                     Validation.Required(line.Quantity, $"lines[{i}].quantity"),
                     Validation.Quantity(line.Quantity, $"lines[{i}].quantity"),
                     line.Quantity is <= 0 or > 1_000_000_000 ? new DomainError(ErrorCodes.ValidationFailed, "A quantity is greater than zero.", $"lines[{i}].quantity") : null)
-                  ?? await StockApi.CheckSkuAsync(grains, line.Sku!);
+                  ?? await known.CheckSkuAsync(line.Sku!);
             if (error is not null)
                 return error;
         }

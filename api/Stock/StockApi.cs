@@ -68,18 +68,18 @@ public static class StockApi
         return routes;
     }
 
-    private static async Task<IResult> GetLevel(string storeId, string sku, IGrainFactory grains)
+    private static async Task<IResult> GetLevel(string storeId, string sku, IGrainFactory grains, KnownCatalog known)
     {
-        if (await CheckPairAsync(grains, storeId, sku) is { } error)
+        if (await known.CheckPairAsync(storeId, sku) is { } error)
             return Problems.Of(error);
         return TypedResults.Ok(await grains.Get<IStockGrain>(GrainKeys.Stock(storeId, sku)).GetAsync());
     }
 
     private static async Task<IResult> ListStoreStock(
-        string storeId, IGrainFactory grains,
+        string storeId, IGrainFactory grains, KnownCatalog known,
         bool? negative = null, bool? belowReorderPoint = null, int page = 1, int pageSize = 50)
     {
-        if (await CheckStoreAsync(grains, storeId) is { } error)
+        if (await known.CheckStoreAsync(storeId) is { } error)
             return Problems.Of(error);
         if (page < 1)
             return Problems.Validation("page", "Pages are numbered from 1.");
@@ -102,23 +102,23 @@ public static class StockApi
         return TypedResults.Ok(new StockPage(items, page, pageSize, levels.Count, asOf));
     }
 
-    private static async Task<IResult> GetAlerts(string storeId, IGrainFactory grains)
+    private static async Task<IResult> GetAlerts(string storeId, IGrainFactory grains, KnownCatalog known)
     {
-        if (await CheckStoreAsync(grains, storeId) is { } error)
+        if (await known.CheckStoreAsync(storeId) is { } error)
             return Problems.Of(error);
         return TypedResults.Ok(await grains.Get<IStoreStockGrain>(GrainKeys.Store(storeId)).RecentAlertsAsync());
     }
 
-    private static async Task<IResult> GetEReceipts(string storeId, IGrainFactory grains)
+    private static async Task<IResult> GetEReceipts(string storeId, IGrainFactory grains, KnownCatalog known)
     {
-        if (await CheckStoreAsync(grains, storeId) is { } error)
+        if (await known.CheckStoreAsync(storeId) is { } error)
             return Problems.Of(error);
         return TypedResults.Ok(await grains.Get<Orleans.Registers.IEReceiptOutboxGrain>(GrainKeys.Store(storeId)).ListAsync());
     }
 
-    private static async Task<IResult> GetChainStock(string sku, IGrainFactory grains)
+    private static async Task<IResult> GetChainStock(string sku, IGrainFactory grains, KnownCatalog known)
     {
-        if (await CheckSkuAsync(grains, sku) is { } error)
+        if (await known.CheckSkuAsync(sku) is { } error)
             return Problems.Of(error);
         var view = grains.Get<ISkuStockGrain>(GrainKeys.Sku(sku));
         var asOf = await view.ReconciledAtAsync();
@@ -128,12 +128,12 @@ public static class StockApi
             levels.Select(l => new StoreQuantity(l.StoreId, l.OnHand, l.Reserved, l.Available, l.Incoming)).ToList(), asOf));
     }
 
-    private static async Task<IResult> PostMovement(string storeId, string sku, MovementRequest request, IGrainFactory grains)
+    private static async Task<IResult> PostMovement(string storeId, string sku, MovementRequest request, IGrainFactory grains, KnownCatalog known)
     {
         var invalid = ManualMovementError(request);
         if (invalid is not null)
             return Problems.Of(invalid);
-        if (await CheckPairAsync(grains, storeId, sku) is { } unknown)
+        if (await known.CheckPairAsync(storeId, sku) is { } unknown)
             return Problems.Of(unknown);
 
         var movement = ManualMovement(request);
@@ -155,9 +155,9 @@ public static class StockApi
     public static StockMovement ManualMovement(MovementRequest request) =>
         new(request.Id!, request.Type!.Value, request.Quantity!.Value, request.Reason, new DocumentRef("manual", request.Id!), request.OccurredAt);
 
-    private static async Task<IResult> GetMovements(string storeId, string sku, IGrainFactory grains, int limit = 50, long? before = null)
+    private static async Task<IResult> GetMovements(string storeId, string sku, IGrainFactory grains, KnownCatalog known, int limit = 50, long? before = null)
     {
-        if (await CheckPairAsync(grains, storeId, sku) is { } error)
+        if (await known.CheckPairAsync(storeId, sku) is { } error)
             return Problems.Of(error);
         if (limit is < 1 or > 1000)
             return Problems.Validation("limit", "A limit is 1 to 1000.");
@@ -166,22 +166,4 @@ public static class StockApi
         var records = await grains.Get<IStockGrain>(GrainKeys.Stock(storeId, sku)).HistoryAsync(limit, before);
         return TypedResults.Ok(records.Select(MovementView.Of).ToList());
     }
-
-    public static async Task<DomainError?> CheckStoreAsync(IGrainFactory grains, string storeId) =>
-        Validation.Key(storeId, "storeId") ?? (await Known(grains).StoreExistsAsync(storeId)
-            ? null
-            : new DomainError(ErrorCodes.UnknownStore, $"Store {storeId} is not known."));
-
-    public static async Task<DomainError?> CheckSkuAsync(IGrainFactory grains, string sku) =>
-        Validation.Key(sku, "sku") ?? (await Known(grains).SkuExistsAsync(sku)
-            ? null
-            : new DomainError(ErrorCodes.UnknownSku, $"SKU {sku} is not known."));
-
-    /// <summary>One cache per cluster connection, so two hosts in one process (tests) never share answers.</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IGrainFactory, KnownCatalog> KnownByCluster = new();
-
-    private static KnownCatalog Known(IGrainFactory grains) => KnownByCluster.GetValue(grains, g => new KnownCatalog(g));
-
-    public static async Task<DomainError?> CheckPairAsync(IGrainFactory grains, string storeId, string sku) =>
-        await CheckStoreAsync(grains, storeId) ?? await CheckSkuAsync(grains, sku);
 }

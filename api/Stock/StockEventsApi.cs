@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Retail.Orleans.Access;
 using Retail.Orleans.Api.Access;
+using Retail.Orleans.Api.Catalog;
 using Retail.Orleans.Api.Http;
 using Retail.Orleans.Common;
 using Retail.Orleans.Stock;
@@ -26,8 +27,8 @@ public static class StockEventsApi
         return routes;
     }
 
-    private static async Task<IResult> StreamEvents(string storeId, IGrainFactory grains) =>
-        await StockApi.CheckStoreAsync(grains, storeId) is { } error ? Problems.Of(error) : new StockEventStream(storeId);
+    private static async Task<IResult> StreamEvents(string storeId, KnownCatalog known) =>
+        await known.CheckStoreAsync(storeId) is { } error ? Problems.Of(error) : new StockEventStream(storeId);
 }
 
 /// <summary>Writes a store's stock changes to the response as they come, until the client goes away.</summary>
