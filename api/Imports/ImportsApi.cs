@@ -373,7 +373,10 @@ public static class ImportsApi
         private int imported, skipped;
         private readonly List<RowFailure> failed = [];
 
-        /// <summary>Set once a row has used up its tries: a dependency really down, so the rows after it get one try each.</summary>
+        /// <summary>
+        /// Set once a row has used up its tries (a dependency down, it seems), so the rows after it get one try each;
+        /// cleared by the next step that is not refused as unavailable, so a moment of contention costs only that row.
+        /// </summary>
         private volatile bool outOfPatience;
 
         /// <summary>
@@ -386,7 +389,12 @@ public static class ImportsApi
             for (var attempt = 0; ; attempt++)
             {
                 var result = await step();
-                if (errorOf(result)?.Code != ErrorCodes.Unavailable || outOfPatience)
+                if (errorOf(result)?.Code != ErrorCodes.Unavailable)
+                {
+                    outOfPatience = false;
+                    return (result, attempt > 0);
+                }
+                if (outOfPatience)
                     return (result, attempt > 0);
                 if (attempt == Pauses.Length)
                 {

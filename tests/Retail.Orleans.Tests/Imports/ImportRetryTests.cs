@@ -117,6 +117,27 @@ public sealed class ImportRetryTests(FlakyImportApi api) : IClassFixture<FlakyIm
     }
 
     [Fact]
+    public async Task A_row_that_goes_through_after_one_that_ran_out_of_tries_gives_the_rows_after_it_their_tries_again()
+    {
+        var store = await chain.StoreAsync();
+        var sku = await chain.SkuAsync();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        // One pair, so one lane: the rows go in the file's order.
+        var file = Csv("id,storeId,sku,type,quantity", [
+            $"down-{tag}-1,{store},{sku},goodsReceipt,1",
+            $"ok{tag}-2,{store},{sku},goodsReceipt,10",
+            $"once-{tag}-3,{store},{sku},goodsReceipt,100",
+        ]);
+
+        var result = Read(await ImportAsync(chain.Admin, "stock", file, "stock.csv"));
+
+        Assert.Equal((2, 0, 1), (result.Imported, result.Skipped, result.Failed));
+        Assert.Equal((2, ErrorCodes.Unavailable), (Assert.Single(result.Failures).Row, result.Failures[0].Code));
+        Assert.Equal((5, 2), (UnavailableRows.Tries[$"down-{tag}-1"], UnavailableRows.Tries[$"once-{tag}-3"]));
+        Assert.Equal(110m, (await PairAsync(store, sku)).GetProperty("onHand").GetDecimal());
+    }
+
+    [Fact]
     public async Task A_database_that_stays_away_gets_one_round_of_tries_then_one_try_a_row()
     {
         var store = await chain.StoreAsync();

@@ -176,8 +176,7 @@ public sealed partial class AtolApiTests(AtolApiFactory api)
     public async Task The_documented_v4_sell_goes_through_getToken_sell_and_report_to_done_with_every_payload_field()
     {
         var (store, register, _, plugin) = await ShopAsync();
-        var sausage = await SkuAsync(new { name = "колбаса Клинский Брауншвейгская с/к в/с", unit = "kg", vat = "vat22", price = 1000, kind = "goods" });
-        await chain.ReceiveAsync(store, sausage, 10);
+        var (sausage, _) = await SausageInStockAsync(store);
 
         var sold = await Json(await plugin.PostAsJsonAsync($"/possystem/v4/{register}/sell", V4Example()), HttpStatusCode.OK);
         Assert.Equal(("wait", null), ((string)sold["status"]!, sold["error"]));
@@ -325,8 +324,7 @@ public sealed partial class AtolApiTests(AtolApiFactory api)
     public async Task A_receipt_whose_register_is_away_reports_34_wait_until_it_is_fiscalized_once_and_its_callback_gets_the_report()
     {
         var (store, register, _, plugin) = await ShopAsync();
-        var sausage = await SkuAsync(new { name = "колбаса Клинский Брауншвейгская с/к в/с", unit = "kg", vat = "vat22", price = 1000, kind = "goods" });
-        await chain.ReceiveAsync(store, sausage, 10);
+        var (sausage, _) = await SausageInStockAsync(store);
         await using var callback = new WebhookReceiver();
         await callback.StartAsync();
         var body = V4Example(TestChain.NewId("ord"));
@@ -385,13 +383,19 @@ public sealed partial class AtolApiTests(AtolApiFactory api)
         Assert.True(WebhookSignature.Verify("shop-shared-secret-1234", unmatched.Timestamp, unmatched.Body, unmatched.Signature!));
     }
 
+    /// <summary>The sausage of the protocol's example, 10 kg of it in the store, and how much is on hand before the test sells any.</summary>
+    private async Task<(string Sku, decimal OnHand)> SausageInStockAsync(string store)
+    {
+        var sausage = await SkuAsync(new { name = "колбаса Клинский Брауншвейгская с/к в/с", unit = "kg", vat = "vat22", price = 1000, kind = "goods" });
+        await chain.ReceiveAsync(store, sausage, 10);
+        return (sausage, await OnHandAsync(store, sausage));
+    }
+
     [Fact]
     public async Task A_receipt_whose_answer_was_lost_after_the_register_fiscalized_it_is_not_fiscalized_twice()
     {
         var (store, register, _, plugin) = await ShopAsync();
-        var sausage = await SkuAsync(new { name = "колбаса Клинский Брауншвейгская с/к в/с", unit = "kg", vat = "vat22", price = 1000, kind = "goods" });
-        await chain.ReceiveAsync(store, sausage, 10);
-        var before = await OnHandAsync(store, sausage);
+        var (sausage, before) = await SausageInStockAsync(store);
         var body = V4Example(TestChain.NewId("ord"));
         // The shift is open, so the first attempt fiscalizes the receipt at once, and only its answer is lost.
         (await Admin.PostJson($"/api/v1/registers/{register}/shifts/open", new { cashier = new { name = "Online" } })).EnsureSuccessStatusCode();
@@ -421,9 +425,7 @@ public sealed partial class AtolApiTests(AtolApiFactory api)
     public async Task The_same_receipt_sent_many_times_at_once_is_one_receipt()
     {
         var (store, register, _, plugin) = await ShopAsync();
-        var sausage = await SkuAsync(new { name = "колбаса Клинский Брауншвейгская с/к в/с", unit = "kg", vat = "vat22", price = 1000, kind = "goods" });
-        await chain.ReceiveAsync(store, sausage, 10);
-        var before = await OnHandAsync(store, sausage);
+        var (sausage, before) = await SausageInStockAsync(store);
         var body = V4Example(TestChain.NewId("ord"));
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>

@@ -42,6 +42,30 @@ public sealed class StockGrainClusterTests(TwoSiloCluster fixture)
     }
 
     [Fact]
+    public async Task A_row_a_retry_took_over_from_a_dead_silo_is_the_retrys_to_commit_not_fenced()
+    {
+        var store = NewStore();
+        var stock = fixture.Grains.GetGrain<IStockGrain>(GrainKeys.Stock(store, "milk"));
+        Assert.Null((await stock.ApplyAsync(new StockMovement("in", MovementType.GoodsReceipt, 10m))).Error);
+        var live = fixture.Cluster.Primary!.SiloAddress;
+        var dead = SiloAddress.New(live.Endpoint, live.Generation - 1);
+        var line = new StockMovement("receipt-line", MovementType.Sale, 3m);
+        // Staged by the register on the silo that died; its retry, the register active again on a live silo, stages it again.
+        var orphan = Assert.Single(await stock.StageAsync([line], dead)).Staged!;
+        var retried = Assert.Single(await stock.StageAsync([line], live)).Staged!;
+
+        // Past a settling tick (2 s), which would fence a row whose committer is dead; the row is the live retry's now.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var commit = await TwoSiloCluster.SharedCommits.CommitAsync(LedgerCommit.Of([retried]));
+        await stock.SettleAsync(new SettledMovement(line.Id, retried.Token, Settlement.Committed));
+
+        Assert.Equal(orphan.Token, retried.Token);
+        Assert.Equal(CommitOutcome.Committed, commit.Outcome);
+        Assert.Equal((7m, 2L), ((await stock.GetAsync()).OnHand, (await stock.GetAsync()).Version));
+        Assert.NotNull(await TwoSiloCluster.SharedLedger.FindAsync(store, "milk", line.Id));
+    }
+
+    [Fact]
     public async Task Fifty_concurrent_callers_of_a_hundred_movements_end_at_the_exact_balance()
     {
         var store = NewStore();
