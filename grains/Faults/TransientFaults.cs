@@ -74,6 +74,8 @@ public static class TransientFaults
         IOException and not (FileNotFoundException or DirectoryNotFoundException) => true,
         // A plain OrleansException from the client when its gateways went away.
         OrleansException when error.GetType() == typeof(OrleansException) && error.Message.Contains("gateway", StringComparison.OrdinalIgnoreCase) => true,
+        // An activation registered in the grain directory just as membership declared its silo dead (seen in a fault run).
+        OrleansException when error.GetType() == typeof(OrleansException) && error.Message.Contains("on invalid silo", StringComparison.Ordinal) => true,
         _ => false,
     };
 

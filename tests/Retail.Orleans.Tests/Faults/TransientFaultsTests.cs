@@ -16,6 +16,7 @@ public sealed class TransientFaultsTests
         new SiloUnavailableException("The target silo became unavailable"),
         new ConnectionFailedException("There are no available gateways."),
         new OrleansException("Could not find any gateway in 'AdoNet'."),
+        new OrleansException("Trying to register register/register/s2-r2 on invalid silo: S127.0.0.1:33271:155317758. Known status: Dead"),
         new TimeoutException("Response did not arrive on time in 00:00:05"),
         new OperationCanceledException(),
         new CodecNotFoundException("Could not find a codec for type Npgsql.NpgsqlException."),
