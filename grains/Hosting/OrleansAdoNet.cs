@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Hosting;
 
 namespace Retail.Orleans.Hosting;
@@ -28,7 +31,7 @@ public static class OrleansAdoNet
     }
 
     /// <summary>
-    /// Named grain state storage in orleans_grain_state. With <paramref name="deleteStateOnClear"/>
+    /// Named grain state storage in orleans_grain_state, written in the <see cref="GrainStateFormat"/>. With <paramref name="deleteStateOnClear"/>
     /// ClearStateAsync removes the row (the next write starts again at ETag 1) instead of keeping
     /// it with a NULL payload.
     /// </summary>
@@ -37,12 +40,15 @@ public static class OrleansAdoNet
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return builder.AddAdoNetGrainStorage(name, options =>
-        {
-            options.Invariant = Invariant;
-            options.ConnectionString = connectionString;
-            options.DeleteStateOnClear = deleteStateOnClear;
-        });
+        builder.Services.TryAddSingleton<GrainStateFormat>();
+        return builder.AddAdoNetGrainStorage(name, (OptionsBuilder<AdoNetGrainStorageOptions> options) => options
+            .Configure<GrainStateFormat>((options, format) =>
+            {
+                options.Invariant = Invariant;
+                options.ConnectionString = connectionString;
+                options.DeleteStateOnClear = deleteStateOnClear;
+                options.GrainStorageSerializer = format;
+            }));
     }
 
     /// <summary>Durable reminders in orleans_reminder.</summary>

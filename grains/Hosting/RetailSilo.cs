@@ -142,8 +142,9 @@ public static class RetailSilo
     /// <summary>Grain storage, reminders, streams and webhooks in memory: the embedded mode, and fast tests.</summary>
     public static ISiloBuilder AddInMemoryProviders(this ISiloBuilder silo)
     {
+        silo.Services.TryAddSingleton<GrainStateFormat>();
         foreach (var storage in StorageNames.All)
-            silo.AddMemoryGrainStorage(storage);
+            silo.AddMemoryGrainStorage(storage, options => options.Configure<GrainStateFormat>((options, format) => options.GrainStorageSerializer = format));
         silo.UseInMemoryReminderService();
         silo.AddMemoryStreams(StreamProvider);
         silo.Services.AddIntegrations();

@@ -122,7 +122,7 @@ public sealed class PostgresServer : IAsyncLifetime
         return await output;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         if (_repositoryRoot is not null) return _repositoryRoot;
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

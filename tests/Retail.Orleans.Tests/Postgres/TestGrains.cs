@@ -16,9 +16,10 @@ public sealed record TallyView(
     [property: Id(1)] string? ETag,
     [property: Id(2)] bool RecordExists);
 
+[GenerateSerializer, Alias("ShelfTally")]
 public sealed class ShelfTally
 {
-    public int Quantity { get; set; }
+    [Id(0)] public int Quantity { get; set; }
 }
 
 public sealed class ShelfTallyGrain(
