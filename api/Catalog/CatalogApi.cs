@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Procurement;
+using Retail.Registers.Fiscal;
+using Retail.Api.Access;
+using Retail.Api.Http;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Procurement;
 
-namespace Retail.Orleans.Api.Catalog;
+namespace Retail.Api.Catalog;
 
 /// <summary><see cref="OnlineRegisterId"/>: the emulated register that fiscalizes the store's online orders.</summary>
 public sealed record PutStoreRequest(string? Name, string? Address, string? TimeZone, string? Inn, TaxationSystem? TaxationSystem, string? OnlineRegisterId = null);
@@ -54,6 +55,7 @@ public static class CatalogApi
             TimeZoneError(request.TimeZone),
             InnError(request.Inn),
             Validation.Required(request.TaxationSystem, "taxationSystem"),
+            Validation.OneOf(request.TaxationSystem, CatalogCodes.TaxationSystems, "taxationSystem"),
             request.OnlineRegisterId is null ? null : Validation.Key(request.OnlineRegisterId, "onlineRegisterId"));
         if (error is not null)
             return Problems.Of(error);
@@ -91,7 +93,9 @@ public static class CatalogApi
             Validation.Key(sku, "sku"),
             Validation.Text(request.Name, "name", 256),
             Validation.Required(request.Unit, "unit"),
+            Validation.OneOf(request.Unit, CatalogCodes.Units, "unit"),
             Validation.Required(request.Vat, "vat"),
+            Validation.OneOf(request.Vat, CatalogCodes.VatRates, "vat"),
             Validation.Required(request.Price, "price"),
             Validation.Money(request.Price, "price"),
             Validation.Required(request.Kind, "kind"),

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Orleans.Dashboard;
-using Retail.Orleans.Api.Access;
+using Retail.Api.Access;
 
-namespace Retail.Orleans.Api.Dashboard;
+namespace Retail.Api.Dashboard;
 
 /// <summary>
 /// The official Orleans dashboard at <c>/orleans/</c>, for admin keys only, when

@@ -1,6 +1,7 @@
-using Retail.Orleans.Common;
+using System.Collections.Immutable;
+using Retail.Common;
 
-namespace Retail.Orleans.Api.Http;
+namespace Retail.Api.Http;
 
 /// <summary>Checks of request values that every area shares.</summary>
 public static class Validation
@@ -48,5 +49,10 @@ public static class Validation
     }
 
     /// <summary>The first refusal of several checks, in order.</summary>
+    /// <summary>A code this field takes: the domain's code sets are wider than each field that uses them.</summary>
+    public static DomainError? OneOf<T>(T? value, ImmutableArray<T> allowed, string field) where T : struct, Enum =>
+        value is { } code && !allowed.Contains(code)
+            ? new DomainError(ErrorCodes.ValidationFailed, $"The value is {ApiNames.Listed(allowed)}.", field) : null;
+
     public static DomainError? First(params DomainError?[] checks) => checks.FirstOrDefault(c => c is not null);
 }

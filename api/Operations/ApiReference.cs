@@ -1,10 +1,14 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
-using Retail.Orleans.Access;
-using Retail.Orleans.Api.Access;
+using Retail.Access;
+using Retail.Api.Access;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Registers.Fiscal;
 using Scalar.AspNetCore;
 
-namespace Retail.Orleans.Api.Operations;
+namespace Retail.Api.Operations;
 
 /// <summary>
 /// The OpenAPI document at <c>/openapi/v1.json</c>, with the bearer scheme, who may call each
@@ -20,6 +24,18 @@ public static class ApiReference
         ["Master data"] = "Stores and SKUs: names, tax settings, units, VAT rates, prices and recipes.",
         ["Stock"] = "Stock levels, manual movements, their history, and live changes.",
         ["Registers"] = "Cash registers with an emulated fiscal drive: shifts, receipts, reports and the OFD outbox.",
+    };
+
+    /// <summary>
+    /// The API takes a unit, a VAT rate and a taxation system where the catalog does, so it lists the
+    /// catalog's subset of those codes, not every fiscal one.
+    /// </summary>
+    private static IEnumerable<string>? CatalogNames(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
+    {
+        var t when t == typeof(VatRate) => CatalogCodes.VatRates.Select(code => code.ToApiName()),
+        var t when t == typeof(MeasureUnit) => CatalogCodes.Units.Select(code => code.ToApiName()),
+        var t when t == typeof(TaxationSystem) => CatalogCodes.TaxationSystems.Select(code => code.ToApiName()),
+        _ => null,
     };
 
     public static IServiceCollection AddRetailOpenApi(this IServiceCollection services) =>
@@ -75,6 +91,10 @@ public static class ApiReference
                         Description = "The fields at fault, each with its messages.",
                         AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
                     };
+                }
+                else if (CatalogNames(context.JsonTypeInfo.Type) is { } names)
+                {
+                    schema.Enum = [.. names.Select(name => (JsonNode)JsonValue.Create(name))];
                 }
                 return Task.CompletedTask;
             });

@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retail.Orleans.Access;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Api.Catalog;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Stock;
+using Retail.Access;
+using Retail.Api.Access;
+using Retail.Api.Catalog;
+using Retail.Api.Http;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Stock;
 
-namespace Retail.Orleans.Api.Stock;
+namespace Retail.Api.Stock;
 
 public sealed record MovementRequest(string? Id, MovementType? Type, decimal? Quantity, string? Reason, DateTimeOffset? OccurredAt);
 
@@ -53,7 +53,7 @@ public static class StockApi
         api.MapGet("/stores/{storeId}/e-receipts", GetEReceipts).WithName("GetEReceipts")
             .WithSummary("E-receipts queued for buyers who gave an e-mail or phone")
             .RequireRole(ApiRole.Manager, ApiRole.Integration).ScopedToStore()
-            .Produces<List<Orleans.Registers.EReceipt>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<List<Retail.Registers.EReceipt>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         // Every store's stock at once: for admins, since other keys see only their own stores.
         api.MapGet("/skus/{sku}/stock", GetChainStock).WithName("GetChainStock").WithSummary("Stock of one SKU across the chain")
             .AdminOnly().Produces<ChainStock>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
@@ -113,7 +113,7 @@ public static class StockApi
     {
         if (await known.CheckStoreAsync(storeId) is { } error)
             return Problems.Of(error);
-        return TypedResults.Ok(await grains.Get<Orleans.Registers.IEReceiptOutboxGrain>(GrainKeys.Store(storeId)).ListAsync());
+        return TypedResults.Ok(await grains.Get<Retail.Registers.IEReceiptOutboxGrain>(GrainKeys.Store(storeId)).ListAsync());
     }
 
     private static async Task<IResult> GetChainStock(string sku, IGrainFactory grains, KnownCatalog known)

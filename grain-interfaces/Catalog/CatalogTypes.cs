@@ -1,39 +1,22 @@
-using System.Text.Json.Serialization;
+using System.Collections.Immutable;
+using Retail.Registers.Fiscal;
 
-namespace Retail.Orleans.Catalog;
+namespace Retail.Catalog;
 
-/// <summary>Tag 1055: the taxation system of the store's legal entity.</summary>
-[GenerateSerializer, Alias("TaxationSystem")]
-public enum TaxationSystem
+/// <summary>
+/// The codes the catalog takes: a SKU is sold in one of these units at one of these rates (the
+/// fiscal codes have more: tonnes, square metres, the calculated rates of advances, the old 20%).
+/// </summary>
+public static class CatalogCodes
 {
-    [JsonStringEnumMemberName("osn")] Osn = 1,
-    [JsonStringEnumMemberName("usn_income")] UsnIncome = 2,
-    [JsonStringEnumMemberName("usn_income_outcome")] UsnIncomeOutcome = 4,
-    [JsonStringEnumMemberName("esn")] Esn = 16,
-    [JsonStringEnumMemberName("patent")] Patent = 32,
-}
+    public static readonly ImmutableArray<MeasureUnit> Units =
+        [MeasureUnit.Piece, MeasureUnit.Kilogram, MeasureUnit.Gram, MeasureUnit.Liter, MeasureUnit.Milliliter, MeasureUnit.Meter];
 
-[GenerateSerializer, Alias("MeasureUnit")]
-public enum MeasureUnit
-{
-    Pcs = 0,
-    Kg = 1,
-    G = 2,
-    L = 3,
-    Ml = 4,
-    M = 5,
-}
+    public static readonly ImmutableArray<VatRate> VatRates =
+        [VatRate.Vat22, VatRate.Vat10, VatRate.Vat0, VatRate.None, VatRate.Vat5, VatRate.Vat7];
 
-/// <summary>The VAT rate a SKU is sold at. Prices include VAT.</summary>
-[GenerateSerializer, Alias("VatRate")]
-public enum VatRate
-{
-    [JsonStringEnumMemberName("vat22")] Vat22 = 0,
-    [JsonStringEnumMemberName("vat10")] Vat10 = 1,
-    [JsonStringEnumMemberName("vat0")] Vat0 = 2,
-    [JsonStringEnumMemberName("none")] None = 3,
-    [JsonStringEnumMemberName("vat5")] Vat5 = 4,
-    [JsonStringEnumMemberName("vat7")] Vat7 = 5,
+    public static readonly ImmutableArray<TaxationSystem> TaxationSystems =
+        [TaxationSystem.Osn, TaxationSystem.UsnIncome, TaxationSystem.UsnIncomeOutcome, TaxationSystem.Esn, TaxationSystem.Patent];
 }
 
 [GenerateSerializer, Alias("SkuKind")]

@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>A register as the API shows it (API.md, "Registers").</summary>
 [GenerateSerializer, Immutable, Alias("RegisterView")]
@@ -11,7 +11,7 @@ public sealed record RegisterView(
     [property: Id(5)] long LastFiscalDocumentNumber,
     [property: Id(6)] ShiftView Shift,
     [property: Id(7)] OfdView Ofd,
-    [property: Id(8)] Catalog.TaxationSystem TaxationSystem,
+    [property: Id(8)] Fiscal.TaxationSystem TaxationSystem,
     [property: Id(9)] string Inn,
     [property: Id(10)] int FfdVersion);
 

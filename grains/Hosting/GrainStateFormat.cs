@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Options;
 using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 using Newtonsoft.Json.Serialization;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Retail.Catalog;
+using Retail.Registers.Fiscal;
 
-namespace Retail.Orleans.Hosting;
+namespace Retail.Hosting;
 
 /// <summary>
 /// How grain state is written to storage: by the Orleans serializer, so a state type's
@@ -40,7 +43,8 @@ public sealed class GrainStateFormat(Serializer serializer, IOptions<OrleansJson
 
 /// <summary>
 /// Reads a grain state row written as JSON by earlier versions. Their type names are mapped to
-/// today's (<see cref="LegacyTypeNames"/>); everything else is read as those versions wrote it.
+/// today's (<see cref="LegacyTypeNames"/>), and a SKU's unit and VAT rate from the catalog's own
+/// numbering of the time (<see cref="LegacySkuCodes"/>); everything else is read as those versions wrote it.
 /// </summary>
 public sealed class LegacyJsonState
 {
@@ -64,6 +68,7 @@ public sealed class LegacyJsonState
             SerializationBinder = new LegacyTypeNames(orleansDefaults.SerializationBinder ?? new DefaultSerializationBinder()),
             Converters = [.. orleansDefaults.Converters],
         };
+        _settings.Converters.Add(new LegacySkuCodes(JsonSerializer.Create(_settings)));
     }
 
     public T Deserialize<T>(BinaryData payload) =>
@@ -73,7 +78,7 @@ public sealed class LegacyJsonState
 
 /// <summary>
 /// The type names earlier versions wrote into stored JSON, mapped to the types of today: the root
-/// namespace and assembly prefix <c>Retail.Orleans.</c> became <c>Retail.</c>, and a collection the
+/// namespace and assembly prefix <c>Retail.</c> became <c>Retail.</c>, and a collection the
 /// compiler generated for a collection expression (<c>&lt;&gt;z__ReadOnly...</c>, in whichever
 /// assembly built it) is read as a <see cref="List{T}"/> of its items.
 /// </summary>
@@ -105,5 +110,41 @@ public sealed class LegacyTypeNames(ISerializationBinder inner) : ISerialization
             return (typeof(List<>).Assembly.GetName().Name, "System.Collections.Generic.List`1" + arguments);
         }
         return (assemblyName, typeName);
+    }
+}
+
+/// <summary>
+/// Until the catalog and the fiscal core shared one set of codes, the catalog numbered a SKU's unit
+/// and VAT rate its own way (and JSON left out the zeros: pieces, 22%). Today's numbers are the FFD
+/// tag values.
+/// </summary>
+public sealed class LegacySkuCodes(JsonSerializer plain) : JsonConverter<Sku>
+{
+    private static readonly MeasureUnit[] Units =
+        [MeasureUnit.Piece, MeasureUnit.Kilogram, MeasureUnit.Gram, MeasureUnit.Liter, MeasureUnit.Milliliter, MeasureUnit.Meter];
+
+    private static readonly VatRate[] Rates =
+        [VatRate.Vat22, VatRate.Vat10, VatRate.Vat0, VatRate.None, VatRate.Vat5, VatRate.Vat7];
+
+    public override bool CanWrite => false;
+
+    public override Sku? ReadJson(JsonReader reader, Type objectType, Sku? existingValue, bool hasExistingValue, JsonSerializer serializer)
+    {
+        if (reader.TokenType == JsonToken.Null) return null;
+        var stored = JObject.Load(reader);
+        var unit = Code(stored, "Unit", Units);
+        var vat = Code(stored, "Vat", Rates);
+        return stored.ToObject<Sku>(plain)! with { Unit = unit, Vat = vat };
+    }
+
+    public override void WriteJson(JsonWriter writer, Sku? value, JsonSerializer serializer) =>
+        throw new NotSupportedException("Grain state is no longer written as JSON.");
+
+    private static T Code<T>(JObject stored, string name, T[] byOldNumber)
+    {
+        var number = stored.Value<int?>(name) ?? 0;
+        stored.Remove(name);
+        return number >= 0 && number < byOldNumber.Length ? byOldNumber[number]
+            : throw new JsonSerializationException($"A stored SKU's {name} is {number}, which the catalog never had.");
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
-namespace Retail.Orleans.Hosting;
+namespace Retail.Hosting;
 
 /// <summary>
 /// Points the Orleans ADO.NET providers (membership, gateway list, grain state, reminders) at

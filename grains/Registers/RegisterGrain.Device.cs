@@ -5,14 +5,12 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Hosting;
-using Retail.Orleans.Registers.Fiscal;
-using CatalogTaxation = Retail.Orleans.Catalog.TaxationSystem;
-using FiscalTaxation = Retail.Orleans.Registers.Fiscal.TaxationSystem;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Hosting;
+using Retail.Registers.Fiscal;
 
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>
 /// A register with a physical fiscal drive: the drive numbers and signs, the till reports its
@@ -52,7 +50,7 @@ public sealed partial class RegisterGrain
         if (store is null)
             return new DomainError(ErrorCodes.UnknownStore, $"Store {registration.StoreId} is not known.", "storeId");
         var (registered, error) = DeviceDrive.Register(registration.FnSerial, registration.RegistrationNumber, registration.FirstFiscalDocumentNumber,
-            store.Inn, (FiscalTaxation)(int)store.TaxationSystem, store.TimeZone, clock.GetUtcNow());
+            store.Inn, store.TaxationSystem, store.TimeZone, clock.GetUtcNow());
         if (error is not null)
             return error;
         if (Refusal(await JournalAsync(JournalKinds.Registration, null, null, null, registration,
@@ -198,7 +196,7 @@ public sealed partial class RegisterGrain
             var builder = ImmutableArray.CreateBuilder<VatAmount>(lines.Count);
             for (var i = 0; i < lines.Count; i++)
             {
-                if (lines[i] is null || !VatRates.TryParse(lines[i].Rate, out var rate))
+                if (lines[i] is null || !ApiNames.TryParseApiName<VatRate>(lines[i].Rate, out var rate))
                     return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A VAT rate is one of vat22, vat10, vat0, none, vat5, vat7, vat122, vat110, vat105, vat107, vat20, vat120.", $"fiscal.vat[{i}].rate"));
                 builder.Add(new VatAmount(rate, lines[i].Amount));
             }
@@ -272,7 +270,7 @@ public sealed partial class RegisterGrain
         var shift = drive.LatestShift;
         return new RegisterView(RegisterId, state!.StoreId, state.Mode, drive.FnSerial, drive.RegistrationNumber, drive.HighestReceived,
             new ShiftView(shift?.Number ?? 0, shift is { CloseFiscalDocumentNumber: null }, shift?.OpenedAt, (int)(shift?.ReceivedReceipts ?? 0), false),
-            OfdNow(), (CatalogTaxation)(int)device.TaxationSystem, device.UserInn, FiscalDrive.FfdVersion);
+            OfdNow(), device.TaxationSystem, device.UserInn, FiscalDrive.FfdVersion);
     }
 
     /// <summary>Tag 1012 is the store's local time in whole seconds, whatever offset the till sent.</summary>

@@ -5,17 +5,15 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Documents;
-using Retail.Orleans.Hosting;
-using Retail.Orleans.Ledger;
-using Retail.Orleans.Registers.Fiscal;
-using Retail.Orleans.Stock;
-using CatalogTaxation = Retail.Orleans.Catalog.TaxationSystem;
-using FiscalTaxation = Retail.Orleans.Registers.Fiscal.TaxationSystem;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Documents;
+using Retail.Hosting;
+using Retail.Ledger;
+using Retail.Registers.Fiscal;
+using Retail.Stock;
 
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>
 /// What a register remembers; journaled after every document, so the journal's last row restores it.
@@ -104,7 +102,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         if (store is null)
             return new DomainError(ErrorCodes.UnknownStore, $"Store {storeId} is not known.", "storeId");
 
-        var registration = new FiscalRegistration(RegisterId, store.Inn, (FiscalTaxation)(int)store.TaxationSystem, store.TimeZone);
+        var registration = new FiscalRegistration(RegisterId, store.Inn, store.TaxationSystem, store.TimeZone);
         var (drive, report, error) = FiscalDrive.Register(registration, FiscalDriveIdentity.Emulated(RegisterId, "retail-orleans"), clock.GetUtcNow());
         if (error is not null)
             return error;
@@ -245,13 +243,13 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
                 return Refuse(new DomainError(ErrorCodes.UnknownSku, $"SKU {item.Sku} is not known.", $"items[{i}].sku"));
             if (!sku.Marked && item.MarkingCode is not null)
                 return Refuse(new DomainError(ErrorCodes.ValidationFailed, $"SKU {item.Sku} is not marked; send no marking code.", $"items[{i}].markingCode"));
-            items.Add(new ReceiptItem(item.Sku, sku.Name, item.Quantity, item.Price, RegisterMapping.ToFiscal(sku.Vat), sku.Marked,
-                item.MarkingCode, RegisterMapping.ToFiscal(sku.Unit), RegisterMapping.ToPaymentObject(sku.Kind)));
+            items.Add(new ReceiptItem(item.Sku, sku.Name, item.Quantity, item.Price, sku.Vat, sku.Marked,
+                item.MarkingCode, sku.Unit, RegisterMapping.ToPaymentObject(sku.Kind)));
         }
         var payments = ImmutableArray.CreateBuilder<ReceiptPayment>(input.Payments.Count);
         for (var i = 0; i < input.Payments.Count; i++)
         {
-            if (!FiscalNames.TryParsePaymentType(input.Payments[i].Type, out var type))
+            if (!ApiNames.TryParseApiName<PaymentType>(input.Payments[i].Type, out var type))
                 return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A payment type is cash, electronic, prepayment, credit or other.", $"payments[{i}].type"));
             payments.Add(new ReceiptPayment(type, input.Payments[i].Amount));
         }
@@ -265,7 +263,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
     /// <summary>A line whose seller stated its fiscal terms: the codes as sent, checked by the calculator like any line.</summary>
     private static (ReceiptItem? Line, DomainError? Error) LineOf(ReceiptItemInput item, ReceiptLineTerms terms, string path)
     {
-        if (!VatRates.TryParse(terms.Vat, out var vat))
+        if (!ApiNames.TryParseApiName<VatRate>(terms.Vat, out var vat))
             return (null, new DomainError(ErrorCodes.UnsupportedVatRate, $"VAT rate '{terms.Vat}' is not one the drive knows.", $"{path}.vat"));
         return (new ReceiptItem(item.Sku, terms.Name, item.Quantity, item.Price, vat, item.MarkingCode is not null, item.MarkingCode,
             (Fiscal.MeasureUnit)terms.Unit, (PaymentObject)terms.PaymentObject, terms.Sum, (PaymentMethod)terms.PaymentMethod), null);
@@ -381,7 +379,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
             drive.LastFiscalDocumentNumber,
             new ShiftView(status.Shift.Number, status.Shift.IsOpen, status.Shift.OpenedAt, status.Shift.ReceiptCount, status.Shift.Expired),
             RegisterMapping.ToView(status.Ofd, state.OfdReachable),
-            (CatalogTaxation)(int)drive.TaxationSystems, drive.UserInn, FiscalDrive.FfdVersion);
+            drive.TaxationSystems, drive.UserInn, FiscalDrive.FfdVersion);
     }
 
     /// <summary>The journaled step: the entry (with the state after it) and the stock it moves, all or nothing.</summary>

@@ -1,39 +1,12 @@
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers.Fiscal;
-using CatalogKind = Retail.Orleans.Catalog.SkuKind;
-using CatalogUnit = Retail.Orleans.Catalog.MeasureUnit;
-using CatalogVat = Retail.Orleans.Catalog.VatRate;
-using FiscalUnit = Retail.Orleans.Registers.Fiscal.MeasureUnit;
-using FiscalVat = Retail.Orleans.Registers.Fiscal.VatRate;
+using Retail.Common;
+using Retail.Registers.Fiscal;
+using CatalogKind = Retail.Catalog.SkuKind;
 
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>From master data to fiscal codes, and from fiscal documents to the API's views.</summary>
 public static class RegisterMapping
 {
-    public static FiscalVat ToFiscal(CatalogVat vat) => vat switch
-    {
-        CatalogVat.Vat22 => FiscalVat.Vat22,
-        CatalogVat.Vat10 => FiscalVat.Vat10,
-        CatalogVat.Vat0 => FiscalVat.Vat0,
-        CatalogVat.Vat5 => FiscalVat.Vat5,
-        CatalogVat.Vat7 => FiscalVat.Vat7,
-        CatalogVat.None => FiscalVat.None,
-        _ => throw new ArgumentOutOfRangeException(nameof(vat), vat, "A catalog VAT rate with no fiscal rate."),
-    };
-
-    /// <summary>Tag 2108 units.</summary>
-    public static FiscalUnit ToFiscal(CatalogUnit unit) => unit switch
-    {
-        CatalogUnit.Kg => FiscalUnit.Kilogram,
-        CatalogUnit.G => FiscalUnit.Gram,
-        CatalogUnit.L => FiscalUnit.Liter,
-        CatalogUnit.Ml => FiscalUnit.Milliliter,
-        CatalogUnit.M => FiscalUnit.Meter,
-        CatalogUnit.Pcs => FiscalUnit.Piece,
-        _ => throw new ArgumentOutOfRangeException(nameof(unit), unit, "A catalog unit with no fiscal unit."),
-    };
-
     /// <summary>Tag 1212 payment object (marked goods are refined by the receipt calculator).</summary>
     public static PaymentObject ToPaymentObject(CatalogKind kind) => kind switch
     {

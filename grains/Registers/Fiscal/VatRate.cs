@@ -1,28 +1,7 @@
 using System.Collections.Immutable;
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Registers.Fiscal;
-
-/// <summary>
-/// VAT rate, tag 1199; the member value is the tag value. The "calculated" rates (20/120, 22/122,
-/// ...) are used when the base is not known yet (advances, prepayments); their arithmetic is the same.
-/// </summary>
-[GenerateSerializer, Alias("FiscalVatRate")]
-public enum VatRate
-{
-    Vat20 = 1,
-    Vat10 = 2,
-    Vat120 = 3,
-    Vat110 = 4,
-    Vat0 = 5,
-    None = 6,
-    Vat5 = 7,
-    Vat7 = 8,
-    Vat105 = 9,
-    Vat107 = 10,
-    Vat22 = 11,
-    Vat122 = 12,
-}
+namespace Retail.Registers.Fiscal;
 
 /// <summary>The VAT sum of one rate on a receipt (tags 1102-1107, 1115, 1119 and their FFD 1.2 successors).</summary>
 [GenerateSerializer, Immutable, Alias("FiscalVatAmount")]
@@ -35,36 +14,6 @@ public static class VatRates
 {
     /// <summary>Law 425-FZ: the standard rate is 22% for settlements from this date, 20% before it.</summary>
     public static readonly DateOnly Standard22From = new(2026, 1, 1);
-
-    /// <summary>Every rate with its API / ATOL Online name.</summary>
-    public static readonly ImmutableArray<(VatRate Rate, string Name)> All =
-    [
-        (VatRate.Vat22, "vat22"), (VatRate.Vat10, "vat10"), (VatRate.Vat0, "vat0"), (VatRate.None, "none"),
-        (VatRate.Vat5, "vat5"), (VatRate.Vat7, "vat7"),
-        (VatRate.Vat122, "vat122"), (VatRate.Vat110, "vat110"), (VatRate.Vat105, "vat105"), (VatRate.Vat107, "vat107"),
-        (VatRate.Vat20, "vat20"), (VatRate.Vat120, "vat120"),
-    ];
-
-    public static string ToApiName(this VatRate rate)
-    {
-        foreach (var (r, name) in All)
-            if (r == rate) return name;
-        throw new ArgumentOutOfRangeException(nameof(rate), rate, null);
-    }
-
-    public static bool TryParse(string? name, out VatRate rate)
-    {
-        foreach (var (r, n) in All)
-        {
-            if (n == name)
-            {
-                rate = r;
-                return true;
-            }
-        }
-        rate = default;
-        return false;
-    }
 
     /// <summary>The percentage that goes into sum × p / (100 + p); 0 for <c>vat0</c> and <c>none</c>.</summary>
     public static int Percent(this VatRate rate) => rate switch
