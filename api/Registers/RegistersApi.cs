@@ -275,7 +275,7 @@ public static class RegistersApi
             answered.Count(r => r.Problem is not null), answered));
 
         static FiscalizedReceiptResult Result(int index, string? id, Outcome<ReceiptDocument> outcome) => outcome.Error is { } error
-            ? new FiscalizedReceiptResult(index, id, Problems.StatusOf(error.Code), null, Problems.Typed(error).ProblemDetails)
+            ? new FiscalizedReceiptResult(index, id, Problems.StatusOf(error.Code), null, Problems.Of(error).ProblemDetails)
             : new FiscalizedReceiptResult(index, id, outcome.Replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created, outcome.Value, null);
     }
 
