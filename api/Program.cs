@@ -1,4 +1,4 @@
-using Retail.Orleans.Api;
+using Retail.Api;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRetailApi(demo: args.Contains("--demo"));

@@ -3,21 +3,21 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Npgsql;
 using Orleans.Configuration;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Api.Analytics;
-using Retail.Orleans.Api.Catalog;
-using Retail.Orleans.Api.Dashboard;
-using Retail.Orleans.Api.Documents;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Api.Imports;
-using Retail.Orleans.Api.Integrations;
-using Retail.Orleans.Api.Operations;
-using Retail.Orleans.Api.Procurement;
-using Retail.Orleans.Api.Registers;
-using Retail.Orleans.Api.Stock;
-using Retail.Orleans.Hosting;
+using Retail.Api.Access;
+using Retail.Api.Analytics;
+using Retail.Api.Catalog;
+using Retail.Api.Dashboard;
+using Retail.Api.Documents;
+using Retail.Api.Http;
+using Retail.Api.Imports;
+using Retail.Api.Integrations;
+using Retail.Api.Operations;
+using Retail.Api.Procurement;
+using Retail.Api.Registers;
+using Retail.Api.Stock;
+using Retail.Hosting;
 
-namespace Retail.Orleans.Api;
+namespace Retail.Api;
 
 /// <summary>The API host: co-hosts a silo by default, or joins an external cluster as a client.</summary>
 public static class RetailApi

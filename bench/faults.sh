@@ -38,7 +38,7 @@ cleanup() {
   # The harness kills its silos and API itself; if it was killed first, these are what it left.
   if [ -f "$out/children.pids" ]; then
     while read -r pid; do
-      if [ -n "$pid" ] && grep -qa 'Retail.Orleans' "/proc/$pid/cmdline" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
+      if [ -n "$pid" ] && grep -qa 'Retail\.' "/proc/$pid/cmdline" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
     done <"$out/children.pids"
   fi
   deploy/throwaway-postgres.sh stop "$pgdir" >/dev/null 2>&1 || true
@@ -47,7 +47,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "== build (Release)"
-for project in silo/Retail.Orleans.Silo.csproj api/Retail.Orleans.Api.csproj bench/Retail.Orleans.Faults/Retail.Orleans.Faults.csproj; do
+for project in silo/Retail.Silo.csproj api/Retail.Api.csproj bench/Retail.Faults/Retail.Faults.csproj; do
   dotnet build -c Release -v q -nologo "$project" >>"$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; exit 3; }
 done
 
@@ -57,7 +57,7 @@ echo "   $server"
 
 set +e
 RETAIL_FAULTS_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
-  dotnet bench/Retail.Orleans.Faults/bin/Release/net10.0/Retail.Orleans.Faults.dll \
+  dotnet bench/Retail.Faults/bin/Release/net10.0/Retail.Faults.dll \
   --connection "$server" --postgres-dir "$pgdir" --repo "$repo" --out "$out" "${args[@]}" &
 harness_pid=$!
 wait "$harness_pid"

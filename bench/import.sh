@@ -44,7 +44,7 @@ http_port="$(free_port)"
 url="http://127.0.0.1:$http_port"
 Retail__Auth__AdminToken="$token" Retail__Cluster__SiloPort="$(free_port)" Retail__Cluster__GatewayPort="$(free_port)" \
 Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
-  dotnet api/bin/Release/net10.0/Retail.Orleans.Api.dll --urls "$url" >"$work/api.log" 2>&1 &
+  dotnet api/bin/Release/net10.0/Retail.Api.dll --urls "$url" >"$work/api.log" 2>&1 &
 api_pid=$!
 for _ in $(seq 60); do curl -fs "$url/health/ready" >/dev/null 2>&1 && break; sleep 1; done
 auth=(-H "Authorization: Bearer $token")
@@ -61,7 +61,7 @@ done
 } >"$work/stock.csv"
 file="$work/stock.csv"
 if [ -n "$xlsx" ]; then
-  dotnet bench/Retail.Orleans.Bench/bin/Release/net10.0/Retail.Orleans.Bench.dll sheet --from "$work/stock.csv" --to "$work/stock.xlsx" >/dev/null
+  dotnet bench/Retail.Bench/bin/Release/net10.0/Retail.Bench.dll sheet --from "$work/stock.csv" --to "$work/stock.xlsx" >/dev/null
   file="$work/stock.xlsx"
 fi
 kind="${file##*.}"

@@ -43,10 +43,10 @@ trap cleanup EXIT
 
 started_note="$(machine_note)"
 echo "== build (Release)"
-dotnet build -c Release -v q -nologo api/Retail.Orleans.Api.csproj >"$work/build.log" 2>&1 \
-  && dotnet build -c Release -v q -nologo bench/Retail.Orleans.Bench/Retail.Orleans.Bench.csproj >>"$work/build.log" 2>&1 \
+dotnet build -c Release -v q -nologo api/Retail.Api.csproj >"$work/build.log" 2>&1 \
+  && dotnet build -c Release -v q -nologo bench/Retail.Bench/Retail.Bench.csproj >>"$work/build.log" 2>&1 \
   || { tail -30 "$work/build.log" >&2; exit 1; }
-bench=(dotnet bench/Retail.Orleans.Bench/bin/Release/net10.0/Retail.Orleans.Bench.dll)
+bench=(dotnet bench/Retail.Bench/bin/Release/net10.0/Retail.Bench.dll)
 status=0
 
 echo "== baseline: plain SQL receipts (pgbench)"
@@ -96,7 +96,7 @@ Retail__Cluster__AdvertisedAddress=127.0.0.1 \
 Retail__Cluster__ClusterId="bench-$suffix" \
 Logging__LogLevel__Default=Warning \
 ASPNETCORE_ENVIRONMENT=Production \
-  dotnet api/bin/Release/net10.0/Retail.Orleans.Api.dll --urls "$url" >"$work/api.log" 2>&1 &
+  dotnet api/bin/Release/net10.0/Retail.Api.dll --urls "$url" >"$work/api.log" 2>&1 &
 api_pid=$!
 if ! api_ready; then
   echo "the API did not become ready; its log:" >&2
@@ -151,7 +151,7 @@ Retail__Cluster__SiloPort="$silo_port" \
 Retail__Cluster__GatewayPort="$gateway_port" \
 Logging__LogLevel__Default=Warning \
 ASPNETCORE_ENVIRONMENT=Production \
-  dotnet api/bin/Release/net10.0/Retail.Orleans.Api.dll --urls "$url" >"$work/api-embedded.log" 2>&1 &
+  dotnet api/bin/Release/net10.0/Retail.Api.dll --urls "$url" >"$work/api-embedded.log" 2>&1 &
 api_pid=$!
 if api_ready; then
   timeout "$limit" "${bench[@]}" receipts --url "$url" --token "$token" --stores 10 --skus 100 --workers 96 \

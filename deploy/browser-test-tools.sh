@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the dashboard's browser tests need, installed when missing: Debian's chromium (Playwright drives
-# it; no browser is downloaded) and the pinned axe-core from npm in tests/Retail.Orleans.Tests/Dashboard.
+# it; no browser is downloaded) and the pinned axe-core from npm in tests/Retail.Tests/Dashboard.
 # Idempotent and quiet; called by the tests themselves (as the PostgreSQL tests call throwaway-postgres.sh)
 # and by .ci/run.
 set -uo pipefail
@@ -13,7 +13,7 @@ if [ ! -x /usr/bin/chromium ]; then
     status=1
   fi
 fi
-dashboard="$repo/tests/Retail.Orleans.Tests/Dashboard"
+dashboard="$repo/tests/Retail.Tests/Dashboard"
 if [ ! -f "$dashboard/node_modules/axe-core/axe.min.js" ]; then
   if ! (cd "$dashboard" && npm ci --no-audit --no-fund --loglevel=error) >&2; then
     echo "could not install axe-core with npm" >&2

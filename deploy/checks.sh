@@ -49,8 +49,8 @@ RETAIL_ADMIN_TOKEN="${RETAIL_ADMIN_TOKEN:-checks-only}" docker-compose -f docker
   || fail "docker-compose.yml is not valid"
 
 step "/metrics of the API in the embedded mode"
-dll="$(ls -t api/bin/*/net10.0/Retail.Orleans.Api.dll 2>/dev/null | head -n 1 || true)"
-[ -n "$dll" ] || fail "api/bin/*/net10.0/Retail.Orleans.Api.dll not found: build the solution first (dotnet build or dotnet test)"
+dll="$(ls -t api/bin/*/net10.0/Retail.Api.dll 2>/dev/null | head -n 1 || true)"
+[ -n "$dll" ] || fail "api/bin/*/net10.0/Retail.Api.dll not found: build the solution first (dotnet build or dotnet test)"
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null && return

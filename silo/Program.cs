@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Retail.Orleans.Hosting;
+using Retail.Hosting;
 
 // An extra cluster node without the HTTP API: joins the PostgreSQL cluster named by ConnectionStrings__Retail.
 var builder = Host.CreateApplicationBuilder(args);

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Retail.Orleans.Api.Access;
+namespace Retail.Api.Access;
 
 /// <summary>
 /// The operator's own bearer token from <c>Retail:Auth:AdminToken</c>: an admin that needs no issued

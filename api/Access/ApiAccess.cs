@@ -1,8 +1,8 @@
-using Retail.Orleans.Access;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Common;
+using Retail.Access;
+using Retail.Api.Http;
+using Retail.Common;
 
-namespace Retail.Orleans.Api.Access;
+namespace Retail.Api.Access;
 
 /// <summary>The roles besides admin that may call an endpoint. An endpoint without it is for admins only.</summary>
 public sealed record AllowedRoles(IReadOnlySet<ApiRole> Roles);

@@ -1,9 +1,9 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using Retail.Orleans.Access;
+using Retail.Access;
 
-namespace Retail.Orleans.Api.Access;
+namespace Retail.Api.Access;
 
 /// <summary>
 /// Who is calling: the key's id (the rate limiter's partition), its role, and its scope.

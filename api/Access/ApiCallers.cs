@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Caching.Memory;
-using Retail.Orleans.Access;
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers;
+using Retail.Access;
+using Retail.Common;
+using Retail.Registers;
 
-namespace Retail.Orleans.Api.Access;
+namespace Retail.Api.Access;
 
 /// <summary>
 /// Turns a bearer token into its caller. Keys live in <see cref="IApiKeyDirectoryGrain"/>; each

@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retail.Orleans.Access;
-using Retail.Orleans.Api.Catalog;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Api.Stock;
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers;
+using Retail.Access;
+using Retail.Api.Catalog;
+using Retail.Api.Http;
+using Retail.Api.Stock;
+using Retail.Common;
+using Retail.Registers;
 
-namespace Retail.Orleans.Api.Access;
+namespace Retail.Api.Access;
 
 public sealed record IssueApiKeyRequest(ApiRole? Role, IReadOnlyList<string>? StoreIds, IReadOnlyList<string>? RegisterIds);
 

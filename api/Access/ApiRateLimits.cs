@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Common;
+using Retail.Api.Http;
+using Retail.Common;
 
-namespace Retail.Orleans.Api.Access;
+namespace Retail.Api.Access;
 
 /// <summary>
 /// Each key gets <c>Retail:RateLimit:PermitsPerSecond</c> requests a second (a token bucket refilled

@@ -1,16 +1,16 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retail.Orleans.Access;
-using Retail.Orleans.Analytics;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Api.Catalog;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Api.Stock;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Procurement;
-using Retail.Orleans.Registers.Fiscal;
+using Retail.Access;
+using Retail.Analytics;
+using Retail.Api.Access;
+using Retail.Api.Catalog;
+using Retail.Api.Http;
+using Retail.Api.Stock;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Procurement;
+using Retail.Registers.Fiscal;
 
-namespace Retail.Orleans.Api.Analytics;
+namespace Retail.Api.Analytics;
 
 public sealed record PromotionBody(IReadOnlyList<string>? Skus, DateOnly? From, DateOnly? To, IReadOnlyList<string>? StoreIds);
 

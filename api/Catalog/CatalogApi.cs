@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Procurement;
+using Retail.Api.Access;
+using Retail.Api.Http;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Procurement;
 
-namespace Retail.Orleans.Api.Catalog;
+namespace Retail.Api.Catalog;
 
 /// <summary><see cref="OnlineRegisterId"/>: the emulated register that fiscalizes the store's online orders.</summary>
 public sealed record PutStoreRequest(string? Name, string? Address, string? TimeZone, string? Inn, TaxationSystem? TaxationSystem, string? OnlineRegisterId = null);

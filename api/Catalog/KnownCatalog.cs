@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
+using Retail.Catalog;
+using Retail.Common;
 
-namespace Retail.Orleans.Api.Catalog;
+namespace Retail.Api.Catalog;
 
 /// <summary>
 /// Stores and SKUs this API process has seen exist, and the checks every request on them starts with. They

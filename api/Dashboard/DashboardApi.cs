@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
+using Retail.Api.Access;
+using Retail.Catalog;
+using Retail.Common;
 
-namespace Retail.Orleans.Api.Dashboard;
+namespace Retail.Api.Dashboard;
 
 /// <summary>What a key is and may see: the dashboard shows exactly this (the API refuses the rest anyway).</summary>
 public sealed record CallerView(string KeyId, string Role, IReadOnlyList<Store> Stores, IReadOnlyList<string> RegisterIds);

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Retail.Orleans.Api.Dashboard;
+namespace Retail.Api.Dashboard;
 
 /// <summary>One file of the dashboard: its bytes, media type and entity tag.</summary>
 public sealed record DashboardAsset(byte[] Content, string ContentType, string ETag);

@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.Dashboard;
-using Retail.Orleans.Api.Access;
+using Retail.Api.Access;
 
-namespace Retail.Orleans.Api.Dashboard;
+namespace Retail.Api.Dashboard;
 
 /// <summary>
 /// The official Orleans dashboard at <c>/orleans/</c>, for admin keys only, when

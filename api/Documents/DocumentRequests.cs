@@ -1,11 +1,11 @@
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Api.Catalog;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Api.Stock;
-using Retail.Orleans.Common;
-using Retail.Orleans.Documents;
+using Retail.Api.Access;
+using Retail.Api.Catalog;
+using Retail.Api.Http;
+using Retail.Api.Stock;
+using Retail.Common;
+using Retail.Documents;
 
-namespace Retail.Orleans.Api.Documents;
+namespace Retail.Api.Documents;
 
 /// <summary>What the document endpoints share: line checks and the caller's store scope.</summary>
 public static class DocumentRequests

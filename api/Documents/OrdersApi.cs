@@ -1,15 +1,15 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retail.Orleans.Access;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Api.Catalog;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Api.Registers;
-using Retail.Orleans.Api.Stock;
-using Retail.Orleans.Common;
-using Retail.Orleans.Documents;
-using Retail.Orleans.Registers;
+using Retail.Access;
+using Retail.Api.Access;
+using Retail.Api.Catalog;
+using Retail.Api.Http;
+using Retail.Api.Registers;
+using Retail.Api.Stock;
+using Retail.Common;
+using Retail.Documents;
+using Retail.Registers;
 
-namespace Retail.Orleans.Api.Documents;
+namespace Retail.Api.Documents;
 
 public sealed record OrderLineBody(string? Sku, decimal? Quantity, decimal? Price);
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Api.Http;
+namespace Retail.Api.Http;
 
 /// <summary>A command's outcome as its answer: the refusal as a problem, or the value.</summary>
 public static class Answers

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Api.Http;
+namespace Retail.Api.Http;
 
 /// <summary>
 /// Every string of every request body is plain text: a control character anywhere is the same 400

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retail.Orleans.Common;
-using Retail.Orleans.Faults;
+using Retail.Common;
+using Retail.Faults;
 
-namespace Retail.Orleans.Api.Http;
+namespace Retail.Api.Http;
 
 /// <summary>Every refusal becomes RFC 9457 problem details with a stable <c>code</c>, here and nowhere else.</summary>
 public static class Problems

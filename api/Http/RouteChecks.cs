@@ -1,7 +1,7 @@
-using Retail.Orleans.Api.Catalog;
-using Retail.Orleans.Common;
+using Retail.Api.Catalog;
+using Retail.Common;
 
-namespace Retail.Orleans.Api.Http;
+namespace Retail.Api.Http;
 
 /// <summary>
 /// Checks of a route value declared where routes are declared, as an endpoint filter on a group or an endpoint:

@@ -1,6 +1,6 @@
-using Retail.Orleans.Faults;
+using Retail.Faults;
 
-namespace Retail.Orleans.Api.Http;
+namespace Retail.Api.Http;
 
 /// <summary>
 /// Runs a handler a second time, after a short pause, when it failed transiently (its silo died, its

@@ -1,6 +1,6 @@
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Api.Http;
+namespace Retail.Api.Http;
 
 /// <summary>Checks of request values that every area shares.</summary>
 public static class Validation

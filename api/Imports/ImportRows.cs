@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
-using Retail.Orleans.Api.Catalog;
-using Retail.Orleans.Api.Stock;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Stock;
+using Retail.Api.Catalog;
+using Retail.Api.Stock;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Stock;
 
-namespace Retail.Orleans.Api.Imports;
+namespace Retail.Api.Imports;
 
 /// <summary>Why one row was not imported: its spreadsheet row number, the column at fault (if one is) and the stable code.</summary>
 public sealed record RowFailure(int Row, string? Column, string Code, string Detail);

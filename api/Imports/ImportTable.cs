@@ -1,9 +1,9 @@
 using System.Globalization;
 using MiniExcelLibs;
-using Retail.Orleans.Common;
+using Retail.Common;
 using Sylvan.Data.Csv;
 
-namespace Retail.Orleans.Api.Imports;
+namespace Retail.Api.Imports;
 
 public enum TableFormat { Csv, Xlsx }
 

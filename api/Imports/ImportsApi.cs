@@ -4,16 +4,16 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
-using Retail.Orleans.Access;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Api.Catalog;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Api.Stock;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Stock;
+using Retail.Access;
+using Retail.Api.Access;
+using Retail.Api.Catalog;
+using Retail.Api.Http;
+using Retail.Api.Stock;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Stock;
 
-namespace Retail.Orleans.Api.Imports;
+namespace Retail.Api.Imports;
 
 /// <summary>The upload an import takes: the .xlsx or .csv file in the multipart field <c>file</c>.</summary>
 public sealed record ImportUpload(IFormFile File);

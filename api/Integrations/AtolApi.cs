@@ -1,14 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Faults;
-using Retail.Orleans.Integrations;
-using Retail.Orleans.Registers;
+using Retail.Api.Access;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Faults;
+using Retail.Integrations;
+using Retail.Registers;
 
-namespace Retail.Orleans.Api.Integrations;
+namespace Retail.Api.Integrations;
 
 /// <summary>
 /// ATOL Online's cloud-register protocol, v4 and v5, for shop plugins written for it: <c>getToken</c>, the receipt

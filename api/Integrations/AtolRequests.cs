@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Retail.Orleans.Integrations;
-using Retail.Orleans.Registers;
-using Retail.Orleans.Registers.Fiscal;
+using Retail.Integrations;
+using Retail.Registers;
+using Retail.Registers.Fiscal;
 
-namespace Retail.Orleans.Api.Integrations;
+namespace Retail.Api.Integrations;
 
 /// <summary>A receipt request read from the protocol's JSON, or the fields that are wrong (the text of error 32).</summary>
 public sealed record AtolReceiptRead(CloudReceiptRequest? Request, string? CompanyInn, string? Problem, string? CallbackWarning);

@@ -2,11 +2,11 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Retail.Orleans.Access;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Integrations;
+using Retail.Access;
+using Retail.Api.Access;
+using Retail.Integrations;
 
-namespace Retail.Orleans.Api.Integrations;
+namespace Retail.Api.Integrations;
 
 /// <summary>
 /// The protocol's session tokens: <c>getToken</c> with an integration key's id and token gives one that lives

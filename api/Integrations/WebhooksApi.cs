@@ -1,15 +1,15 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retail.Orleans.Access;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Api.Catalog;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Api.Stock;
-using Retail.Orleans.Common;
-using Retail.Orleans.Integrations;
+using Retail.Access;
+using Retail.Api.Access;
+using Retail.Api.Catalog;
+using Retail.Api.Http;
+using Retail.Api.Stock;
+using Retail.Common;
+using Retail.Integrations;
 
-namespace Retail.Orleans.Api.Integrations;
+namespace Retail.Api.Integrations;
 
 public sealed record WebhookBody(string? Url, IReadOnlyList<string?>? Events, string? Secret, IReadOnlyList<string?>? StoreIds);
 

@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
-using Retail.Orleans.Access;
-using Retail.Orleans.Api.Access;
+using Retail.Access;
+using Retail.Api.Access;
 using Scalar.AspNetCore;
 
-namespace Retail.Orleans.Api.Operations;
+namespace Retail.Api.Operations;
 
 /// <summary>
 /// The OpenAPI document at <c>/openapi/v1.json</c>, with the bearer scheme, who may call each

@@ -1,8 +1,8 @@
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Stock;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Stock;
 
-namespace Retail.Orleans.Api.Operations;
+namespace Retail.Api.Operations;
 
 /// <summary>With <c>--demo</c>: a small chain to try the API on (three stores, a few SKUs, a recipe, opening stock).</summary>
 public sealed class DemoChain(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<DemoChain> logger) : IHostedService

@@ -1,9 +1,9 @@
-using Retail.Orleans.Common;
+using Retail.Common;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using Retail.Orleans.Catalog;
+using Retail.Catalog;
 
-namespace Retail.Orleans.Api.Operations;
+namespace Retail.Api.Operations;
 
 /// <summary>
 /// Ready = the cluster answers a grain call and, in the PostgreSQL mode (co-hosted or client), the

@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
-using Retail.Orleans.Ledger;
+using Retail.Ledger;
 
-namespace Retail.Orleans.Api.Operations;
+namespace Retail.Api.Operations;
 
 /// <summary>OpenTelemetry metrics in the Prometheus text format at <c>/metrics</c>.</summary>
 public static class Metrics

@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retail.Orleans.Access;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Api.Catalog;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Api.Stock;
-using Retail.Orleans.Common;
-using Retail.Orleans.Procurement;
+using Retail.Access;
+using Retail.Api.Access;
+using Retail.Api.Catalog;
+using Retail.Api.Http;
+using Retail.Api.Stock;
+using Retail.Common;
+using Retail.Procurement;
 
-namespace Retail.Orleans.Api.Procurement;
+namespace Retail.Api.Procurement;
 
 public sealed record OrderLineBody(string? Sku, decimal? Quantity);
 

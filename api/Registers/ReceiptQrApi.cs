@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retail.Orleans.Access;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers;
+using Retail.Access;
+using Retail.Api.Access;
+using Retail.Api.Http;
+using Retail.Common;
+using Retail.Registers;
 
-namespace Retail.Orleans.Api.Registers;
+namespace Retail.Api.Registers;
 
 /// <summary>A receipt's QR code as an image, for pages that show the receipt as the buyer sees it.</summary>
 public static class ReceiptQrApi

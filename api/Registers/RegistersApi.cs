@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retail.Orleans.Access;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers;
-using Retail.Orleans.Registers.Fiscal;
+using Retail.Access;
+using Retail.Api.Access;
+using Retail.Api.Http;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Registers;
+using Retail.Registers.Fiscal;
 
-namespace Retail.Orleans.Api.Registers;
+namespace Retail.Api.Registers;
 
 /// <summary>An emulated register needs only its store; a device register names its FN and KKT (and, for an FN in use, the first FD number to expect).</summary>
 public sealed record PutRegisterRequest(string? StoreId, string? Mode, string? FnSerial = null, string? RegistrationNumber = null, long? FirstFiscalDocumentNumber = null);

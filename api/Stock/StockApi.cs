@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retail.Orleans.Access;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Api.Catalog;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Stock;
+using Retail.Access;
+using Retail.Api.Access;
+using Retail.Api.Catalog;
+using Retail.Api.Http;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Stock;
 
-namespace Retail.Orleans.Api.Stock;
+namespace Retail.Api.Stock;
 
 public sealed record MovementRequest(string? Id, MovementType? Type, decimal? Quantity, string? Reason, DateTimeOffset? OccurredAt);
 
@@ -94,8 +94,8 @@ public static class StockApi
     private static async Task<Ok<IReadOnlyList<StockAlert>>> GetAlerts(string storeId, IGrainFactory grains) =>
         TypedResults.Ok(await grains.Get<IStoreStockGrain>(GrainKeys.Store(storeId)).RecentAlertsAsync());
 
-    private static async Task<Ok<IReadOnlyList<Orleans.Registers.EReceipt>>> GetEReceipts(string storeId, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.Get<Orleans.Registers.IEReceiptOutboxGrain>(GrainKeys.Store(storeId)).ListAsync());
+    private static async Task<Ok<IReadOnlyList<Registers.EReceipt>>> GetEReceipts(string storeId, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.Get<Registers.IEReceiptOutboxGrain>(GrainKeys.Store(storeId)).ListAsync());
 
     private static async Task<Ok<ChainStock>> GetChainStock(string sku, IGrainFactory grains)
     {

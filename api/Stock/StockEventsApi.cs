@@ -3,13 +3,13 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
-using Retail.Orleans.Access;
-using Retail.Orleans.Api.Access;
-using Retail.Orleans.Api.Http;
-using Retail.Orleans.Common;
-using Retail.Orleans.Stock;
+using Retail.Access;
+using Retail.Api.Access;
+using Retail.Api.Http;
+using Retail.Common;
+using Retail.Stock;
 
-namespace Retail.Orleans.Api.Stock;
+namespace Retail.Api.Stock;
 
 /// <summary>Live stock of a store as Server-Sent Events (API.md, "Stock"): one <c>stock</c> event per change.</summary>
 public static class StockEventsApi

@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Access;
+namespace Retail.Access;
 
 /// <summary>What a key may do (API.md, "Authentication").</summary>
 [GenerateSerializer, Alias("ApiRole")]

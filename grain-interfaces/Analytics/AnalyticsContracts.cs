@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Analytics;
+namespace Retail.Analytics;
 
 /// <summary>Sales in one hour or day of the store's local time. Revenue and units are net of refunds.</summary>
 [GenerateSerializer, Immutable, Alias("SalesBucket")]

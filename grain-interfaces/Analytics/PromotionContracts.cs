@@ -1,6 +1,6 @@
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Analytics;
+namespace Retail.Analytics;
 
 /// <summary>A promotion: some SKUs on offer between two local dates (inclusive), in some or all stores.</summary>
 [GenerateSerializer, Immutable, Alias("Promotion")]

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Retail.Orleans.Catalog;
+namespace Retail.Catalog;
 
 /// <summary>Tag 1055: the taxation system of the store's legal entity.</summary>
 [GenerateSerializer, Alias("TaxationSystem")]

@@ -1,6 +1,6 @@
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Catalog;
+namespace Retail.Catalog;
 
 /// <summary>A store's master data. Key: <c>store/{storeId}</c>.</summary>
 [Alias("IStoreGrain")]

@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Common;
+namespace Retail.Common;
 
 /// <summary>Money is rubles with kopecks: every rounding of money happens here.</summary>
 public static class Money

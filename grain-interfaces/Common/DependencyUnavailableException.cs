@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Common;
+namespace Retail.Common;
 
 /// <summary>
 /// A dependency (PostgreSQL, the network to it) is away for now. Grains throw it, and the silo turns

@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Common;
+namespace Retail.Common;
 
 /// <summary>A refused command: a stable machine-readable code (API.md "Errors"), a human detail, the field at fault.</summary>
 [GenerateSerializer, Immutable, Alias("DomainError")]

@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Common;
+namespace Retail.Common;
 
 /// <summary>The stable error codes of the HTTP API (API.md, "Errors").</summary>
 public static class ErrorCodes

@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Common;
+namespace Retail.Common;
 
 /// <summary>
 /// Grain keys always carry a kind prefix: a key that looks hexadecimal ("12345") would be stored

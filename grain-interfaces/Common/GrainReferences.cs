@@ -1,6 +1,6 @@
 using Orleans.Runtime;
 
-namespace Retail.Orleans.Common;
+namespace Retail.Common;
 
 /// <summary>
 /// The one way to name a grain by its string key. Orleans works out a grain's interface and class

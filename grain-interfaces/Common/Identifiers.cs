@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Retail.Orleans.Common;
+namespace Retail.Common;
 
 /// <summary>Identifiers of stores, SKUs, registers and documents: 1 to 128 safe characters.</summary>
 public static partial class Identifiers

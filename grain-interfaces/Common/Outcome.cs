@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Common;
+namespace Retail.Common;
 
 /// <summary>The answer to a command: a value, or a refusal; <see cref="Replayed"/> when an idempotent retry returned the first answer.</summary>
 [GenerateSerializer, Immutable, Alias("Outcome`1")]

@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Common;
+namespace Retail.Common;
 
 /// <summary>
 /// Text a person typed: any characters except control characters (a NUL, an escape), which no name,

@@ -1,6 +1,6 @@
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Documents;
+namespace Retail.Documents;
 
 /// <summary>A counted line: the figure found on the shelf, and the onHand the counter saw, if any (compare-and-set).</summary>
 [GenerateSerializer, Immutable, Alias("CountLine")]

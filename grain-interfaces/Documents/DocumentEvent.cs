@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Documents;
+namespace Retail.Documents;
 
 /// <summary>
 /// What a document announces to integrations (<c>transfer.received</c>, <c>order.paid</c>, <c>order.expired</c>):

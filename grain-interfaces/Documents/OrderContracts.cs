@@ -1,7 +1,7 @@
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers;
+using Retail.Common;
+using Retail.Registers;
 
-namespace Retail.Orleans.Documents;
+namespace Retail.Documents;
 
 /// <summary>A line of an online order: a SKU, how many, and the price of one (rubles, VAT included).</summary>
 [GenerateSerializer, Immutable, Alias("OrderLine")]

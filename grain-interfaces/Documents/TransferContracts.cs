@@ -1,6 +1,6 @@
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Documents;
+namespace Retail.Documents;
 
 /// <summary>A SKU and a quantity: a line of a transfer as sent, or as received.</summary>
 [GenerateSerializer, Immutable, Alias("DocumentLine")]

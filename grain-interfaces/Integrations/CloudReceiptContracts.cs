@@ -1,7 +1,7 @@
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers;
+using Retail.Common;
+using Retail.Registers;
 
-namespace Retail.Orleans.Integrations;
+namespace Retail.Integrations;
 
 /// <summary>
 /// One item of a web shop's receipt, with its own fiscal terms: name, price, quantity, sum after discount,

@@ -1,6 +1,6 @@
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Integrations;
+namespace Retail.Integrations;
 
 /// <summary>The events a webhook may subscribe to (API.md, "Integrations").</summary>
 public static class WebhookEventTypes

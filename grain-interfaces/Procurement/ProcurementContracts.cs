@@ -1,6 +1,6 @@
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Procurement;
+namespace Retail.Procurement;
 
 /// <summary>What to order of one SKU for one store (API.md, "suggestions").</summary>
 [GenerateSerializer, Immutable, Alias("Suggestion")]

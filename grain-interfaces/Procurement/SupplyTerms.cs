@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Procurement;
+namespace Retail.Procurement;
 
 /// <summary>How one SKU is bought: days from order to shelf, how often orders go out, pack size and minimum order.</summary>
 [GenerateSerializer, Immutable, Alias("SupplyTerms")]

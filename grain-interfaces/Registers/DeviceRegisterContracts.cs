@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>How a register's receipts are fiscalized (API.md, "Registers").</summary>
 public static class RegisterModes

@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>
 /// A receipt to send to the buyer's e-mail or phone (tag 1008), and how its sending stands: an e-mail is sent by

@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>A register as the API shows it (API.md, "Registers").</summary>
 [GenerateSerializer, Immutable, Alias("RegisterView")]

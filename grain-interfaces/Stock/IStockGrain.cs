@@ -1,6 +1,6 @@
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Stock;
+namespace Retail.Stock;
 
 /// <summary>The single writer of one store's stock of one SKU. Key: <c>{storeId}/{sku}</c>.</summary>
 [Alias("IStockGrain")]

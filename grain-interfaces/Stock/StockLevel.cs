@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Stock;
+namespace Retail.Stock;
 
 /// <summary>The quantities of one SKU in one store (INVENTORY.md, "Quantities").</summary>
 [GenerateSerializer, Immutable, Alias("StockLevel")]

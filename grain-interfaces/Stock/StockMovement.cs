@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Stock;
+namespace Retail.Stock;
 
 /// <summary>Every kind of change to a store's stock of one SKU (INVENTORY.md, "Movements").</summary>
 [GenerateSerializer, Alias("MovementType")]

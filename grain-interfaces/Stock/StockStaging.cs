@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Stock;
+namespace Retail.Stock;
 
 /// <summary>
 /// A ledger row a stock grain has computed on top of its head, not yet durable. <see cref="Token"/>

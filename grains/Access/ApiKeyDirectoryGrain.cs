@@ -1,6 +1,6 @@
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Access;
+namespace Retail.Access;
 
 [GenerateSerializer, Alias("ApiKeyDirectoryState")]
 public sealed class ApiKeyDirectoryState

@@ -1,7 +1,7 @@
-using Retail.Orleans.Common;
-using Retail.Orleans.Procurement;
+using Retail.Common;
+using Retail.Procurement;
 
-namespace Retail.Orleans.Analytics;
+namespace Retail.Analytics;
 
 [GenerateSerializer, Alias("PromotionState")]
 public sealed class PromotionState

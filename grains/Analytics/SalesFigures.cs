@@ -1,8 +1,8 @@
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers;
-using Retail.Orleans.Registers.Fiscal;
+using Retail.Common;
+using Retail.Registers;
+using Retail.Registers.Fiscal;
 
-namespace Retail.Orleans.Analytics;
+namespace Retail.Analytics;
 
 /// <summary>
 /// A store's sales, bucketed by hour and day of its local time, and by SKU and day. Pure and

@@ -2,10 +2,10 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Orleans.Streams.Core;
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers;
+using Retail.Common;
+using Retail.Registers;
 
-namespace Retail.Orleans.Analytics;
+namespace Retail.Analytics;
 
 [GenerateSerializer, Alias("StoreAnalyticsState")]
 public sealed class StoreAnalyticsState

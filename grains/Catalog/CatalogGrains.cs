@@ -1,6 +1,6 @@
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Catalog;
+namespace Retail.Catalog;
 
 [GenerateSerializer, Alias("StoreState")]
 public sealed class StoreState

@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Catalog;
+namespace Retail.Catalog;
 
 /// <summary>The taxpayer number (ИНН, tag 1018): 10 digits for an organisation, 12 for a person, with check digits.</summary>
 public static class Inn

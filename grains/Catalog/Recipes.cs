@@ -1,6 +1,6 @@
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Catalog;
+namespace Retail.Catalog;
 
 /// <summary>Recipe rules: components exist, quantities are sane, and no recipe leads back to itself.</summary>
 public static class Recipes

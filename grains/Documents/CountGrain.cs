@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Ledger;
-using Retail.Orleans.Registers;
-using Retail.Orleans.Stock;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Ledger;
+using Retail.Registers;
+using Retail.Stock;
 
-namespace Retail.Orleans.Documents;
+namespace Retail.Documents;
 
 /// <summary>
 /// One physical count of a store. It reads the counted pairs, lets <see cref="Counts"/> plan the

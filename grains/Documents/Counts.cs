@@ -1,9 +1,9 @@
 using System.Globalization;
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers;
-using Retail.Orleans.Stock;
+using Retail.Common;
+using Retail.Registers;
+using Retail.Stock;
 
-namespace Retail.Orleans.Documents;
+namespace Retail.Documents;
 
 /// <summary>What a count remembers once posted: its body's fingerprint (a retry with another body is a conflict) and its report.</summary>
 public sealed record CountState(string Fingerprint, CountReport Report);

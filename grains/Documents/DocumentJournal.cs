@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
-using Retail.Orleans.Common;
-using Retail.Orleans.Hosting;
-using Retail.Orleans.Ledger;
-using Retail.Orleans.Registers;
+using Retail.Common;
+using Retail.Hosting;
+using Retail.Ledger;
+using Retail.Registers;
 
-namespace Retail.Orleans.Documents;
+namespace Retail.Documents;
 
 /// <summary>
 /// The journal of one document (a transfer, a count, an order): every transition is one entry holding

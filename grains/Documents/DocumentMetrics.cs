@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using Retail.Orleans.Ledger;
+using Retail.Ledger;
 
-namespace Retail.Orleans.Documents;
+namespace Retail.Documents;
 
 /// <summary>
 /// Document instruments on the <c>Retail</c> meter: one counter of journaled transitions, by document and

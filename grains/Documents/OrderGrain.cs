@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Hosting;
-using Retail.Orleans.Ledger;
-using Retail.Orleans.Registers;
-using Retail.Orleans.Registers.Fiscal;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Hosting;
+using Retail.Ledger;
+using Retail.Registers;
+using Retail.Registers.Fiscal;
 
-namespace Retail.Orleans.Documents;
+namespace Retail.Documents;
 
 /// <summary>
 /// One online order. Creating it reserves every line in one journaled step (a line short refuses the

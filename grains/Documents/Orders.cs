@@ -1,10 +1,10 @@
 using System.Globalization;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers;
-using Retail.Orleans.Stock;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Registers;
+using Retail.Stock;
 
-namespace Retail.Orleans.Documents;
+namespace Retail.Documents;
 
 /// <summary>What an order remembers: journaled after every transition.</summary>
 public sealed record OrderState(

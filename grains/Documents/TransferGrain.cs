@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
-using Retail.Orleans.Common;
-using Retail.Orleans.Hosting;
-using Retail.Orleans.Ledger;
-using Retail.Orleans.Registers;
+using Retail.Common;
+using Retail.Hosting;
+using Retail.Ledger;
+using Retail.Registers;
 
-namespace Retail.Orleans.Documents;
+namespace Retail.Documents;
 
 /// <summary>
 /// One transfer. It orders its transitions (Orleans runs them one at a time); <see cref="Transfers"/>

@@ -1,8 +1,8 @@
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers;
-using Retail.Orleans.Stock;
+using Retail.Common;
+using Retail.Registers;
+using Retail.Stock;
 
-namespace Retail.Orleans.Documents;
+namespace Retail.Documents;
 
 /// <summary>What a transfer remembers: journaled after every transition.</summary>
 public sealed record TransferState(

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Faults;
+namespace Retail.Faults;
 
 /// <summary>
 /// Replaces, at the silo's edge, an exception that could not cross the wire (an NpgsqlException has

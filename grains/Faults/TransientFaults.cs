@@ -3,9 +3,9 @@ using System.Net.Sockets;
 using Npgsql;
 using Orleans.Runtime.Messaging;
 using Orleans.Serialization;
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Faults;
+namespace Retail.Faults;
 
 /// <summary>
 /// Which failures are transient (the same request may succeed in a moment: a silo died, an

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 
-namespace Retail.Orleans.Hosting;
+namespace Retail.Hosting;
 
 /// <summary>
 /// How long a grain call may wait, and how fast a killed silo is declared dead so its grains

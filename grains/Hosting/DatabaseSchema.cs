@@ -1,7 +1,7 @@
 using System.Reflection;
 using Npgsql;
 
-namespace Retail.Orleans.Hosting;
+namespace Retail.Hosting;
 
 /// <summary>
 /// Creates or migrates the PostgreSQL schema from the embedded scripts of deploy/sql, in name order.

@@ -1,6 +1,6 @@
 using Orleans.Hosting;
 
-namespace Retail.Orleans.Hosting;
+namespace Retail.Hosting;
 
 /// <summary>
 /// Points the Orleans ADO.NET providers (membership, gateway list, grain state, reminders) at

@@ -6,13 +6,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
-using Retail.Orleans.Faults;
-using Retail.Orleans.Integrations;
-using Retail.Orleans.Ledger;
-using Retail.Orleans.Registers;
-using Retail.Orleans.Stock;
+using Retail.Faults;
+using Retail.Integrations;
+using Retail.Ledger;
+using Retail.Registers;
+using Retail.Stock;
 
-namespace Retail.Orleans.Hosting;
+namespace Retail.Hosting;
 
 /// <summary>The silo wiring shared by the API host and the stand-alone silo host.</summary>
 public static class RetailSilo

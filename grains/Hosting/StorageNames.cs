@@ -1,4 +1,4 @@
-namespace Retail.Orleans;
+namespace Retail;
 
 /// <summary>The grain storage providers a silo offers.</summary>
 public static class StorageNames

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers.Fiscal;
+using Retail.Common;
+using Retail.Registers.Fiscal;
 
-namespace Retail.Orleans.Integrations;
+namespace Retail.Integrations;
 
 /// <summary>What the cloud register answers that is not in the receipt: the operator's INN and where a buyer sees the receipt.</summary>
 public sealed class CloudRegisterOptions

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Documents;
-using Retail.Orleans.Faults;
-using Retail.Orleans.Ledger;
-using Retail.Orleans.Registers;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Documents;
+using Retail.Faults;
+using Retail.Ledger;
+using Retail.Registers;
 
-namespace Retail.Orleans.Integrations;
+namespace Retail.Integrations;
 
 /// <summary>What a web shop's receipt remembers; journaled at each step, so the journal's last entry restores it.</summary>
 public sealed record CloudReceiptState(

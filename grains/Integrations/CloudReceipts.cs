@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Registers;
 
-namespace Retail.Orleans.Integrations;
+namespace Retail.Integrations;
 
 /// <summary>
 /// The rules of a web shop's receipt: its uuid, its fingerprint, the names its items are matched to a SKU by,

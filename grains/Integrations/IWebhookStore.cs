@@ -1,6 +1,6 @@
-using Retail.Orleans.Registers;
+using Retail.Registers;
 
-namespace Retail.Orleans.Integrations;
+namespace Retail.Integrations;
 
 /// <summary>A stored subscription; <see cref="DeletedAt"/> set once it ended.</summary>
 public sealed record WebhookSubscription(string Id, WebhookSpec Spec, DateTimeOffset CreatedAt, DateTimeOffset? DeletedAt = null)

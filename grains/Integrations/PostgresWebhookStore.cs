@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
-using Retail.Orleans.Ledger;
-using Retail.Orleans.Registers;
+using Retail.Ledger;
+using Retail.Registers;
 
-namespace Retail.Orleans.Integrations;
+namespace Retail.Integrations;
 
 /// <summary>Subscriptions, outboxes and the feed's checkpoint in PostgreSQL (deploy/sql/170_webhooks.sql).</summary>
 public sealed class PostgresWebhookStore(NpgsqlDataSource dataSource) : IWebhookStore

@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Integrations;
+namespace Retail.Integrations;
 
 /// <summary>
 /// How a webhook request is signed: <c>X-Retail-Signature: sha256=&lt;hex&gt;</c>, the HMAC-SHA256 with the

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using Retail.Orleans.Documents;
-using Retail.Orleans.Registers;
+using Retail.Documents;
+using Retail.Registers;
 
-namespace Retail.Orleans.Integrations;
+namespace Retail.Integrations;
 
 /// <summary>An event as a receiver gets it: <see cref="Body"/> is <c>{id, type, occurredAt, data}</c>, made once and sent as is on every attempt.</summary>
 public sealed record WebhookEvent(string Id, string Type, DateTimeOffset OccurredAt, string? StoreId, string Body);

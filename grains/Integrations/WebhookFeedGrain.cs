@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Retail.Orleans.Registers;
+using Retail.Registers;
 
-namespace Retail.Orleans.Integrations;
+namespace Retail.Integrations;
 
 /// <summary>
 /// The one reader of the journal for webhooks. Every second it reads the receipts and document transitions

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Integrations;
+namespace Retail.Integrations;
 
 /// <summary>
 /// One subscription. Its outbox is delivered strictly in order: the oldest pending event goes first,

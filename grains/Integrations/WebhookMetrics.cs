@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using Retail.Orleans.Ledger;
+using Retail.Ledger;
 
-namespace Retail.Orleans.Integrations;
+namespace Retail.Integrations;
 
 /// <summary>Webhook instruments on the <c>Retail</c> meter: delivery attempts by outcome (<c>delivered</c>, <c>failed</c>, <c>parked</c>).</summary>
 public static class WebhookMetrics

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace Retail.Orleans.Integrations;
+namespace Retail.Integrations;
 
 /// <summary>
 /// Sends one webhook request: signed, no redirects followed, and failed when the receiver takes longer

@@ -1,6 +1,6 @@
-using Retail.Orleans.Stock;
+using Retail.Stock;
 
-namespace Retail.Orleans.Ledger;
+namespace Retail.Ledger;
 
 /// <summary>
 /// How a batch of commits goes into one transaction (pure). Per pair, the batch's rows must form one

@@ -1,7 +1,7 @@
-using Retail.Orleans.Registers;
-using Retail.Orleans.Stock;
+using Retail.Registers;
+using Retail.Stock;
 
-namespace Retail.Orleans.Ledger;
+namespace Retail.Ledger;
 
 /// <summary>The embedded mode's ledger: each commit checked and applied whole under one lock, with the rules of the database's.</summary>
 public sealed class InMemoryLedger(InMemoryStockLedger stock, InMemoryRegisterJournal journal) : ILedger

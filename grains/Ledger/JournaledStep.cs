@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers;
-using Retail.Orleans.Stock;
+using Retail.Common;
+using Retail.Registers;
+using Retail.Stock;
 
-namespace Retail.Orleans.Ledger;
+namespace Retail.Ledger;
 
 /// <summary>
 /// The one durable step of a document that moves stock: its movements are staged on their stock

@@ -1,7 +1,7 @@
-using Retail.Orleans.Registers;
-using Retail.Orleans.Stock;
+using Retail.Registers;
+using Retail.Stock;
 
-namespace Retail.Orleans.Ledger;
+namespace Retail.Ledger;
 
 /// <summary>
 /// What one command makes durable, all or nothing, in one transaction: a register's journal entry

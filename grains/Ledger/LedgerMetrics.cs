@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Retail.Orleans.Ledger;
+namespace Retail.Ledger;
 
 /// <summary>The ledger's instruments on the <c>Retail</c> meter.</summary>
 public static class LedgerMetrics

@@ -1,7 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Retail.Orleans.Ledger;
+namespace Retail.Ledger;
 
 /// <summary>Batches go to PostgreSQL as one array parameter per column, unnested into rows by the insert.</summary>
 public static class NpgsqlArrays

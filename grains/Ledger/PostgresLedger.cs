@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
-using Retail.Orleans.Registers;
-using Retail.Orleans.Stock;
+using Retail.Registers;
+using Retail.Stock;
 
-namespace Retail.Orleans.Ledger;
+namespace Retail.Ledger;
 
 /// <summary>
 /// The ledger in PostgreSQL. Commits of every grain of the silo are group-committed: each batch is one

@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Procurement;
+namespace Retail.Procurement;
 
 /// <summary>
 /// Daily demand by exponential smoothing with a weekly season (additive Holt-Winters without trend).

@@ -1,13 +1,13 @@
 using System.Text.Json;
-using Retail.Orleans.Analytics;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Documents;
-using Retail.Orleans.Integrations;
-using Retail.Orleans.Registers;
-using Retail.Orleans.Stock;
+using Retail.Analytics;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Documents;
+using Retail.Integrations;
+using Retail.Registers;
+using Retail.Stock;
 
-namespace Retail.Orleans.Procurement;
+namespace Retail.Procurement;
 
 /// <summary>
 /// A store's replenishment: forecasts each SKU's daily demand from the store's sales, sets reorder

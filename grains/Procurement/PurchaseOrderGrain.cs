@@ -1,7 +1,7 @@
-using Retail.Orleans.Common;
-using Retail.Orleans.Stock;
+using Retail.Common;
+using Retail.Stock;
 
-namespace Retail.Orleans.Procurement;
+namespace Retail.Procurement;
 
 [GenerateSerializer, Alias("PurchaseOrderState")]
 public sealed class PurchaseOrderState

@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Procurement;
+namespace Retail.Procurement;
 
 /// <summary>The replenishment figures of one SKU in one store.</summary>
 public sealed record ReplenishmentPlan(

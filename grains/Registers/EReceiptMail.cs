@@ -4,10 +4,10 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Registers.Fiscal;
+using Retail.Catalog;
+using Retail.Registers.Fiscal;
 
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>Where e-receipts are mailed from (<c>Retail:Mail:*</c>). Without a host, e-mails stay queued.</summary>
 public sealed class MailOptions

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Integrations;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Integrations;
 
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 [GenerateSerializer, Alias("EReceiptOutboxState")]
 public sealed class EReceiptOutboxState

@@ -1,6 +1,6 @@
-using Retail.Orleans.Ledger;
+using Retail.Ledger;
 
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>
 /// One entry of a register's journal: a fiscal document or an OFD confirmation, and the drive state after it.

@@ -1,6 +1,6 @@
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 [GenerateSerializer, Alias("MarkingCodeState")]
 public sealed class MarkingCodeState

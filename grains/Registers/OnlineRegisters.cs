@@ -1,6 +1,6 @@
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>A register no cashier stands at (a web shop's, an online order's): it runs its shifts itself, as a cloud register does.</summary>
 public static class OnlineRegisters

@@ -1,10 +1,10 @@
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
-using Retail.Orleans.Ledger;
-using Retail.Orleans.Stock;
+using Retail.Ledger;
+using Retail.Stock;
 
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>The registers' journal in PostgreSQL, read side (written by <see cref="PostgresLedger"/>).</summary>
 public sealed class PostgresRegisterJournal : IRegisterJournal

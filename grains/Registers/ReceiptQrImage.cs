@@ -1,6 +1,6 @@
 using QRCoder;
 
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>The receipt's QR string (t=...&amp;s=...&amp;fn=...) as a PNG, the same for the e-receipt mail and the dashboard.</summary>
 public static class ReceiptQrImage

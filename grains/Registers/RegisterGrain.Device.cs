@@ -5,14 +5,14 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Hosting;
-using Retail.Orleans.Registers.Fiscal;
-using CatalogTaxation = Retail.Orleans.Catalog.TaxationSystem;
-using FiscalTaxation = Retail.Orleans.Registers.Fiscal.TaxationSystem;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Hosting;
+using Retail.Registers.Fiscal;
+using CatalogTaxation = Retail.Catalog.TaxationSystem;
+using FiscalTaxation = Retail.Registers.Fiscal.TaxationSystem;
 
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>
 /// A register with a physical fiscal drive: the drive numbers and signs, the till reports its

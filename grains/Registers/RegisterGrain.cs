@@ -5,17 +5,17 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
-using Retail.Orleans.Catalog;
-using Retail.Orleans.Common;
-using Retail.Orleans.Documents;
-using Retail.Orleans.Hosting;
-using Retail.Orleans.Ledger;
-using Retail.Orleans.Registers.Fiscal;
-using Retail.Orleans.Stock;
-using CatalogTaxation = Retail.Orleans.Catalog.TaxationSystem;
-using FiscalTaxation = Retail.Orleans.Registers.Fiscal.TaxationSystem;
+using Retail.Catalog;
+using Retail.Common;
+using Retail.Documents;
+using Retail.Hosting;
+using Retail.Ledger;
+using Retail.Registers.Fiscal;
+using Retail.Stock;
+using CatalogTaxation = Retail.Catalog.TaxationSystem;
+using FiscalTaxation = Retail.Registers.Fiscal.TaxationSystem;
 
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>
 /// What a register remembers; journaled after every document, so the journal's last row restores it.

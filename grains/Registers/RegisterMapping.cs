@@ -1,12 +1,12 @@
-using Retail.Orleans.Common;
-using Retail.Orleans.Registers.Fiscal;
-using CatalogKind = Retail.Orleans.Catalog.SkuKind;
-using CatalogUnit = Retail.Orleans.Catalog.MeasureUnit;
-using CatalogVat = Retail.Orleans.Catalog.VatRate;
-using FiscalUnit = Retail.Orleans.Registers.Fiscal.MeasureUnit;
-using FiscalVat = Retail.Orleans.Registers.Fiscal.VatRate;
+using Retail.Common;
+using Retail.Registers.Fiscal;
+using CatalogKind = Retail.Catalog.SkuKind;
+using CatalogUnit = Retail.Catalog.MeasureUnit;
+using CatalogVat = Retail.Catalog.VatRate;
+using FiscalUnit = Retail.Registers.Fiscal.MeasureUnit;
+using FiscalVat = Retail.Registers.Fiscal.VatRate;
 
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>From master data to fiscal codes, and from fiscal documents to the API's views.</summary>
 public static class RegisterMapping

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Retail.Orleans.Ledger;
+using Retail.Ledger;
 
-namespace Retail.Orleans.Registers;
+namespace Retail.Registers;
 
 /// <summary>Register instruments on the <c>Retail</c> meter: receipts, fiscalization latency, OFD backlog, shift age, FD gaps.</summary>
 public static class RegisterMetrics

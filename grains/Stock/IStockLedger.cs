@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Stock;
+namespace Retail.Stock;
 
 /// <summary>A pair's latest committed level and the token of the staged row that wrote it.</summary>
 public sealed record StockHead(StockLevel Level, string Token);

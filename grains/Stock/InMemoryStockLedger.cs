@@ -1,6 +1,6 @@
-using Retail.Orleans.Ledger;
+using Retail.Ledger;
 
-namespace Retail.Orleans.Stock;
+namespace Retail.Stock;
 
 /// <summary>The embedded mode's ledger: one process, nothing durable. Written by <see cref="InMemoryLedger"/>.</summary>
 public sealed class InMemoryStockLedger : IStockLedger

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
-using Retail.Orleans.Ledger;
+using Retail.Ledger;
 
-namespace Retail.Orleans.Stock;
+namespace Retail.Stock;
 
 /// <summary>The stock ledger in PostgreSQL, read side: rows and heads (written by <see cref="PostgresLedger"/>).</summary>
 public sealed class PostgresStockLedger : IStockLedger

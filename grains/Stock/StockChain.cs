@@ -1,7 +1,7 @@
-using Retail.Orleans.Common;
-using Retail.Orleans.Ledger;
+using Retail.Common;
+using Retail.Ledger;
 
-namespace Retail.Orleans.Stock;
+namespace Retail.Stock;
 
 /// <summary>
 /// One pair's stock as its single writer sees it (pure): the committed level and head token, and the

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Retail.Orleans.Common;
-using Retail.Orleans.Ledger;
+using Retail.Common;
+using Retail.Ledger;
 
-namespace Retail.Orleans.Stock;
+namespace Retail.Stock;
 
 /// <summary>
 /// The single writer of one store's stock of one SKU. Every change is a row staged on the pair's

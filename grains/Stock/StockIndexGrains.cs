@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Stock;
+namespace Retail.Stock;
 
 /// <summary>
 /// The latest level of many pairs. Stock grains send each change; changes may arrive out of order,

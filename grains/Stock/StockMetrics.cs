@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
-using Retail.Orleans.Ledger;
+using Retail.Ledger;
 
-namespace Retail.Orleans.Stock;
+namespace Retail.Stock;
 
 /// <summary>Stock instruments on the <c>Retail</c> meter.</summary>
 public static class StockMetrics

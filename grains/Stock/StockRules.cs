@@ -1,7 +1,7 @@
 using System.Globalization;
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Stock;
+namespace Retail.Stock;
 
 /// <summary>
 /// The effect of each movement type on a pair's quantities (INVENTORY.md). Pure: the grain decides

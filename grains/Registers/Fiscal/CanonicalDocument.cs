@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Retail.Orleans.Registers.Fiscal;
+namespace Retail.Registers.Fiscal;
 
 /// <summary>
 /// The bytes a fiscal sign is computed over: every field of the document except the sign itself

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Registers.Fiscal;
+namespace Retail.Registers.Fiscal;
 
 /// <summary>
 /// A document a physical drive signed and the till reported afterwards: its form, FD number (1040)

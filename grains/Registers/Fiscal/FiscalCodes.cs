@@ -1,4 +1,4 @@
-namespace Retail.Orleans.Registers.Fiscal;
+namespace Retail.Registers.Fiscal;
 
 // The enumerations a fiscal document carries. The numeric value of each member is the value of
 // its FFD tag, so a document can be written out in FFD terms without a mapping table.

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Retail.Orleans.Registers.Fiscal;
+namespace Retail.Registers.Fiscal;
 
 /// <summary>A document signed by the drive. Every one has a header; the rest depends on the form.</summary>
 public interface IFiscalDocument

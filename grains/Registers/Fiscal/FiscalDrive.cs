@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Numerics;
-using Retail.Orleans.Common;
-using Inn = Retail.Orleans.Catalog.Inn;
+using Retail.Common;
+using Inn = Retail.Catalog.Inn;
 
-namespace Retail.Orleans.Registers.Fiscal;
+namespace Retail.Registers.Fiscal;
 
 /// <summary>
 /// The emulated fiscal drive (ФН) as a pure state machine over <see cref="FiscalDriveState"/>.

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Retail.Orleans.Registers.Fiscal;
+namespace Retail.Registers.Fiscal;
 
 /// <summary>
 /// Everything the emulated drive remembers, persisted with the register. Changed only by

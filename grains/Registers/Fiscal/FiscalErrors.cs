@@ -1,6 +1,6 @@
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Registers.Fiscal;
+namespace Retail.Registers.Fiscal;
 
 /// <summary>
 /// The named refusals of the fiscal domain, with the API's stable codes (<see cref="ErrorCodes"/>). A refused

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Registers.Fiscal;
+namespace Retail.Registers.Fiscal;
 
 /// <summary>
 /// The receipt QR code a customer scans to check a receipt with the tax service:

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
 
-namespace Retail.Orleans.Registers.Fiscal;
+namespace Retail.Registers.Fiscal;
 
 /// <summary>A run of consecutive numbers, both ends included.</summary>
 [GenerateSerializer, Immutable, Alias("FiscalNumberRange")]

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Registers.Fiscal;
+namespace Retail.Registers.Fiscal;
 
 /// <summary>
 /// One item as the till sends it. Prices include VAT. A marked item (Честный ЗНАК) is one unit

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using Retail.Orleans.Common;
+using Retail.Common;
 
-namespace Retail.Orleans.Registers.Fiscal;
+namespace Retail.Registers.Fiscal;
 
 /// <summary>
 /// VAT rate, tag 1199; the member value is the tag value. The "calculated" rates (20/120, 22/122,

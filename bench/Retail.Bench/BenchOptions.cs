@@ -1,0 +1,113 @@
+using System.Globalization;
+
+namespace Retail.Bench;
+
+/// <summary>The command line: a mode, then <c>--name value</c> pairs and bare flags.</summary>
+public sealed class BenchOptions
+{
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "hot", "embedded", "help" };
+
+    private readonly Dictionary<string, string?> values;
+
+    private BenchOptions(string mode, Dictionary<string, string?> values)
+    {
+        Mode = mode;
+        this.values = values;
+    }
+
+    public string Mode { get; }
+
+    public static BenchOptions Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-'))
+            return new BenchOptions("help", []);
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+                throw new UsageException($"Unexpected argument '{args[i]}'.");
+            var name = args[i][2..];
+            if (Flags.Contains(name))
+                values[name] = "true";
+            else if (i + 1 < args.Length)
+                values[name] = args[++i];
+            else
+                throw new UsageException($"--{name} needs a value.");
+        }
+        return new BenchOptions(args[0], values);
+    }
+
+    public string Required(string name) =>
+        values.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value)
+            ? value
+            : throw new UsageException($"--{name} is required for '{Mode}'.");
+
+    public string? Text(string name) => values.GetValueOrDefault(name);
+
+    public bool Flag(string name) => values.ContainsKey(name);
+
+    /// <summary>The API's base address; a trailing slash keeps relative paths under a path prefix.</summary>
+    public Uri Url(string name)
+    {
+        var text = Required(name);
+        return Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new UsageException($"--{name} is an http(s) address, such as http://127.0.0.1:5000.");
+    }
+
+    public int Int(string name, int fallback, int min = 1)
+    {
+        if (!values.TryGetValue(name, out var text))
+            return fallback;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min)
+            throw new UsageException($"--{name} is a whole number, at least {min}.");
+        return value;
+    }
+
+    public TimeSpan Seconds(string name, double fallback, double min = 0)
+    {
+        if (!values.TryGetValue(name, out var text))
+            return TimeSpan.FromSeconds(fallback);
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min)
+            throw new UsageException($"--{name} is a number of seconds, at least {min}.");
+        return TimeSpan.FromSeconds(value);
+    }
+
+    /// <summary>Names the caller did not read: a typo should fail the run, not silently use a default.</summary>
+    public void RejectUnknown(params string[] known)
+    {
+        var unknown = values.Keys.Except(known).Except(["help"]).ToList();
+        if (unknown.Count > 0)
+            throw new UsageException($"Unknown option(s) for '{Mode}': {string.Join(", ", unknown.Select(u => "--" + u))}.");
+    }
+
+    public const string Usage = """
+        Retail.Bench: load generator for the stock write path. Measures; asserts nothing.
+
+          movements --url URL --token TOKEN [--stores 10] [--skus 100] [--workers 64]
+                    [--duration 20] [--warmup 3] [--hot] [--row-to FILE]
+              Manual stock movements over HTTP (writeOff / goodsReceipt), then an exact balance check.
+              --hot aims every worker at one SKU (with --stores 1: one store's stock of one SKU).
+
+          receipts  --url URL --token TOKEN [--stores 10] [--skus 100] [--workers 96]
+                    [--duration 20] [--warmup 3] [--embedded] [--row-to FILE]
+              3-line sale receipts through the registers API, one register per worker, then the same check.
+
+          replay    --url URL --token TOKEN [--receipts 500] [--skus 100] [--row-to FILE]
+              An offline till's device receipts: one request each to one register, then one batch to another.
+
+          forecast  [--series 40] [--weeks 16]
+              Forecast error (MAPE) of the weekly-seasonal smoothing against naive forecasts, on generated demand.
+          sheet     --from file.csv --to file.xlsx
+              A generated CSV (header row, unquoted cells) written as an .xlsx sheet, for the import benchmark.
+
+          ledger    --connection NPGSQL_CONNECTION_STRING [--grains 256] [--duration 20] [--warmup 3]
+                    [--row-to FILE]
+              The PostgreSQL ledger's group commit alone, in process: one task per simulated stock grain.
+
+        --row-to appends one markdown table row with the results (used by bench/run.sh).
+        """;
+}
+
+/// <summary>A bad command line: printed with the usage, exit code 2.</summary>
+public sealed class UsageException(string message) : Exception(message);
