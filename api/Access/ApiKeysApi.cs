@@ -54,13 +54,13 @@ public static class ApiKeysApi
                     ? new DomainError(ErrorCodes.NotFound, $"Register {registerIds[i]} is not registered.", $"registerIds[{i}]")
                     : null);
         if (error is not null)
-            return Problems.Typed(error);
+            return Problems.Of(error);
 
         var token = ApiKeyTokens.NewToken();
         var key = new ApiKey(ApiKeyTokens.NewId(), request.Role!.Value, storeIds, registerIds, clock.GetUtcNow(), ApiKeyTokens.Hash(token));
         var issued = await Directory(grains).IssueAsync(key);
         if (issued.Error is { } conflict)
-            return Problems.Typed(conflict);
+            return Problems.Of(conflict);
         return TypedResults.Created($"/api/v1/api-keys/{key.Id}", new IssuedApiKey(key.Id, token, key.Role, key.StoreIds, key.RegisterIds, key.CreatedAt));
     }
 
@@ -70,12 +70,12 @@ public static class ApiKeysApi
     private static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> GetKey(string id, IGrainFactory grains) =>
         (await Directory(grains).ListAsync()).FirstOrDefault(k => k.Id == id) is { } key
             ? TypedResults.Ok(ApiKeyView.Of(key))
-            : Problems.Typed(new DomainError(ErrorCodes.NotFound, $"API key {id} was not found."));
+            : Problems.Of(new DomainError(ErrorCodes.NotFound, $"API key {id} was not found."));
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, IGrainFactory grains, ApiCallers callers)
     {
         if (!Identifiers.IsValidClientId(id) || await Directory(grains).RevokeAsync(id) is not { } revoked)
-            return Problems.Typed(new DomainError(ErrorCodes.NotFound, $"API key {id} was not found."));
+            return Problems.Of(new DomainError(ErrorCodes.NotFound, $"API key {id} was not found."));
         callers.Forget(revoked);
         return TypedResults.NoContent();
     }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Retail.Access;
 using Retail.Analytics;
 using Retail.Api.Access;
@@ -32,27 +33,24 @@ public static class AnalyticsApi
         // A manager sees the figures of its own stores; the chain and promotions are the admin's.
         var store = api.MapGroup("/stores/{storeId}").RequireRole(ApiRole.Manager).ScopedToStore()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        store.MapGet("/sales", StoreSales).WithName("StoreSales").WithSummary("Receipts, units, revenue, refunds and average ticket by hour or day")
-            .Produces<SalesReport>();
-        store.MapGet("/top", StoreTop).WithName("StoreTop").WithSummary("Top SKUs by revenue or units")
-            .Produces<List<TopSku>>();
-        store.MapGet("/abc", StoreAbc).WithName("StoreAbc").WithSummary("ABC classes by revenue (80/15/5)")
-            .Produces<List<AbcEntry>>();
+        // The query's faults come before the store's: only an endpoint without them has the store checked up front.
+        store.MapGet("/sales", StoreSales).WithName("StoreSales").WithSummary("Receipts, units, revenue, refunds and average ticket by hour or day");
+        store.MapGet("/top", StoreTop).WithName("StoreTop").WithSummary("Top SKUs by revenue or units");
+        store.MapGet("/abc", StoreAbc).WithName("StoreAbc").WithSummary("ABC classes by revenue (80/15/5)");
         store.MapGet("/weekdays", StoreWeekdays).WithName("StoreWeekdays").WithSummary("Average revenue per weekday and its index")
-            .Produces<List<WeekdayShare>>();
+            .KnownStore();
         store.MapGet("/skus/{sku}/daily", SkuDaily).WithName("SkuDailySales")
-            .WithSummary("A SKU's units sold per local day in the store, and the demand forecast for the days ahead")
-            .Produces<SkuDailySales>();
+            .WithSummary("A SKU's units sold per local day in the store, and the demand forecast for the days ahead");
         api.MapGet("/chain/sales", ChainSales).WithName("ChainSales").WithSummary("The chain's sales by hour or day")
-            .Produces<SalesReport>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/chain/top", ChainTop).WithName("ChainTop").WithSummary("The chain's top SKUs")
-            .Produces<List<TopSku>>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         routes.MapPut("/api/v1/promotions/{id}", PutPromotion).WithTags("Analytics").WithName("PutPromotion")
             .WithSummary("Define a promotion: SKUs on offer between two local dates, in some or all stores")
-            .Produces<Promotion>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapGet("/api/v1/promotions/{id}", GetPromotion).WithTags("Analytics").WithName("GetPromotion")
             .WithSummary("A promotion's uplift: units sold in its window against the forecast without it")
-            .Produces<PromotionReport>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
@@ -84,7 +82,7 @@ public static class AnalyticsApi
     private static DomainError? Limit(int limit) =>
         limit is < 1 or > 1000 ? new DomainError(ErrorCodes.ValidationFailed, "A limit is 1 to 1000.", "limit") : null;
 
-    private static async Task<IResult> StoreSales(string storeId, IGrainFactory grains, KnownCatalog known, TimeProvider clock,
+    private static async Task<Results<Ok<SalesReport>, ProblemHttpResult>> StoreSales(string storeId, IGrainFactory grains, KnownCatalog known, TimeProvider clock,
         DateTimeOffset? from = null, DateTimeOffset? to = null, string? bucket = null)
     {
         var (size, bucketError) = Bucket(bucket);
@@ -95,7 +93,8 @@ public static class AnalyticsApi
         return TypedResults.Ok(new SalesReport(buckets, start, end, size == BucketSize.Hour ? "hour" : "day"));
     }
 
-    private static async Task<IResult> StoreTop(string storeId, IGrainFactory grains, KnownCatalog known, TimeProvider clock,
+    private static async Task<Results<Ok<IReadOnlyList<TopSku>>, ProblemHttpResult>> StoreTop(
+        string storeId, IGrainFactory grains, KnownCatalog known, TimeProvider clock,
         DateTimeOffset? from = null, DateTimeOffset? to = null, string? by = null, int limit = 10)
     {
         var (byUnits, byError) = By(by);
@@ -105,8 +104,8 @@ public static class AnalyticsApi
         return TypedResults.Ok(await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).TopAsync(start, end, byUnits, limit));
     }
 
-    private static async Task<IResult> StoreAbc(string storeId, IGrainFactory grains, KnownCatalog known, TimeProvider clock,
-        DateTimeOffset? from = null, DateTimeOffset? to = null)
+    private static async Task<Results<Ok<IReadOnlyList<AbcEntry>>, ProblemHttpResult>> StoreAbc(
+        string storeId, IGrainFactory grains, KnownCatalog known, TimeProvider clock, DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
         var (start, end, periodError) = Period(from, to, TimeSpan.FromDays(90), clock);
         if ((periodError ?? await known.CheckStoreAsync(storeId)) is { } error)
@@ -114,17 +113,14 @@ public static class AnalyticsApi
         return TypedResults.Ok(await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).AbcAsync(start, end));
     }
 
-    private static async Task<IResult> StoreWeekdays(string storeId, IGrainFactory grains, KnownCatalog known)
-    {
-        if (await known.CheckStoreAsync(storeId) is { } error)
-            return Problems.Of(error);
-        return TypedResults.Ok(await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).WeekdaysAsync());
-    }
+    private static async Task<Ok<IReadOnlyList<WeekdayShare>>> StoreWeekdays(string storeId, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.Get<IStoreAnalyticsGrain>(GrainKeys.Store(storeId)).WeekdaysAsync());
 
     /// <summary>The days of history and of forecast one curve shows at most.</summary>
     public const int MaxCurveDays = 90;
 
-    private static async Task<IResult> SkuDaily(string storeId, string sku, IGrainFactory grains, KnownCatalog known, TimeProvider clock, int days = 28, int ahead = 7)
+    private static async Task<Results<Ok<SkuDailySales>, ProblemHttpResult>> SkuDaily(
+        string storeId, string sku, IGrainFactory grains, KnownCatalog known, TimeProvider clock, int days = 28, int ahead = 7)
     {
         var error = Validation.First(
             Validation.Key(sku, "sku"),
@@ -147,7 +143,7 @@ public static class AnalyticsApi
         return TypedResults.Ok(new SkuDailySales(storeId, sku, sold, coming));
     }
 
-    private static async Task<IResult> PutPromotion(string id, PromotionBody body, IGrainFactory grains, KnownCatalog known)
+    private static async Task<Results<Ok<Promotion>, ProblemHttpResult>> PutPromotion(string id, PromotionBody body, IGrainFactory grains, KnownCatalog known)
     {
         var skus = body.Skus ?? [];
         var stores = body.StoreIds ?? [];
@@ -169,12 +165,12 @@ public static class AnalyticsApi
         return TypedResults.Ok(promotion);
     }
 
-    private static async Task<IResult> GetPromotion(string id, IGrainFactory grains) =>
+    private static async Task<Results<Ok<PromotionReport>, ProblemHttpResult>> GetPromotion(string id, IGrainFactory grains) =>
         Validation.ClientId(id, "id") is null && await grains.Get<IPromotionGrain>(GrainKeys.Promotion(id)).ReportAsync() is { } report
             ? TypedResults.Ok(report)
             : Problems.NotFound($"Promotion {id}");
 
-    private static async Task<IResult> ChainSales(IGrainFactory grains, TimeProvider clock,
+    private static async Task<Results<Ok<SalesReport>, ProblemHttpResult>> ChainSales(IGrainFactory grains, TimeProvider clock,
         DateTimeOffset? from = null, DateTimeOffset? to = null, string? bucket = null)
     {
         var (size, bucketError) = Bucket(bucket);
@@ -185,7 +181,7 @@ public static class AnalyticsApi
         return TypedResults.Ok(new SalesReport(buckets, start, end, size == BucketSize.Hour ? "hour" : "day"));
     }
 
-    private static async Task<IResult> ChainTop(IGrainFactory grains, TimeProvider clock,
+    private static async Task<Results<Ok<IReadOnlyList<TopSku>>, ProblemHttpResult>> ChainTop(IGrainFactory grains, TimeProvider clock,
         DateTimeOffset? from = null, DateTimeOffset? to = null, string? by = null, int limit = 10)
     {
         var (byUnits, byError) = By(by);

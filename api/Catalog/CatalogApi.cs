@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retail.Registers.Fiscal;
 using Retail.Api.Access;
 using Retail.Api.Http;
 using Retail.Catalog;
 using Retail.Common;
 using Retail.Procurement;
+using Retail.Registers.Fiscal;
 
 namespace Retail.Api.Catalog;
 
@@ -34,19 +34,19 @@ public static class CatalogApi
     {
         var api = routes.MapGroup("/api/v1").WithTags("Master data");
         api.MapPut("/stores/{storeId}", PutStore).WithName("PutStore").WithSummary("Create or update a store")
-            .AdminOnly().Produces<Store>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .AdminOnly().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/stores", ListStores).WithName("ListStores").WithSummary("All stores of the chain")
             .AllowAnyRole();
         api.MapGet("/stores/{storeId}", GetStore).WithName("GetStore").WithSummary("One store")
-            .AllowAnyRole().Produces<Store>().ProducesProblem(StatusCodes.Status404NotFound);
+            .AllowAnyRole().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/skus/{sku}", PutSku).WithName("PutSku").WithSummary("Create or update a SKU, with its recipe")
-            .AdminOnly().Produces<SkuView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .AdminOnly().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/skus/{sku}", GetSku).WithName("GetSku").WithSummary("One SKU")
-            .AllowAnyRole().Produces<SkuView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .AllowAnyRole().ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
-    private static async Task<IResult> PutStore(string storeId, PutStoreRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<Store>, ProblemHttpResult>> PutStore(string storeId, PutStoreRequest request, IGrainFactory grains)
     {
         var error = Validation.First(
             Validation.Key(storeId, "storeId"),
@@ -71,12 +71,12 @@ public static class CatalogApi
         return TypedResults.Ok(stores.OfType<Store>().ToList());
     }
 
-    private static async Task<IResult> GetStore(string storeId, IGrainFactory grains) =>
+    private static async Task<Results<Ok<Store>, ProblemHttpResult>> GetStore(string storeId, IGrainFactory grains) =>
         Validation.Key(storeId, "storeId") is null && await grains.Get<IStoreGrain>(GrainKeys.Store(storeId)).GetAsync() is { } store
             ? TypedResults.Ok(store)
             : Problems.Of(new DomainError(ErrorCodes.UnknownStore, $"Store {storeId} is not known."));
 
-    private static async Task<IResult> PutSku(string sku, PutSkuRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<SkuView>, ProblemHttpResult>> PutSku(string sku, PutSkuRequest request, IGrainFactory grains)
     {
         var (definition, error) = SkuDefinition(sku, request);
         if (error is not null)
@@ -124,7 +124,7 @@ public static class CatalogApi
         return (definition, null);
     }
 
-    private static async Task<IResult> GetSku(string sku, IGrainFactory grains) =>
+    private static async Task<Results<Ok<SkuView>, ProblemHttpResult>> GetSku(string sku, IGrainFactory grains) =>
         Validation.Key(sku, "sku") is null && await grains.Get<ISkuGrain>(GrainKeys.Sku(sku)).GetAsync() is { } found
             ? TypedResults.Ok(SkuView.Of(found))
             : Problems.Of(new DomainError(ErrorCodes.UnknownSku, $"SKU {sku} is not known."));

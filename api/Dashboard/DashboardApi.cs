@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Retail.Api.Access;
 using Retail.Catalog;
 using Retail.Common;
@@ -32,7 +33,7 @@ public static class DashboardApi
     {
         routes.MapGet("/api/v1/me", Me).WithTags("API keys").WithName("GetCaller")
             .WithSummary("The calling key: its role, the stores it may read and the registers it works on")
-            .AllowAnyRole().Produces<CallerView>();
+            .AllowAnyRole();
         return routes;
     }
 
@@ -66,13 +67,13 @@ public static class DashboardApi
         return TypedResults.Bytes(asset.Content, asset.ContentType);
     }
 
-    private static async Task<CallerView> Me(HttpContext context, IGrainFactory grains)
+    private static async Task<Ok<CallerView>> Me(HttpContext context, IGrainFactory grains)
     {
         var caller = context.GetApiCaller()!;
         IEnumerable<string> ids = caller.IsAdmin ? await grains.Get<IChainGrain>(GrainKeys.Chain).StoreIdsAsync() : caller.StoreIds;
         var stores = await Task.WhenAll(ids.Select(id => grains.Get<IStoreGrain>(GrainKeys.Store(id)).GetAsync()));
-        return new CallerView(caller.KeyId, ApiAccess.Name(caller.Role),
+        return TypedResults.Ok(new CallerView(caller.KeyId, ApiAccess.Name(caller.Role),
             stores.OfType<Store>().OrderBy(s => s.StoreId, StringComparer.Ordinal).ToList(),
-            caller.RegisterIds.Order(StringComparer.Ordinal).ToList());
+            caller.RegisterIds.Order(StringComparer.Ordinal).ToList()));
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.Dashboard;
 using Retail.Api.Access;
 
@@ -43,12 +44,11 @@ public static class OrleansDashboard
         app.UseWhen(context => context.Request.Path.StartsWithSegments(Prefix), branch => branch.Use(RequireTicketAsync));
         app.MapOrleansDashboard(routePrefix: Prefix);
         api.MapPost("/api/v1/dashboard/orleans-session", IssueTicket).WithTags("API keys").WithName("OpenOrleansDashboard")
-            .WithSummary("An hour's cookie that opens the Orleans dashboard at /orleans/ in this browser (admins)")
-            .Produces(StatusCodes.Status204NoContent);
+            .WithSummary("An hour's cookie that opens the Orleans dashboard at /orleans/ in this browser (admins)");
         return app;
     }
 
-    private static IResult IssueTicket(HttpContext context, AdminToken admin, TimeProvider clock)
+    private static NoContent IssueTicket(HttpContext context, AdminToken admin, TimeProvider clock)
     {
         var caller = context.GetApiCaller()!;
         var expires = clock.GetUtcNow() + TicketLifetime;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Retail.Access;
 using Retail.Api.Access;
 using Retail.Api.Catalog;
@@ -23,14 +24,14 @@ public static class CountsApi
             .WithDescription("`scope` is `partial` (default: only the lines listed) or `full` (a SKU in stock that is not listed counts as zero). " +
                              "A line may carry `expectedOnHand`, the figure the counter saw: if onHand differs when the line posts, " +
                              "that line is refused with `stale_quantity` and the others post.")
-            .Produces<CountReport>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         counts.MapGet("/{id}", Get).WithName("GetCount").WithSummary("A posted count's discrepancy report")
-            .Produces<CountReport>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
-    private static async Task<IResult> Post(string storeId, CountBody body, IGrainFactory grains, KnownCatalog known)
+    private static async Task<Results<Created<CountReport>, Ok<CountReport>, ProblemHttpResult>> Post(
+        string storeId, CountBody body, IGrainFactory grains, KnownCatalog known)
     {
         var scope = body.Scope ?? CountScopes.Partial;
         var error = Validation.ClientId(body.Id, "id") ?? await known.CheckStoreAsync(storeId)
@@ -40,10 +41,10 @@ public static class CountsApi
         var lines = body.Lines!.Select(l => new CountLine(l.Sku!, l.Counted!.Value, l.ExpectedOnHand)).ToList();
         if ((Counts.Check(scope, lines) ?? await DocumentRequests.UnknownSkuAsync(known, lines.Select(l => l.Sku), "lines")) is { } invalid)
             return Problems.Of(invalid);
-        return DocumentRequests.Answer(await grains.Get<ICountGrain>(GrainKeys.Count(storeId, body.Id!)).PostAsync(scope, lines), created: true);
+        return Answers.Created(await grains.Get<ICountGrain>(GrainKeys.Count(storeId, body.Id!)).PostAsync(scope, lines));
     }
 
-    private static async Task<IResult> Get(string storeId, string id, IGrainFactory grains) =>
+    private static async Task<Results<Ok<CountReport>, ProblemHttpResult>> Get(string storeId, string id, IGrainFactory grains) =>
         Validation.ClientId(id, "id") is null && Validation.Key(storeId, "storeId") is null
         && await grains.Get<ICountGrain>(GrainKeys.Count(storeId, id)).GetAsync() is { } report
             ? TypedResults.Ok(report)

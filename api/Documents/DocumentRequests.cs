@@ -7,7 +7,7 @@ using Retail.Documents;
 
 namespace Retail.Api.Documents;
 
-/// <summary>What the document endpoints share: line checks, the caller's store scope, and answers.</summary>
+/// <summary>What the document endpoints share: line checks and the caller's store scope.</summary>
 public static class DocumentRequests
 {
     /// <summary>The lines of a body as a document takes them, or the first problem: shape, then every SKU known.</summary>
@@ -57,9 +57,4 @@ public static class DocumentRequests
         caller is not null && !caller.MayUseStore(storeId)
             ? new DomainError(ErrorCodes.Forbidden, $"This key is not scoped to store '{storeId}'.")
             : null;
-
-    public static IResult Answer<T>(Outcome<T> outcome, bool created = false) =>
-        outcome.Error is { } error ? Problems.Of(error)
-        : created && !outcome.Replayed ? TypedResults.Json(outcome.Value, statusCode: StatusCodes.Status201Created)
-        : TypedResults.Ok(outcome.Value);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Retail.Access;
 using Retail.Api.Access;
 using Retail.Api.Catalog;
@@ -27,31 +28,29 @@ public static class OrdersApi
         orders.MapPost("", Create).WithName("CreateOrder")
             .WithSummary("Place an online order: every line reserved at once, or none (insufficient_stock)")
             .WithDescription("`reserveMinutes` (default 30) is how long the reservation waits for payment; then it expires and the stock is available again.")
-            .Produces<OrderView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapPost("/{id}/pay", Pay).WithName("PayOrder")
             .WithSummary("Pay in full: an electronic receipt on the store's online register; the reservation becomes a sale in the same step")
-            .Produces<OrderView>().ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapPost("/{id}/cancel", Cancel).WithName("CancelOrder").WithSummary("Cancel an unpaid order: its reservation is released")
-            .Produces<OrderView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapPost("/{id}/refund", Refund).WithName("RefundOrder")
             .WithSummary("Refund a paid order, all of it or some lines: a sell-refund receipt, and the goods back in stock")
-            .Produces<OrderView>().ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapGet("/{id}", Get).WithName("GetOrder").WithSummary("An order with its receipt and refunds")
-            .Produces<OrderView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
     public static IOrderGrain Order(IGrainFactory grains, string id) => grains.Get<IOrderGrain>(GrainKeys.Order(id));
 
-    private static async Task<IResult> Create(OrderBody body, IGrainFactory grains, KnownCatalog known, HttpContext context)
+    private static async Task<Results<Created<OrderView>, Ok<OrderView>, ProblemHttpResult>> Create(
+        OrderBody body, IGrainFactory grains, KnownCatalog known, HttpContext context)
     {
         var (request, error) = await RequestOfAsync(body, grains, known, context.GetApiCaller());
         if (error is not null)
             return Problems.Of(error);
-        return DocumentRequests.Answer(await Order(grains, body.Id!).CreateAsync(request!), created: true);
+        return Answers.Created(await Order(grains, body.Id!).CreateAsync(request!));
     }
 
     /// <summary>The order a body asks for, or why it is refused: POST /orders and the orders import share it.</summary>
@@ -78,7 +77,7 @@ public static class OrdersApi
             Validation.Key(line.Sku, $"{at}.sku"), Validation.Required(line.Quantity, $"{at}.quantity"), Validation.Required(line.Price, $"{at}.price")));
     }
 
-    private static async Task<IResult> Pay(string id, OrderPaymentBody body, IGrainFactory grains, HttpContext context)
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> Pay(string id, OrderPaymentBody body, IGrainFactory grains, HttpContext context)
     {
         var payments = body.Payments;
         var error = payments is not { Count: > 0 and <= 10 } ? new DomainError(ErrorCodes.ValidationFailed, "A payment has 1 to 10 parts.", "payments") : null;
@@ -92,10 +91,10 @@ public static class OrdersApi
         return await ActAsync(id, grains, context, order => order.PayAsync(payments!.Select(p => new PaymentInput(p.Type!, p.Amount!.Value)).ToList()));
     }
 
-    private static Task<IResult> Cancel(string id, IGrainFactory grains, HttpContext context) =>
+    private static Task<Results<Ok<OrderView>, ProblemHttpResult>> Cancel(string id, IGrainFactory grains, HttpContext context) =>
         ActAsync(id, grains, context, order => order.CancelAsync());
 
-    private static async Task<IResult> Refund(string id, OrderRefundBody? body, IGrainFactory grains, HttpContext context)
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> Refund(string id, OrderRefundBody? body, IGrainFactory grains, HttpContext context)
     {
         if (body?.Id is { } refundId && Validation.ClientId(refundId, "id") is { } badId)
             return Problems.Of(badId);
@@ -111,7 +110,8 @@ public static class OrdersApi
             await order.RefundAsync(body?.Id ?? $"refund-{((await order.GetAsync())?.Refunds.Count ?? 0) + 1}", lines));
     }
 
-    private static async Task<IResult> ActAsync(string id, IGrainFactory grains, HttpContext context, Func<IOrderGrain, Task<Outcome<OrderView>>> act)
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> ActAsync(
+        string id, IGrainFactory grains, HttpContext context, Func<IOrderGrain, Task<Outcome<OrderView>>> act)
     {
         if (Validation.ClientId(id, "id") is { } invalid)
             return Problems.Of(invalid);
@@ -120,10 +120,10 @@ public static class OrdersApi
             return Problems.NotFound($"Order {id}");
         if (DocumentRequests.OutOfScope(context, current.StoreId) is { } forbidden)
             return Problems.Of(forbidden);
-        return DocumentRequests.Answer(await act(order));
+        return Answers.Of(await act(order));
     }
 
-    private static async Task<IResult> Get(string id, IGrainFactory grains, HttpContext context) =>
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> Get(string id, IGrainFactory grains, HttpContext context) =>
         Validation.ClientId(id, "id") is null && await Order(grains, id).GetAsync() is { } order
             ? DocumentRequests.OutOfScope(context, order.StoreId) is { } forbidden ? Problems.Of(forbidden) : TypedResults.Ok(order)
             : Problems.NotFound($"Order {id}");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Retail.Access;
 using Retail.Api.Access;
 using Retail.Api.Catalog;
@@ -24,27 +25,26 @@ public static class TransfersApi
     {
         var transfers = routes.MapGroup("/api/v1/transfers").WithTags("Documents").RequireRole(ApiRole.Manager);
         transfers.MapPost("", Create).WithName("CreateTransfer").WithSummary("Create a draft transfer from one store to another")
-            .Produces<TransferView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         transfers.MapPost("/{id}/ship", Ship).WithName("ShipTransfer")
             .WithSummary("Ship it: transferOut at the source, incoming at the destination, in one step")
-            .Produces<TransferView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         transfers.MapPost("/{id}/receive", Receive).WithName("ReceiveTransfer")
             .WithSummary("Receive it (no lines: all as shipped); what did not arrive is lost in transit")
-            .Produces<TransferView>().ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         transfers.MapPost("/{id}/cancel", Cancel).WithName("CancelTransfer").WithSummary("Cancel a draft")
-            .Produces<TransferView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         transfers.MapGet("/{id}", Get).WithName("GetTransfer").WithSummary("A transfer with what was sent, received and lost")
-            .Produces<TransferView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         transfers.MapGet("", List).WithName("ListTransfers").WithSummary("A store's transfers, either end, newest first")
-            .Produces<List<TransferView>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
     private static ITransferGrain Transfer(IGrainFactory grains, string id) => grains.Get<ITransferGrain>(GrainKeys.Transfer(id));
 
-    private static async Task<IResult> Create(TransferBody body, IGrainFactory grains, KnownCatalog known, HttpContext context)
+    private static async Task<Results<Created<TransferView>, Ok<TransferView>, ProblemHttpResult>> Create(
+        TransferBody body, IGrainFactory grains, KnownCatalog known, HttpContext context)
     {
         var error = Validation.First(Validation.ClientId(body.Id, "id"), Validation.Key(body.FromStoreId, "fromStoreId"), Validation.Key(body.ToStoreId, "toStoreId"))
             ?? DocumentRequests.OutOfScope(context, body.FromStoreId!)
@@ -56,16 +56,17 @@ public static class TransfersApi
         var (lines, invalid) = await DocumentRequests.CheckLinesAsync(known, body.Lines, "lines");
         if (invalid is not null)
             return Problems.Of(invalid);
-        return DocumentRequests.Answer(await Transfer(grains, body.Id!).CreateAsync(body.FromStoreId!, body.ToStoreId!, lines!), created: true);
+        return Answers.Created(await Transfer(grains, body.Id!).CreateAsync(body.FromStoreId!, body.ToStoreId!, lines!));
     }
 
-    private static Task<IResult> Ship(string id, IGrainFactory grains, HttpContext context) =>
+    private static Task<Results<Ok<TransferView>, ProblemHttpResult>> Ship(string id, IGrainFactory grains, HttpContext context) =>
         ActAsync(id, grains, context, t => t.FromStoreId, transfer => transfer.ShipAsync());
 
-    private static Task<IResult> Cancel(string id, IGrainFactory grains, HttpContext context) =>
+    private static Task<Results<Ok<TransferView>, ProblemHttpResult>> Cancel(string id, IGrainFactory grains, HttpContext context) =>
         ActAsync(id, grains, context, t => t.FromStoreId, transfer => transfer.CancelAsync());
 
-    private static async Task<IResult> Receive(string id, TransferReceiptBody? body, IGrainFactory grains, KnownCatalog known, HttpContext context)
+    private static async Task<Results<Ok<TransferView>, ProblemHttpResult>> Receive(
+        string id, TransferReceiptBody? body, IGrainFactory grains, KnownCatalog known, HttpContext context)
     {
         IReadOnlyList<DocumentLine>? lines = null;
         if (body?.Lines is not null)
@@ -79,8 +80,8 @@ public static class TransfersApi
     }
 
     /// <summary>A transition, after the caller's scope is checked against the end of the transfer that makes it.</summary>
-    private static async Task<IResult> ActAsync(string id, IGrainFactory grains, HttpContext context, Func<TransferView, string> end,
-        Func<ITransferGrain, Task<Outcome<TransferView>>> act)
+    private static async Task<Results<Ok<TransferView>, ProblemHttpResult>> ActAsync(
+        string id, IGrainFactory grains, HttpContext context, Func<TransferView, string> end, Func<ITransferGrain, Task<Outcome<TransferView>>> act)
     {
         if (Validation.ClientId(id, "id") is { } invalid)
             return Problems.Of(invalid);
@@ -89,10 +90,10 @@ public static class TransfersApi
             return Problems.NotFound($"Transfer {id}");
         if (DocumentRequests.OutOfScope(context, end(current)) is { } forbidden)
             return Problems.Of(forbidden);
-        return DocumentRequests.Answer(await act(transfer));
+        return Answers.Of(await act(transfer));
     }
 
-    private static async Task<IResult> Get(string id, IGrainFactory grains, HttpContext context)
+    private static async Task<Results<Ok<TransferView>, ProblemHttpResult>> Get(string id, IGrainFactory grains, HttpContext context)
     {
         if (Validation.ClientId(id, "id") is null && await Transfer(grains, id).GetAsync() is { } transfer)
             return DocumentRequests.OutOfScope(context, transfer.FromStoreId) is null || DocumentRequests.OutOfScope(context, transfer.ToStoreId) is null
@@ -101,7 +102,8 @@ public static class TransfersApi
         return Problems.NotFound($"Transfer {id}");
     }
 
-    private static async Task<IResult> List(IGrainFactory grains, KnownCatalog known, HttpContext context, string? storeId = null, string? status = null, int limit = 100)
+    private static async Task<Results<Ok<IReadOnlyList<TransferView>>, ProblemHttpResult>> List(
+        IGrainFactory grains, KnownCatalog known, HttpContext context, string? storeId = null, string? status = null, int limit = 100)
     {
         var error = Validation.Key(storeId, "storeId")
             ?? (status is null || TransferStatus.All.Contains(status) ? null

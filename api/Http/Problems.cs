@@ -26,9 +26,7 @@ public static class Problems
     /// <summary>How long a till should wait before it retries a request answered <c>unavailable</c>.</summary>
     public const int RetryAfterSeconds = 1;
 
-    public static IResult Of(DomainError error) => Typed(error);
-
-    public static IResult Unavailable(string detail) => Of(new DomainError(ErrorCodes.Unavailable, detail));
+    public static ProblemHttpResult Unavailable(string detail) => Of(new DomainError(ErrorCodes.Unavailable, detail));
 
     /// <summary>
     /// Runs for every problem written through the problem details service, whoever produced it, so
@@ -40,8 +38,8 @@ public static class Problems
             problem.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The same problem as a typed result, for handlers declaring <c>Results&lt;..., ProblemHttpResult&gt;</c>.</summary>
-    public static ProblemHttpResult Typed(DomainError error)
+    /// <summary>The problem of a refusal, typed so that handlers declare <c>Results&lt;..., ProblemHttpResult&gt;</c>.</summary>
+    public static ProblemHttpResult Of(DomainError error)
     {
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
         if (error.Field is not null)
@@ -54,9 +52,9 @@ public static class Problems
             extensions: extensions);
     }
 
-    public static IResult Validation(string field, string detail) => Of(new DomainError(ErrorCodes.ValidationFailed, detail, field));
+    public static ProblemHttpResult Validation(string field, string detail) => Of(new DomainError(ErrorCodes.ValidationFailed, detail, field));
 
-    public static IResult NotFound(string what) => Of(new DomainError(ErrorCodes.NotFound, $"{what} was not found."));
+    public static ProblemHttpResult NotFound(string what) => Of(new DomainError(ErrorCodes.NotFound, $"{what} was not found."));
 
     private static string Title(string code) => code switch
     {

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
-using Retail.Registers.Fiscal;
 using Retail.Api.Catalog;
 using Retail.Api.Stock;
 using Retail.Catalog;
 using Retail.Common;
+using Retail.Registers.Fiscal;
 using Retail.Stock;
 
 namespace Retail.Api.Imports;

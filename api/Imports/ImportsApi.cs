@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Retail.Access;
@@ -38,7 +39,7 @@ public static class ImportsApi
         api.MapPost("/imports/{kind}", Import).WithName("Import")
             .WithSummary("Import catalog rows or stock movements from an .xlsx or .csv file (multipart field 'file')")
             .RequireRole(ApiRole.Manager, ApiRole.Integration).DisableAntiforgery().Accepts<ImportUpload>("multipart/form-data")
-            .Produces<ImportResult>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapGet("/imports/{kind}/template", Template).WithName("ImportTemplate")
             .WithSummary("The import's template: its header row and an example row").AllowAnyRole()
             .Produces<string>(StatusCodes.Status200OK, "text/csv", ImportTable.XlsxContentType).ProducesProblem(StatusCodes.Status400BadRequest);
@@ -59,7 +60,8 @@ public static class ImportsApi
         _ => null,
     };
 
-    private static async Task<IResult> Import(string kind, HttpContext context, IGrainFactory grains, KnownCatalog known, IOptions<JsonOptions> options)
+    private static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> Import(
+        string kind, HttpContext context, IGrainFactory grains, KnownCatalog known, IOptions<JsonOptions> options)
     {
         if (KindOf(kind) is not { } importKind)
             return Problems.Validation("kind", "Import catalog, stock or orders.");

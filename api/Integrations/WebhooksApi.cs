@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Retail.Access;
 using Retail.Api.Access;
 using Retail.Api.Catalog;
@@ -25,25 +26,25 @@ public static class WebhooksApi
     {
         var webhooks = routes.MapGroup("/api/v1/webhooks").WithTags("Integrations").RequireRole(ApiRole.Integration);
         webhooks.MapPost("", Create).WithName("CreateWebhook").WithSummary("Subscribe a URL to events, signed with a secret")
-            .Produces<WebhookCreated>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        webhooks.MapGet("", List).WithName("ListWebhooks").WithSummary("The caller's subscriptions")
-            .Produces<List<WebhookView>>();
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        webhooks.MapGet("", List).WithName("ListWebhooks").WithSummary("The caller's subscriptions");
         webhooks.MapGet("/{id}", Get).WithName("GetWebhook").WithSummary("A subscription (never its secret)")
-            .Produces<WebhookView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         webhooks.MapDelete("/{id}", Delete).WithName("DeleteWebhook").WithSummary("End a subscription; what waited is canceled")
-            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         webhooks.MapGet("/{id}/deliveries", Deliveries).WithName("ListWebhookDeliveries")
             .WithSummary("The subscription's deliveries, newest first, each with its attempts")
-            .Produces<List<WebhookDeliveryView>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         webhooks.MapPost("/{id}/deliveries/{deliveryId}/retry", Retry).WithName("RetryWebhookDelivery")
             .WithSummary("Send a parked (or delivered) event again, in its turn")
-            .Produces<WebhookDeliveryView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
     private static IWebhookGrain Webhook(IGrainFactory grains, string id) => grains.Get<IWebhookGrain>(GrainKeys.Webhook(id));
 
-    private static async Task<IResult> Create(WebhookBody body, IGrainFactory grains, KnownCatalog known, HttpContext context)
+    private static async Task<Results<Created<WebhookCreated>, ProblemHttpResult>> Create(
+        WebhookBody body, IGrainFactory grains, KnownCatalog known, HttpContext context)
     {
         var caller = context.GetApiCaller()!;
         var error = Validation.Text(body.Url, "url", WebhookTargets.MaxUrlLength)
@@ -66,7 +67,7 @@ public static class WebhooksApi
         if (outcome.Error is { } invalid)
             return Problems.Of(invalid);
         var view = outcome.Value!;
-        return TypedResults.Json(new WebhookCreated(view.Id, view.Url, view.Events, view.StoreIds, view.CreatedAt, secret), statusCode: StatusCodes.Status201Created);
+        return TypedResults.Created((string?)null, new WebhookCreated(view.Id, view.Url, view.Events, view.StoreIds, view.CreatedAt, secret));
     }
 
     /// <summary>The subscription if the caller may see it: its own, or any for an admin (others' are not found, not forbidden).</summary>
@@ -78,22 +79,23 @@ public static class WebhooksApi
         return await Webhook(grains, id).GetAsync() is { } view && (caller.IsAdmin || view.OwnerKeyId == caller.KeyId) ? view : null;
     }
 
-    private static async Task<IResult> List(IGrainFactory grains, HttpContext context)
+    private static async Task<Ok<List<WebhookView>>> List(IGrainFactory grains, HttpContext context)
     {
         var caller = context.GetApiCaller()!;
         var all = await grains.Get<IWebhookFeedGrain>(IWebhookFeedGrain.Key).ListAsync();
         return TypedResults.Ok(all.Where(w => caller.IsAdmin || w.OwnerKeyId == caller.KeyId).ToList());
     }
 
-    private static async Task<IResult> Get(string id, IGrainFactory grains, HttpContext context) =>
+    private static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> Get(string id, IGrainFactory grains, HttpContext context) =>
         await VisibleAsync(grains, context, id) is { } view ? TypedResults.Ok(view) : Problems.NotFound($"Webhook {id}");
 
-    private static async Task<IResult> Delete(string id, IGrainFactory grains, HttpContext context) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, IGrainFactory grains, HttpContext context) =>
         await VisibleAsync(grains, context, id) is not null && await Webhook(grains, id).DeleteAsync()
             ? TypedResults.NoContent()
             : Problems.NotFound($"Webhook {id}");
 
-    private static async Task<IResult> Deliveries(string id, IGrainFactory grains, HttpContext context, string? status = null, int limit = 100)
+    private static async Task<Results<Ok<IReadOnlyList<WebhookDeliveryView>>, ProblemHttpResult>> Deliveries(
+        string id, IGrainFactory grains, HttpContext context, string? status = null, int limit = 100)
     {
         var error = (status is null || WebhookDeliveryStatus.All.Contains(status) ? null
                 : new DomainError(ErrorCodes.ValidationFailed, $"A status is one of {string.Join(", ", WebhookDeliveryStatus.All)}.", "status"))
@@ -105,11 +107,11 @@ public static class WebhooksApi
         return TypedResults.Ok(await Webhook(grains, id).DeliveriesAsync(status, limit));
     }
 
-    private static async Task<IResult> Retry(string id, long deliveryId, IGrainFactory grains, HttpContext context)
+    private static async Task<Results<Ok<WebhookDeliveryView>, ProblemHttpResult>> Retry(string id, long deliveryId, IGrainFactory grains, HttpContext context)
     {
         if (await VisibleAsync(grains, context, id) is null)
             return Problems.NotFound($"Webhook {id}");
         var outcome = await Webhook(grains, id).RetryAsync(deliveryId);
-        return outcome.Error is { } error ? Problems.Of(error) : TypedResults.Ok(outcome.Value);
+        return Answers.Of(outcome);
     }
 }

@@ -1,6 +1,6 @@
-using Retail.Registers.Fiscal;
 using Retail.Catalog;
 using Retail.Common;
+using Retail.Registers.Fiscal;
 using Retail.Stock;
 
 namespace Retail.Api.Operations;

@@ -1,7 +1,7 @@
-using Retail.Common;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Retail.Catalog;
+using Retail.Common;
 
 namespace Retail.Api.Operations;
 

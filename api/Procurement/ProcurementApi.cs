@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Retail.Access;
 using Retail.Api.Access;
 using Retail.Api.Catalog;
@@ -24,48 +25,42 @@ public static class ProcurementApi
         var api = routes.MapGroup("/api/v1").WithTags("Procurement");
         api.MapGet("/procurement/stores/{storeId}/suggestions", Suggestions).WithName("Suggestions")
             .WithSummary("Forecast demand, reorder point and what to order per SKU (all=true for every SKU, not only those to order)")
-            .RequireRole(ApiRole.Manager).ScopedToStore()
-            .Produces<List<Suggestion>>().ProducesProblem(StatusCodes.Status404NotFound);
+            .RequireRole(ApiRole.Manager).ScopedToStore().KnownStore()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/procurement/stores/{storeId}/purchase-orders", DraftFromSuggestions).WithName("DraftPurchaseOrder")
             .WithSummary("Turn today's suggestions into a draft purchase order")
             .RequireRole(ApiRole.Manager).ScopedToStore()
-            .Produces<PurchaseOrderView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         // The store of a purchase order is in its body or its state, not its route: the handlers check the scope.
         var orders = api.MapGroup("/purchase-orders").RequireRole(ApiRole.Manager);
         orders.MapPost("", CreatePurchaseOrder).WithName("CreatePurchaseOrder").WithSummary("Place a purchase order: its lines become incoming")
-            .Produces<PurchaseOrderView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapPost("/{id}/place", PlacePurchaseOrder).WithName("PlacePurchaseOrder").WithSummary("Place a draft purchase order")
-            .Produces<PurchaseOrderView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapPost("/{id}/receive", ReceivePurchaseOrder).WithName("ReceivePurchaseOrder")
             .WithSummary("Post a delivery (partial deliveries allowed): goods receipts move incoming into onHand")
-            .Produces<PurchaseOrderView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapGet("/{id}", GetPurchaseOrder).WithName("GetPurchaseOrder").WithSummary("A purchase order with what was received")
-            .Produces<PurchaseOrderView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
     private static IPurchaseOrderGrain Order(IGrainFactory grains, string id) => grains.Get<IPurchaseOrderGrain>(GrainKeys.PurchaseOrder(id));
 
-    private static IResult Answer(Outcome<PurchaseOrderView> outcome, bool created = false) =>
-        outcome.Error is { } error ? Problems.Of(error)
-        : created && !outcome.Replayed ? TypedResults.Json(outcome.Value, statusCode: StatusCodes.Status201Created)
-        : TypedResults.Ok(outcome.Value);
-
-    private static async Task<IResult> Suggestions(string storeId, IGrainFactory grains, KnownCatalog known, bool all = false)
+    private static async Task<Ok<IReadOnlyList<Suggestion>>> Suggestions(string storeId, IGrainFactory grains, bool all = false)
     {
-        if (await known.CheckStoreAsync(storeId) is { } error)
-            return Problems.Of(error);
         var suggestions = await grains.Get<IProcurementGrain>(GrainKeys.Store(storeId)).SuggestionsAsync();
         return TypedResults.Ok(all ? suggestions : suggestions.Where(s => s.SuggestedQuantity > 0).ToList());
     }
 
-    private static async Task<IResult> DraftFromSuggestions(string storeId, DraftBody body, IGrainFactory grains, KnownCatalog known)
+    private static async Task<Results<Created<PurchaseOrderView>, Ok<PurchaseOrderView>, ProblemHttpResult>> DraftFromSuggestions(
+        string storeId, DraftBody body, IGrainFactory grains, KnownCatalog known)
     {
         var error = Validation.First(Validation.ClientId(body.Id, "id"), Validation.Text(body.Supplier, "supplier", 256))
             ?? await known.CheckStoreAsync(storeId);
         if (error is not null)
             return Problems.Of(error);
-        return Answer(await grains.Get<IProcurementGrain>(GrainKeys.Store(storeId)).DraftPurchaseOrderAsync(body.Id!, body.Supplier!.Trim()), created: true);
+        return Answers.Created(await grains.Get<IProcurementGrain>(GrainKeys.Store(storeId)).DraftPurchaseOrderAsync(body.Id!, body.Supplier!.Trim()));
     }
 
     /// <summary>A manager acts only on its own stores' orders; refused before anything changes.</summary>
@@ -75,7 +70,8 @@ public static class ProcurementApi
     private static async Task<DomainError?> OrderOutOfScopeAsync(HttpContext context, IPurchaseOrderGrain order) =>
         context.GetApiCaller() is { IsAdmin: false } && await order.GetAsync() is { } existing ? OutOfScope(context, existing.StoreId) : null;
 
-    private static async Task<IResult> CreatePurchaseOrder(PurchaseOrderBody body, IGrainFactory grains, KnownCatalog known, HttpContext context)
+    private static async Task<Results<Created<PurchaseOrderView>, Ok<PurchaseOrderView>, ProblemHttpResult>> CreatePurchaseOrder(
+        PurchaseOrderBody body, IGrainFactory grains, KnownCatalog known, HttpContext context)
     {
         if ((OutOfScope(context, body.StoreId) ?? (body.Id is null ? null : await OrderOutOfScopeAsync(context, Order(grains, body.Id)))) is { } forbidden)
             return Problems.Of(forbidden);
@@ -84,15 +80,16 @@ public static class ProcurementApi
             ?? await LinesErrorAsync(known, body.Lines);
         if (error is not null)
             return Problems.Of(error);
-        return Answer(await Order(grains, body.Id!).CreateAsync(body.StoreId!, body.Supplier!.Trim(), Lines(body.Lines!), draft: false), created: true);
+        return Answers.Created(await Order(grains, body.Id!).CreateAsync(body.StoreId!, body.Supplier!.Trim(), Lines(body.Lines!), draft: false));
     }
 
-    private static async Task<IResult> PlacePurchaseOrder(string id, IGrainFactory grains, HttpContext context) =>
+    private static async Task<Results<Ok<PurchaseOrderView>, ProblemHttpResult>> PlacePurchaseOrder(string id, IGrainFactory grains, HttpContext context) =>
         (Validation.ClientId(id, "id") ?? await OrderOutOfScopeAsync(context, Order(grains, id))) is { } error
             ? Problems.Of(error)
-            : Answer(await Order(grains, id).PlaceAsync());
+            : Answers.Of(await Order(grains, id).PlaceAsync());
 
-    private static async Task<IResult> ReceivePurchaseOrder(string id, DeliveryBody body, IGrainFactory grains, KnownCatalog known, HttpContext context)
+    private static async Task<Results<Ok<PurchaseOrderView>, ProblemHttpResult>> ReceivePurchaseOrder(
+        string id, DeliveryBody body, IGrainFactory grains, KnownCatalog known, HttpContext context)
     {
         var error = Validation.ClientId(id, "id") ?? await OrderOutOfScopeAsync(context, Order(grains, id)) ?? (body.Id is null ? null : Validation.ClientId(body.Id, "id")) ?? await LinesErrorAsync(known, body.Lines);
         if (error is not null)
@@ -102,10 +99,10 @@ public static class ProcurementApi
             return Problems.NotFound($"Purchase order {id}");
         // Without a delivery id every call is a new delivery; send one to make retries safe.
         var deliveryId = body.Id ?? $"delivery-{current.Receipts + 1}";
-        return Answer(await order.ReceiveAsync(deliveryId, Lines(body.Lines!)));
+        return Answers.Of(await order.ReceiveAsync(deliveryId, Lines(body.Lines!)));
     }
 
-    private static async Task<IResult> GetPurchaseOrder(string id, IGrainFactory grains, HttpContext context) =>
+    private static async Task<Results<Ok<PurchaseOrderView>, ProblemHttpResult>> GetPurchaseOrder(string id, IGrainFactory grains, HttpContext context) =>
         Validation.ClientId(id, "id") is null && await Order(grains, id).GetAsync() is { } order
             ? OutOfScope(context, order.StoreId) is { } forbidden ? Problems.Of(forbidden) : TypedResults.Ok(order)
             : Problems.NotFound($"Purchase order {id}");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Retail.Access;
 using Retail.Api.Access;
 using Retail.Api.Http;
@@ -20,7 +21,8 @@ public static class ReceiptQrApi
         return routes;
     }
 
-    private static async Task<IResult> GetQr(string registerId, string receiptId, IGrainFactory grains, HttpContext context)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetQr(
+        string registerId, string receiptId, IGrainFactory grains, HttpContext context)
     {
         if (Validation.Key(registerId, "registerId") is not null || !Identifiers.IsValidClientId(receiptId)
             || await grains.Get<IRegisterGrain>(GrainKeys.Register(registerId)).GetReceiptAsync(receiptId) is not { } receipt)

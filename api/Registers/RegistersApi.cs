@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Retail.Access;
 using Retail.Api.Access;
 using Retail.Api.Http;
@@ -77,50 +78,45 @@ public static class RegistersApi
         routes.MapGet("/api/v1/stores/{storeId}/registers", ListStoreRegisters).WithTags("Registers").WithName("ListStoreRegisters")
             .WithSummary("A store's registers with their shift, OFD backlog and missing FD numbers")
             .RequireRole(ApiRole.Manager, ApiRole.Cashier).ScopedToStore()
-            .Produces<List<StoreRegisterView>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         var api = routes.MapGroup("/api/v1/registers/{registerId}").WithTags("Registers")
             .RequireRole(ApiRole.Cashier).ScopedToRegister()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPut("", PutRegister).WithName("PutRegister").WithSummary("Register a cash register's fiscal drive (FD 1); idempotent")
-            .AdminOnly().Produces<RegisterView>().ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapGet("", GetRegister).WithName("GetRegister").WithSummary("Counters, shift and OFD backlog of a register")
-            .Produces<RegisterView>();
-        api.MapPost("/shifts/open", OpenShift).WithName("OpenShift").WithSummary("Open a shift (form 2)")
-            .Produces<ShiftOpened>().ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapPost("/shifts/close", CloseShift).WithName("CloseShift").WithSummary("Close the shift: the Z-report (form 5)")
-            .Produces<ShiftClosed>().ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapPost("/reports/current-state", ReportState).WithName("ReportState").WithSummary("The current-state report (form 21)")
-            .Produces<StateReported>().ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapPost("/receipts", PostReceipt).WithName("PostReceipt")
+        // A command refuses a malformed register id before anything else; a read answers it as not found.
+        var commands = api.MapGroup("").WellFormedRegisterId();
+        commands.MapPut("", PutRegister).WithName("PutRegister").WithSummary("Register a cash register's fiscal drive (FD 1); idempotent")
+            .AdminOnly().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("", GetRegister).WithName("GetRegister").WithSummary("Counters, shift and OFD backlog of a register");
+        commands.MapPost("/shifts/open", OpenShift).WithName("OpenShift").WithSummary("Open a shift (form 2)")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        commands.MapPost("/shifts/close", CloseShift).WithName("CloseShift").WithSummary("Close the shift: the Z-report (form 5)")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        commands.MapPost("/reports/current-state", ReportState).WithName("ReportState").WithSummary("The current-state report (form 21)")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        commands.MapPost("/receipts", PostReceipt).WithName("PostReceipt")
             .WithSummary("Fiscalize a sale or refund and write its stock off or back; idempotent by id")
-            .Produces<ReceiptDocument>(StatusCodes.Status201Created).Produces<ReceiptDocument>()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        api.MapPost("/corrections", PostCorrection).WithName("PostCorrection")
+        commands.MapPost("/corrections", PostCorrection).WithName("PostCorrection")
             .WithSummary("A correction receipt (form 31) for a settlement that was missed or fiscalized wrongly; writes stock like a receipt; idempotent by id")
-            .Produces<ReceiptDocument>(StatusCodes.Status201Created).Produces<ReceiptDocument>()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        api.MapGet("/receipts/{receiptId}", GetReceipt).WithName("GetReceipt").WithSummary("A fiscalized receipt")
-            .Produces<ReceiptDocument>();
-        api.MapPut("/ofd", SetOfd).WithName("SetOfdReachable").WithSummary("Emulated fiscal data operator: make it reachable or not")
-            .AdminOnly().Produces<OfdView>();
-        api.MapPost("/ofd/deliver", DeliverToOfd).WithName("DeliverToOfd").WithSummary("Send the OFD outbox now")
-            .Produces<OfdView>();
-        api.MapPost("/fiscalized-receipts", PostFiscalizedReceipt).WithName("PostFiscalizedReceipt")
+        api.MapGet("/receipts/{receiptId}", GetReceipt).WithName("GetReceipt").WithSummary("A fiscalized receipt");
+        commands.MapPut("/ofd", SetOfd).WithName("SetOfdReachable").WithSummary("Emulated fiscal data operator: make it reachable or not")
+            .AdminOnly();
+        commands.MapPost("/ofd/deliver", DeliverToOfd).WithName("DeliverToOfd").WithSummary("Send the OFD outbox now");
+        commands.MapPost("/fiscalized-receipts", PostFiscalizedReceipt).WithName("PostFiscalizedReceipt")
             .WithSummary("A receipt a physical drive signed, reported late and in any order; applied once by FN and FD number")
-            .Produces<ReceiptDocument>(StatusCodes.Status201Created).Produces<ReceiptDocument>()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        api.MapPost("/fiscalized-receipts/batch", PostFiscalizedReceipts).WithName("PostFiscalizedReceipts")
-            .WithSummary("Up to 1,000 receipts a physical drive signed (an offline till's replay): each applied as if posted alone, one result per receipt")
-            .Produces<FiscalizedReceiptsResult>();
-        api.MapPost("/fiscalized-reports", PostFiscalizedReport).WithName("PostFiscalizedReport")
+        commands.MapPost("/fiscalized-receipts/batch", PostFiscalizedReceipts).WithName("PostFiscalizedReceipts")
+            .WithSummary("Up to 1,000 receipts a physical drive signed (an offline till's replay): each applied as if posted alone, one result per receipt");
+        commands.MapPost("/fiscalized-reports", PostFiscalizedReport).WithName("PostFiscalizedReport")
             .WithSummary("A shift-open, shift-close or state report a physical drive signed")
-            .Produces<FiscalizedReport>(StatusCodes.Status201Created).Produces<FiscalizedReport>().ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/gaps", GetGaps).WithName("GetRegisterGaps").WithSummary("FD numbers not received yet, per FN, and shifts short of receipts")
-            .RequireRole(ApiRole.Cashier, ApiRole.Manager).Produces<RegisterGaps>();
+            .RequireRole(ApiRole.Cashier, ApiRole.Manager);
         return routes;
     }
 
-    private static async Task<IResult> ListStoreRegisters(string storeId, IGrainFactory grains)
+    private static async Task<Results<Ok<List<StoreRegisterView>>, ProblemHttpResult>> ListStoreRegisters(string storeId, IGrainFactory grains)
     {
         if (Validation.Key(storeId, "storeId") is { } invalid)
             return Problems.Of(invalid);
@@ -139,16 +135,10 @@ public static class RegistersApi
     private static IRegisterGrain Register(IGrainFactory grains, string registerId) =>
         grains.Get<IRegisterGrain>(GrainKeys.Register(registerId));
 
-    private static IResult Answer<T>(Outcome<T> outcome, int status = StatusCodes.Status200OK) =>
-        outcome.Error is { } error ? Problems.Of(error)
-        : status == StatusCodes.Status201Created && !outcome.Replayed ? TypedResults.Json(outcome.Value, statusCode: status)
-        : TypedResults.Ok(outcome.Value);
-
-    private static async Task<IResult> PutRegister(string registerId, PutRegisterRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<RegisterView>, ProblemHttpResult>> PutRegister(string registerId, PutRegisterRequest request, IGrainFactory grains)
     {
         var device = request.Mode == RegisterModes.Device;
         var error = Validation.First(
-            Validation.Key(registerId, "registerId"),
             Validation.Key(request.StoreId, "storeId"),
             request.Mode is null or RegisterModes.Emulated or RegisterModes.Device ? null
                 : new DomainError(ErrorCodes.ValidationFailed, "The mode is 'emulated' or 'device'.", "mode"),
@@ -157,7 +147,7 @@ public static class RegistersApi
             device ? null : NotForEmulated(request.FirstFiscalDocumentNumber, "firstFiscalDocumentNumber"));
         if (error is not null)
             return Problems.Of(error);
-        return Answer(device
+        return Answers.Of(device
             ? await Register(grains, registerId).RegisterDeviceAsync(
                 new DeviceRegistration(request.StoreId!, request.FnSerial!, request.RegistrationNumber!, request.FirstFiscalDocumentNumber))
             : await Register(grains, registerId).RegisterAsync(request.StoreId!));
@@ -171,43 +161,44 @@ public static class RegistersApi
         value is null ? null
             : new DomainError(ErrorCodes.ValidationFailed, "An emulated register has its own drive; only a device register (mode 'device') names it.", field);
 
-    private static async Task<IResult> GetRegister(string registerId, IGrainFactory grains) =>
+    private static async Task<Results<Ok<RegisterView>, ProblemHttpResult>> GetRegister(string registerId, IGrainFactory grains) =>
         Validation.Key(registerId, "registerId") is null && await Register(grains, registerId).GetAsync() is { } view
             ? TypedResults.Ok(view)
             : Problems.NotFound($"Register {registerId}");
 
-    private static async Task<IResult> OpenShift(string registerId, OpenShiftRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<ShiftOpened>, ProblemHttpResult>> OpenShift(string registerId, OpenShiftRequest request, IGrainFactory grains)
     {
-        if ((Validation.Key(registerId, "registerId") ?? CashierError(request.Cashier, required: true)) is { } error)
+        if (CashierError(request.Cashier, required: true) is { } error)
             return Problems.Of(error);
-        return Answer(await Register(grains, registerId).OpenShiftAsync(new CashierInfo(request.Cashier!.Name!.Trim(), request.Cashier.Inn)));
+        return Answers.Of(await Register(grains, registerId).OpenShiftAsync(new CashierInfo(request.Cashier!.Name!.Trim(), request.Cashier.Inn)));
     }
 
-    private static async Task<IResult> CloseShift(string registerId, IGrainFactory grains, CloseShiftRequest? request = null)
+    private static async Task<Results<Ok<ShiftClosed>, ProblemHttpResult>> CloseShift(
+        string registerId, IGrainFactory grains, CloseShiftRequest? request = null)
     {
-        if ((Validation.Key(registerId, "registerId") ?? CashierError(request?.Cashier, required: false)) is { } error)
+        if (CashierError(request?.Cashier, required: false) is { } error)
             return Problems.Of(error);
         var cashier = request?.Cashier is { Name: not null } c ? new CashierInfo(c.Name.Trim(), c.Inn) : null;
-        return Answer(await Register(grains, registerId).CloseShiftAsync(cashier));
+        return Answers.Of(await Register(grains, registerId).CloseShiftAsync(cashier));
     }
 
-    private static async Task<IResult> ReportState(string registerId, IGrainFactory grains) =>
-        Validation.Key(registerId, "registerId") is { } error
-            ? Problems.Of(error)
-            : Answer(await Register(grains, registerId).ReportStateAsync());
+    private static async Task<Results<Ok<StateReported>, ProblemHttpResult>> ReportState(string registerId, IGrainFactory grains) =>
+        Answers.Of(await Register(grains, registerId).ReportStateAsync());
 
-    private static async Task<IResult> PostReceipt(string registerId, ReceiptBody body, IGrainFactory grains)
+    private static async Task<Results<Created<ReceiptDocument>, Ok<ReceiptDocument>, ProblemHttpResult>> PostReceipt(string registerId, ReceiptBody body,
+        IGrainFactory grains)
     {
-        if ((Validation.Key(registerId, "registerId") ?? ReceiptError(body)) is { } error)
+        if (ReceiptError(body) is { } error)
             return Problems.Of(error);
-        return Answer(await Register(grains, registerId).FiscalizeAsync(ToInput(body)), StatusCodes.Status201Created);
+        return Answers.Created(await Register(grains, registerId).FiscalizeAsync(ToInput(body)));
     }
 
-    private static async Task<IResult> PostCorrection(string registerId, CorrectionBody body, IGrainFactory grains)
+    private static async Task<Results<Created<ReceiptDocument>, Ok<ReceiptDocument>, ProblemHttpResult>> PostCorrection(string registerId, CorrectionBody body,
+        IGrainFactory grains)
     {
         var receipt = new ReceiptBody(body.Id, body.Operation, body.Items, body.Payments, null);
         var basis = body.Correction;
-        var error = Validation.Key(registerId, "registerId") ?? ReceiptError(receipt) ?? (basis is null
+        var error = ReceiptError(receipt) ?? (basis is null
             ? new DomainError(ErrorCodes.ValidationFailed, "What the receipt corrects is required.", "correction")
             : Validation.First(
                 Validation.Text(basis.Type, "correction.type", 16),
@@ -216,25 +207,25 @@ public static class RegistersApi
         if (error is not null)
             return Problems.Of(error);
         var input = ToInput(receipt) with { Correction = new CorrectionInput(basis!.Type!, basis.SettlementDate!.Value, basis.OrderNumber) };
-        return Answer(await Register(grains, registerId).FiscalizeAsync(input), StatusCodes.Status201Created);
+        return Answers.Created(await Register(grains, registerId).FiscalizeAsync(input));
     }
 
-    private static async Task<IResult> PostFiscalizedReceipt(string registerId, FiscalizedReceiptBody body, IGrainFactory grains)
+    private static async Task<Results<Created<ReceiptDocument>, Ok<ReceiptDocument>, ProblemHttpResult>> PostFiscalizedReceipt(string registerId,
+        FiscalizedReceiptBody body, IGrainFactory grains)
     {
         var (receipt, error) = FiscalizedReceiptOf(body);
-        if ((Validation.Key(registerId, "registerId") ?? error) is { } refused)
-            return Problems.Of(refused);
-        return Answer(await Register(grains, registerId).AcceptFiscalizedReceiptAsync(receipt!.Receipt, receipt.Fiscal), StatusCodes.Status201Created);
+        if (error is not null)
+            return Problems.Of(error);
+        return Answers.Created(await Register(grains, registerId).AcceptFiscalizedReceiptAsync(receipt!.Receipt, receipt.Fiscal));
     }
 
     /// <summary>The most receipts one batch takes, and how many go to the register per grain call (each call well inside the call timeout).</summary>
     public const int MaxBatch = 1000;
     private const int ReceiptsPerCall = 50;
 
-    private static async Task<IResult> PostFiscalizedReceipts(string registerId, FiscalizedReceiptsBody body, IGrainFactory grains)
+    private static async Task<Results<Ok<FiscalizedReceiptsResult>, ProblemHttpResult>> PostFiscalizedReceipts(string registerId, FiscalizedReceiptsBody body,
+        IGrainFactory grains)
     {
-        if (Validation.Key(registerId, "registerId") is { } badId)
-            return Problems.Of(badId);
         if (body.Receipts is not { Count: > 0 and <= MaxBatch } receipts)
             return Problems.Validation("receipts", $"A batch has 1 to {MaxBatch} receipts.");
         var results = new FiscalizedReceiptResult?[receipts.Count];
@@ -275,7 +266,7 @@ public static class RegistersApi
             answered.Count(r => r.Problem is not null), answered));
 
         static FiscalizedReceiptResult Result(int index, string? id, Outcome<ReceiptDocument> outcome) => outcome.Error is { } error
-            ? new FiscalizedReceiptResult(index, id, Problems.StatusOf(error.Code), null, Problems.Typed(error).ProblemDetails)
+            ? new FiscalizedReceiptResult(index, id, Problems.StatusOf(error.Code), null, Problems.Of(error).ProblemDetails)
             : new FiscalizedReceiptResult(index, id, outcome.Replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created, outcome.Value, null);
     }
 
@@ -319,11 +310,11 @@ public static class RegistersApi
         return vat is { Count: > 12 } ? new DomainError(ErrorCodes.ValidationFailed, "A receipt has at most one VAT line per rate.", "fiscal.vat") : null;
     }
 
-    private static async Task<IResult> PostFiscalizedReport(string registerId, FiscalizedReportBody body, IGrainFactory grains)
+    private static async Task<Results<Created<FiscalizedReport>, Ok<FiscalizedReport>, ProblemHttpResult>> PostFiscalizedReport(string registerId,
+        FiscalizedReportBody body, IGrainFactory grains)
     {
         var at = default(DateTimeOffset);
         var error = Validation.First(
-            Validation.Key(registerId, "registerId"),
             Digits16(body.FnSerial, "fnSerial"),
             Validation.Required(body.Form, "form"),
             Validation.Required(body.FiscalDocumentNumber, "fiscalDocumentNumber"),
@@ -334,10 +325,10 @@ public static class RegistersApi
             return Problems.Of(error);
         var report = new FiscalizedReport(body.FnSerial!, body.Form!.Value, body.FiscalDocumentNumber!.Value, body.FiscalSign!.Value,
             body.ShiftNumber!.Value, at, body.ReceiptCount, body.DocumentCount);
-        return Answer(await Register(grains, registerId).AcceptFiscalizedReportAsync(report), StatusCodes.Status201Created);
+        return Answers.Created(await Register(grains, registerId).AcceptFiscalizedReportAsync(report));
     }
 
-    private static async Task<IResult> GetGaps(string registerId, IGrainFactory grains) =>
+    private static async Task<Results<Ok<RegisterGaps>, ProblemHttpResult>> GetGaps(string registerId, IGrainFactory grains) =>
         Validation.Key(registerId, "registerId") is null && await Register(grains, registerId).GetGapsAsync() is { } gaps
             ? TypedResults.Ok(gaps)
             : Problems.NotFound($"Register {registerId}");
@@ -380,25 +371,23 @@ public static class RegistersApi
         body.Payments!.Select(p => new PaymentInput(p.Type!, p.Amount!.Value)).ToList(),
         body.Customer is null ? null : new CustomerInput(body.Customer.Email, body.Customer.Phone));
 
-    private static async Task<IResult> GetReceipt(string registerId, string receiptId, IGrainFactory grains) =>
+    private static async Task<Results<Ok<ReceiptDocument>, ProblemHttpResult>> GetReceipt(string registerId, string receiptId, IGrainFactory grains) =>
         Validation.Key(registerId, "registerId") is null && Identifiers.IsValidClientId(receiptId)
             && await Register(grains, registerId).GetReceiptAsync(receiptId) is { } receipt
             ? TypedResults.Ok(receipt)
             : Problems.NotFound($"Receipt {receiptId}");
 
-    private static async Task<IResult> SetOfd(string registerId, OfdSettingRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<OfdView>, ProblemHttpResult>> SetOfd(string registerId, OfdSettingRequest request, IGrainFactory grains)
     {
-        if ((Validation.Key(registerId, "registerId") ?? Validation.Required(request.Reachable, "reachable")) is { } error)
+        if (Validation.Required(request.Reachable, "reachable") is { } error)
             return Problems.Of(error);
         if (await Register(grains, registerId).GetAsync() is null)
             return Problems.NotFound($"Register {registerId}");
         return TypedResults.Ok(await Register(grains, registerId).SetOfdReachableAsync(request.Reachable!.Value));
     }
 
-    private static async Task<IResult> DeliverToOfd(string registerId, IGrainFactory grains)
+    private static async Task<Results<Ok<OfdView>, ProblemHttpResult>> DeliverToOfd(string registerId, IGrainFactory grains)
     {
-        if (Validation.Key(registerId, "registerId") is { } error)
-            return Problems.Of(error);
         if (await Register(grains, registerId).GetAsync() is null)
             return Problems.NotFound($"Register {registerId}");
         return TypedResults.Ok(await Register(grains, registerId).DeliverToOfdAsync());

@@ -40,47 +40,36 @@ public static class StockApi
     public static IEndpointRouteBuilder MapStockApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("Stock");
-        api.MapGet("/stores/{storeId}/stock/{sku}", GetLevel).WithName("GetStock").WithSummary("Stock of one SKU in one store")
-            .RequireRole(ApiRole.Manager, ApiRole.Cashier).ScopedToStore()
-            .Produces<StockLevel>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/stores/{storeId}/stock", ListStoreStock).WithName("ListStoreStock").WithSummary("Stock of a store, paged and filtered")
-            .RequireRole(ApiRole.Manager, ApiRole.Cashier).ScopedToStore()
-            .Produces<StockPage>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/stores/{storeId}/stock/alerts", GetAlerts).WithName("GetStockAlerts")
-            .WithSummary("Recent stock.low and stock.negative events of a store")
-            .RequireRole(ApiRole.Manager, ApiRole.Integration).ScopedToStore()
-            .Produces<List<StockAlert>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/stores/{storeId}/e-receipts", GetEReceipts).WithName("GetEReceipts")
-            .WithSummary("E-receipts queued for buyers who gave an e-mail or phone")
-            .RequireRole(ApiRole.Manager, ApiRole.Integration).ScopedToStore()
-            .Produces<List<Retail.Registers.EReceipt>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        // Every store's stock at once: for admins, since other keys see only their own stores.
-        api.MapGet("/skus/{sku}/stock", GetChainStock).WithName("GetChainStock").WithSummary("Stock of one SKU across the chain")
-            .AdminOnly().Produces<ChainStock>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        // The body's faults come first here, then the pair: the store group's check would come before them.
         api.MapPost("/stores/{storeId}/stock/{sku}/movements", PostMovement).WithName("PostMovement")
             .WithSummary("Apply a goods receipt, write-off or correction (idempotent by id)")
             .RequireRole(ApiRole.Manager).ScopedToStore()
-            .Produces<StockLevel>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        api.MapGet("/stores/{storeId}/stock/{sku}/movements", GetMovements).WithName("GetMovements").WithSummary("Movements of a pair, newest first")
-            .RequireRole(ApiRole.Manager, ApiRole.Cashier).ScopedToStore()
-            .Produces<List<MovementView>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        var store = api.MapGroup("/stores/{storeId}").ScopedToStore().KnownStore()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        store.MapGet("/stock/{sku}", GetLevel).WithName("GetStock").WithSummary("Stock of one SKU in one store")
+            .RequireRole(ApiRole.Manager, ApiRole.Cashier).KnownSku();
+        store.MapGet("/stock", ListStoreStock).WithName("ListStoreStock").WithSummary("Stock of a store, paged and filtered")
+            .RequireRole(ApiRole.Manager, ApiRole.Cashier);
+        store.MapGet("/stock/alerts", GetAlerts).WithName("GetStockAlerts").WithSummary("Recent stock.low and stock.negative events of a store")
+            .RequireRole(ApiRole.Manager, ApiRole.Integration);
+        store.MapGet("/e-receipts", GetEReceipts).WithName("GetEReceipts").WithSummary("E-receipts queued for buyers who gave an e-mail or phone")
+            .RequireRole(ApiRole.Manager, ApiRole.Integration);
+        store.MapGet("/stock/{sku}/movements", GetMovements).WithName("GetMovements").WithSummary("Movements of a pair, newest first")
+            .RequireRole(ApiRole.Manager, ApiRole.Cashier).KnownSku();
+        // Every store's stock at once: for admins, since other keys see only their own stores.
+        api.MapGet("/skus/{sku}/stock", GetChainStock).WithName("GetChainStock").WithSummary("Stock of one SKU across the chain")
+            .AdminOnly().KnownSku().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
-    private static async Task<IResult> GetLevel(string storeId, string sku, IGrainFactory grains, KnownCatalog known)
-    {
-        if (await known.CheckPairAsync(storeId, sku) is { } error)
-            return Problems.Of(error);
-        return TypedResults.Ok(await grains.Get<IStockGrain>(GrainKeys.Stock(storeId, sku)).GetAsync());
-    }
+    private static async Task<Ok<StockLevel>> GetLevel(string storeId, string sku, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.Get<IStockGrain>(GrainKeys.Stock(storeId, sku)).GetAsync());
 
-    private static async Task<IResult> ListStoreStock(
-        string storeId, IGrainFactory grains, KnownCatalog known,
-        bool? negative = null, bool? belowReorderPoint = null, int page = 1, int pageSize = 50)
+    private static async Task<Results<Ok<StockPage>, ProblemHttpResult>> ListStoreStock(
+        string storeId, IGrainFactory grains, bool? negative = null, bool? belowReorderPoint = null, int page = 1, int pageSize = 50)
     {
-        if (await known.CheckStoreAsync(storeId) is { } error)
-            return Problems.Of(error);
         if (page < 1)
             return Problems.Validation("page", "Pages are numbered from 1.");
         if (pageSize is < 1 or > 1000)
@@ -102,24 +91,14 @@ public static class StockApi
         return TypedResults.Ok(new StockPage(items, page, pageSize, levels.Count, asOf));
     }
 
-    private static async Task<IResult> GetAlerts(string storeId, IGrainFactory grains, KnownCatalog known)
-    {
-        if (await known.CheckStoreAsync(storeId) is { } error)
-            return Problems.Of(error);
-        return TypedResults.Ok(await grains.Get<IStoreStockGrain>(GrainKeys.Store(storeId)).RecentAlertsAsync());
-    }
+    private static async Task<Ok<IReadOnlyList<StockAlert>>> GetAlerts(string storeId, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.Get<IStoreStockGrain>(GrainKeys.Store(storeId)).RecentAlertsAsync());
 
-    private static async Task<IResult> GetEReceipts(string storeId, IGrainFactory grains, KnownCatalog known)
-    {
-        if (await known.CheckStoreAsync(storeId) is { } error)
-            return Problems.Of(error);
-        return TypedResults.Ok(await grains.Get<Retail.Registers.IEReceiptOutboxGrain>(GrainKeys.Store(storeId)).ListAsync());
-    }
+    private static async Task<Ok<IReadOnlyList<Retail.Registers.EReceipt>>> GetEReceipts(string storeId, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.Get<Retail.Registers.IEReceiptOutboxGrain>(GrainKeys.Store(storeId)).ListAsync());
 
-    private static async Task<IResult> GetChainStock(string sku, IGrainFactory grains, KnownCatalog known)
+    private static async Task<Ok<ChainStock>> GetChainStock(string sku, IGrainFactory grains)
     {
-        if (await known.CheckSkuAsync(sku) is { } error)
-            return Problems.Of(error);
         var view = grains.Get<ISkuStockGrain>(GrainKeys.Sku(sku));
         var asOf = await view.ReconciledAtAsync();
         var levels = (await view.ListAsync()).OrderBy(l => l.StoreId, StringComparer.Ordinal).ToList();
@@ -128,7 +107,8 @@ public static class StockApi
             levels.Select(l => new StoreQuantity(l.StoreId, l.OnHand, l.Reserved, l.Available, l.Incoming)).ToList(), asOf));
     }
 
-    private static async Task<IResult> PostMovement(string storeId, string sku, MovementRequest request, IGrainFactory grains, KnownCatalog known)
+    private static async Task<Results<Ok<StockLevel>, ProblemHttpResult>> PostMovement(
+        string storeId, string sku, MovementRequest request, IGrainFactory grains, KnownCatalog known)
     {
         var invalid = ManualMovementError(request);
         if (invalid is not null)
@@ -155,10 +135,9 @@ public static class StockApi
     public static StockMovement ManualMovement(MovementRequest request) =>
         new(request.Id!, request.Type!.Value, request.Quantity!.Value, request.Reason, new DocumentRef("manual", request.Id!), request.OccurredAt);
 
-    private static async Task<IResult> GetMovements(string storeId, string sku, IGrainFactory grains, KnownCatalog known, int limit = 50, long? before = null)
+    private static async Task<Results<Ok<List<MovementView>>, ProblemHttpResult>> GetMovements(string storeId, string sku, IGrainFactory grains,
+        int limit = 50, long? before = null)
     {
-        if (await known.CheckPairAsync(storeId, sku) is { } error)
-            return Problems.Of(error);
         if (limit is < 1 or > 1000)
             return Problems.Validation("limit", "A limit is 1 to 1000.");
         if (before is < 1)

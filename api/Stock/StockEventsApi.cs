@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Retail.Access;
 using Retail.Api.Access;
-using Retail.Api.Catalog;
 using Retail.Api.Http;
 using Retail.Common;
 using Retail.Stock;
@@ -21,14 +20,13 @@ public static class StockEventsApi
             .WithSummary("Live stock changes of a store as Server-Sent Events")
             .WithDescription("Each change of a pair's stock is one event `stock` whose data is the level after it " +
                              "`{storeId, sku, onHand, reserved, available, incoming, version}`; a pair's events come in order of version.")
-            .RequireRole(ApiRole.Manager, ApiRole.Cashier).ScopedToStore()
+            .RequireRole(ApiRole.Manager, ApiRole.Cashier).ScopedToStore().KnownStore()
             .Produces<StockLevel>(StatusCodes.Status200OK, StockEventStream.ContentType)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
-    private static async Task<IResult> StreamEvents(string storeId, KnownCatalog known) =>
-        await known.CheckStoreAsync(storeId) is { } error ? Problems.Of(error) : new StockEventStream(storeId);
+    private static StockEventStream StreamEvents(string storeId) => new(storeId);
 }
 
 /// <summary>Writes a store's stock changes to the response as they come, until the client goes away.</summary>

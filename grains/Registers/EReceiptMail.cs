@@ -1,4 +1,3 @@
-using Retail.Common;
 using System.Globalization;
 using System.Net;
 using MailKit.Net.Smtp;
@@ -6,6 +5,7 @@ using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Retail.Catalog;
+using Retail.Common;
 using Retail.Registers.Fiscal;
 
 namespace Retail.Registers;

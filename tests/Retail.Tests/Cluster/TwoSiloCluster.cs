@@ -1,7 +1,7 @@
-using Retail.Ledger;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Retail.Hosting;
+using Retail.Ledger;
 using Retail.Registers;
 using Retail.Stock;
 

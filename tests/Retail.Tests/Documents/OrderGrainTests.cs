@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Retail.Registers.Fiscal;
 using Retail.Catalog;
 using Retail.Common;
 using Retail.Documents;
 using Retail.Registers;
+using Retail.Registers.Fiscal;
 using Retail.Stock;
 using Retail.Tests.Cluster;
 using Retail.Tests.Registers;

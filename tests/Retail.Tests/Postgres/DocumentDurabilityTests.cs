@@ -1,10 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Retail.Registers.Fiscal;
 using Retail.Catalog;
 using Retail.Common;
 using Retail.Documents;
 using Retail.Registers;
+using Retail.Registers.Fiscal;
 using Retail.Stock;
 using Retail.Tests.Cluster;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-using Retail.Registers.Fiscal;
 using Retail.Catalog;
 using Retail.Common;
+using Retail.Registers.Fiscal;
 
 namespace Retail.Tests.Postgres;
 

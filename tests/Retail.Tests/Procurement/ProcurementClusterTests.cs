@@ -1,9 +1,9 @@
-using Retail.Registers.Fiscal;
 using Retail.Analytics;
 using Retail.Catalog;
 using Retail.Common;
 using Retail.Procurement;
 using Retail.Registers;
+using Retail.Registers.Fiscal;
 using Retail.Stock;
 using Retail.Tests.Cluster;
 using Retail.Tests.Registers;

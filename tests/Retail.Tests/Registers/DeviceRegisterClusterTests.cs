@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
-using Retail.Registers.Fiscal;
 using Retail.Catalog;
 using Retail.Common;
 using Retail.Ledger;
 using Retail.Registers;
+using Retail.Registers.Fiscal;
 using FiscalQr = Retail.Registers.Fiscal.FiscalQr;
 using Retail.Stock;
 using Retail.Tests.Cluster;

@@ -1,10 +1,10 @@
-using Retail.Ledger;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using Retail.Common;
 using Retail.Hosting;
+using Retail.Ledger;
 using Retail.Registers;
 using Retail.Stock;
 using Retail.Tests.Cluster;

@@ -1,7 +1,7 @@
-using Retail.Registers.Fiscal;
 using Retail.Catalog;
 using Retail.Common;
 using Retail.Registers;
+using Retail.Registers.Fiscal;
 using Retail.Stock;
 
 namespace Retail.Tests.Registers;
