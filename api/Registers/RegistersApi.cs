@@ -339,8 +339,7 @@ public static class RegistersApi
         var error = Validation.First(
             Validation.ClientId(body.Id, "id"),
             Validation.Text(body.Operation, "operation", 32),
-            body.Items is not { Count: > 0 and <= 1000 } ? new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 1000 items.", "items") : null,
-            body.Payments is not { Count: > 0 and <= 10 } ? new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 10 payments.", "payments") : null,
+            ReceiptLimits.Check(body.Items?.Count, body.Payments?.Count),
             body.Customer is { } customer && (customer.Email?.Length > FiscalDrive.MaxCustomerContactLength || customer.Phone?.Length > FiscalDrive.MaxCustomerContactLength)
                 ? new DomainError(ErrorCodes.ValidationFailed, $"A buyer's e-mail or phone is at most {FiscalDrive.MaxCustomerContactLength} characters (tag 1008).", "customer") : null);
         for (var i = 0; error is null && i < body.Items!.Count; i++)

@@ -120,6 +120,18 @@ public sealed record CorrectionInput(
     [property: Id(1)] DateOnly SettlementDate,
     [property: Id(2)] string? OrderNumber = null);
 
+/// <summary>How many lines and payments a receipt holds: checked where a receipt is taken, with one message.</summary>
+public static class ReceiptLimits
+{
+    public const int MaxItems = 1000;
+    public const int MaxPayments = 10;
+
+    public static Common.DomainError? Check(int? items, int? payments) =>
+        items is not (> 0 and <= MaxItems) ? new(Common.ErrorCodes.ValidationFailed, $"A receipt has 1 to {MaxItems} items.", "items")
+        : payments is not (> 0 and <= MaxPayments) ? new(Common.ErrorCodes.ValidationFailed, $"A receipt has 1 to {MaxPayments} payments.", "payments")
+        : null;
+}
+
 /// <summary>
 /// A receipt as the till posts it; <see cref="Id"/> is the till's idempotency key. With <see cref="Correction"/> it is a correction receipt.
 /// <see cref="ReservedByOrder"/> names the online order this sale pays: its reservation is released in the receipt's own step.

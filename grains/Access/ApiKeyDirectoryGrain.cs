@@ -13,7 +13,7 @@ public sealed class ApiKeyDirectoryState
 /// few seconds, so one activation answers every process of the cluster.
 /// </summary>
 public sealed class ApiKeyDirectoryGrain(
-    [PersistentState("apiKeys", StorageNames.Catalog)] IPersistentState<ApiKeyDirectoryState> state) : Grain, IApiKeyDirectoryGrain
+    [PersistentState("apiKeys", StorageNames.Access)] IPersistentState<ApiKeyDirectoryState> state) : Grain, IApiKeyDirectoryGrain
 {
     private readonly Dictionary<string, ApiKey> byTokenHash = new(StringComparer.Ordinal);
 

@@ -117,7 +117,7 @@ public sealed class TransferListState
 
 /// <summary>The transfers of one store, as each transfer last reported itself (the transfer's journal is the truth).</summary>
 public sealed class TransferListGrain(
-    [PersistentState("transfers", StorageNames.Catalog)] IPersistentState<TransferListState> list) : Grain, ITransferListGrain
+    [PersistentState("transfers", StorageNames.Documents)] IPersistentState<TransferListState> list) : Grain, ITransferListGrain
 {
     public async Task NoteAsync(TransferView transfer, long version)
     {

@@ -21,7 +21,7 @@ public sealed class PurchaseOrderState
 /// derived from the order, the delivery and the line, so a retried call never counts twice.
 /// </summary>
 public sealed class PurchaseOrderGrain(
-    [PersistentState("purchase-order", StorageNames.Catalog)] IPersistentState<PurchaseOrderState> order,
+    [PersistentState("purchase-order", StorageNames.Procurement)] IPersistentState<PurchaseOrderState> order,
     TimeProvider clock) : Grain, IPurchaseOrderGrain
 {
     public const string Draft = "draft";

@@ -19,7 +19,7 @@ public sealed class EReceiptOutboxState
 /// parked after the same give-up time. While e-mails wait, a reminder wakes the sender, across restarts too.
 /// </summary>
 public sealed class EReceiptOutboxGrain(
-    [PersistentState("e-receipts", StorageNames.Catalog)] IPersistentState<EReceiptOutboxState> outbox,
+    [PersistentState("e-receipts", StorageNames.Registers)] IPersistentState<EReceiptOutboxState> outbox,
     EReceiptMail mail, IOptions<WebhookOptions> retries, TimeProvider clock) : Grain, IEReceiptOutboxGrain, IRemindable
 {
     private const int Kept = 1000;

@@ -19,7 +19,7 @@ public sealed class MarkingCodeState
 /// physical drive already signed are recorded instead, in the order they happened.
 /// </summary>
 public sealed class MarkingCodeGrain(
-    [PersistentState("marking", StorageNames.Catalog)] IPersistentState<MarkingCodeState> unit,
+    [PersistentState("marking", StorageNames.Registers)] IPersistentState<MarkingCodeState> unit,
     TimeProvider clock) : Grain, IMarkingCodeGrain
 {
     private static readonly TimeSpan HoldFor = TimeSpan.FromMinutes(1);

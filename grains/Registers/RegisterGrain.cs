@@ -210,12 +210,11 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
     {
         if (!FiscalNames.TryParseOperation(input.Operation, out var operation) || operation is not (FiscalOperation.Sell or FiscalOperation.SellRefund))
             return Refuse(new DomainError(ErrorCodes.ValidationFailed, "The operation is sell or sellRefund.", "operation"));
-        if (input.Items is not { Count: > 0 and <= 1000 })
-            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 1000 items.", "items"));
-        if (input.Payments is not { Count: > 0 and <= 10 })
-            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A receipt has 1 to 10 payments.", "payments"));
+        // A null list (a caller's malformed message) is refused as an empty one.
+        if (ReceiptLimits.Check(input.Items?.Count, input.Payments?.Count) is { } shape)
+            return Refuse(shape);
 
-        for (var i = 0; i < input.Items.Count; i++)
+        for (var i = 0; i < input.Items!.Count; i++)
             if (!Identifiers.IsValidKey(input.Items[i]?.Sku) && !(input.Items[i] is { Sku: "", Terms: not null }))
                 return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A SKU is 1 to 128 letters, digits or ._:- characters.", $"items[{i}].sku"));
         // Every SKU of the receipt in one round of grain calls, not one after another.
@@ -246,7 +245,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
             items.Add(new ReceiptItem(item.Sku, sku.Name, item.Quantity, item.Price, sku.Vat, sku.Marked,
                 item.MarkingCode, sku.Unit, RegisterMapping.ToPaymentObject(sku.Kind)));
         }
-        var payments = ImmutableArray.CreateBuilder<ReceiptPayment>(input.Payments.Count);
+        var payments = ImmutableArray.CreateBuilder<ReceiptPayment>(input.Payments!.Count);
         for (var i = 0; i < input.Payments.Count; i++)
         {
             if (!ApiNames.TryParseApiName<PaymentType>(input.Payments[i].Type, out var type))

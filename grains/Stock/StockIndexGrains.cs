@@ -43,7 +43,7 @@ public sealed class StoreStockState
 /// newer level goes to the subscribed observers (the API's live events), which renew their subscriptions.
 /// </summary>
 public sealed class StoreStockGrain(
-    [PersistentState("store-stock", StorageNames.Catalog)] IPersistentState<StoreStockState> state,
+    [PersistentState("store-stock", StorageNames.Stock)] IPersistentState<StoreStockState> state,
     IStockLedger ledger,
     TimeProvider clock,
     ILogger<StoreStockGrain> logger) : Grain, IStoreStockGrain
