@@ -24,27 +24,16 @@ public static class RetailApi
 {
     public static WebApplicationBuilder AddRetailApi(this WebApplicationBuilder builder, bool demo = false)
     {
-        var configuration = builder.Configuration;
-        var clientOnly = string.Equals(configuration["Retail:Cluster:Mode"], "client", StringComparison.OrdinalIgnoreCase);
-        if (clientOnly)
-            builder.AddRetailClient();
+        var cluster = builder.Configuration.ReadSettings<RetailClusterOptions>();
+        if (cluster.IsClient)
+            builder.AddRetailClient(cluster);
         else
             builder.AddRetailSilo();
 
-        builder.AddOrleansDashboard();
+        builder.AddOrleansDashboard(cluster);
 
-        var connectionString = configuration.GetConnectionString(RetailSilo.ConnectionStringName);
-        var token = configuration["Retail:Auth:AdminToken"];
-        if (string.IsNullOrWhiteSpace(token))
-        {
-            if (!string.IsNullOrWhiteSpace(connectionString) || clientOnly)
-                throw new InvalidOperationException("Set Retail:Auth:AdminToken (Retail__Auth__AdminToken): a durable deployment needs its own admin token.");
-            token = AdminToken.EmbeddedDefault;
-        }
-        builder.Services.AddSingleton(new AdminToken(token));
-        var keyCache = TimeSpan.FromSeconds(configuration.GetValue("Retail:Auth:KeyCacheSeconds", ApiCallers.DefaultCacheSeconds));
-        builder.Services.AddSingleton(services => new ApiCallers(
-            services.GetRequiredService<AdminToken>(), services.GetRequiredService<IGrainFactory>(), keyCache));
+        var durable = cluster.IsClient || DatabaseConnection.ConnectionString(builder.Configuration) is not null;
+        builder.Services.AddApiCallers(durable);
         builder.Services.AddSingleton<AtolTokens>();
         builder.Services.AddSingleton<KnownCatalog>();
         builder.Services.AddApiRateLimits();
@@ -134,11 +123,10 @@ public static class RetailApi
         await next(context);
     }
 
-    private static void AddRetailClient(this WebApplicationBuilder builder)
+    private static void AddRetailClient(this WebApplicationBuilder builder, RetailClusterOptions cluster)
     {
         var connectionString = DatabaseConnection.ConnectionString(builder.Configuration)
             ?? throw new InvalidOperationException("Client mode joins the PostgreSQL cluster: set ConnectionStrings__Retail.");
-        var cluster = ClusterSettings.From(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         // The API reads the integration settings too (where callbacks may go, what the cloud register answers).
         builder.Services.AddIntegrations();
@@ -152,7 +140,7 @@ public static class RetailApi
                 options.ServiceId = cluster.ServiceId;
             });
             client.UsePostgresGateways(connectionString);
-            client.UseRetailTimeouts(builder.Configuration);
+            client.UseRetailTimeouts();
         });
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using Retail.Access;
 using Retail.Common;
 using Retail.Registers;
@@ -10,9 +11,9 @@ namespace Retail.Api.Access;
 /// lookup (also a miss) is cached here for <c>Retail:Auth:KeyCacheSeconds</c> (5 by default), so a
 /// key revoked through another API process stops working within that time, and through this one at once.
 /// </summary>
-public sealed class ApiCallers(AdminToken admin, IGrainFactory grains, TimeSpan cacheFor) : IDisposable
+public sealed class ApiCallers(AdminToken admin, IGrainFactory grains, IOptions<AuthOptions> options) : IDisposable
 {
-    public const int DefaultCacheSeconds = 5;
+    private readonly TimeSpan cacheFor = TimeSpan.FromSeconds(options.Value.KeyCacheSeconds);
 
     private sealed record Cached(ApiCaller? Caller);
 

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using Retail.Api.Http;
 using Retail.Common;
+using Retail.Hosting;
 
 namespace Retail.Api.Access;
 
@@ -14,11 +16,9 @@ namespace Retail.Api.Access;
 /// </summary>
 public static class ApiRateLimits
 {
-    public const string PermitsSetting = "Retail:RateLimit:PermitsPerSecond";
-    public const int DefaultPermitsPerSecond = 20_000;
-
     public static IServiceCollection AddApiRateLimits(this IServiceCollection services)
     {
+        services.AddSettings<RateLimitOptions>();
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -39,7 +39,7 @@ public static class ApiRateLimits
     }
 
     private static int PermitsPerSecond(HttpContext context) =>
-        context.RequestServices.GetRequiredService<IConfiguration>().GetValue(PermitsSetting, DefaultPermitsPerSecond);
+        context.RequestServices.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue.PermitsPerSecond;
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected)
     {
@@ -50,4 +50,13 @@ public static class ApiRateLimits
         await Problems.Of(new DomainError(ErrorCodes.RateLimited,
             $"This key made more requests than it may in a second; retry in {seconds} s.")).ExecuteAsync(rejected.HttpContext);
     }
+}
+
+/// <summary>How many requests a second each key may make (<c>Retail:RateLimit:*</c>).</summary>
+public sealed class RateLimitOptions : ISettingsSection<RateLimitOptions>
+{
+    public static string Section => "Retail:RateLimit";
+
+    /// <summary>0 or less turns limiting off.</summary>
+    public int PermitsPerSecond { get; set; } = 20_000;
 }

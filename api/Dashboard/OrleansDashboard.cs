@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.Dashboard;
 using Retail.Api.Access;
+using Retail.Hosting;
 
 namespace Retail.Api.Dashboard;
 
@@ -24,13 +25,9 @@ public static class OrleansDashboard
 
     private sealed record Enabled;
 
-    public static bool IsWanted(IConfiguration configuration) =>
-        configuration.GetValue("Retail:Dashboard:Orleans", false)
-        && !string.Equals(configuration["Retail:Cluster:Mode"], "client", StringComparison.OrdinalIgnoreCase);
-
-    public static WebApplicationBuilder AddOrleansDashboard(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddOrleansDashboard(this WebApplicationBuilder builder, RetailClusterOptions cluster)
     {
-        if (!IsWanted(builder.Configuration))
+        if (!builder.Configuration.ReadSettings<RetailDashboardOptions>().Orleans || cluster.IsClient)
             return builder;
         builder.UseOrleans(silo => silo.AddDashboard());
         builder.Services.AddSingleton<Enabled>();
@@ -95,4 +92,13 @@ public static class OrleansDashboard
         // A revoked key's ticket stops working with it.
         return parts[0] == ApiCaller.Operator.KeyId || (await callers.FindByIdAsync(parts[0]))?.Caller.IsAdmin == true;
     }
+}
+
+/// <summary>What the API serves besides its own dashboard (<c>Retail:Dashboard:*</c>).</summary>
+public sealed class RetailDashboardOptions : ISettingsSection<RetailDashboardOptions>
+{
+    public static string Section => "Retail:Dashboard";
+
+    /// <summary>Mounts the Orleans dashboard at <see cref="OrleansDashboard.Prefix"/> (only where the API hosts its silo).</summary>
+    public bool Orleans { get; set; }
 }

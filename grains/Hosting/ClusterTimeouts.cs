@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace Retail.Hosting;
@@ -10,40 +10,14 @@ namespace Retail.Hosting;
 /// </summary>
 public static class ClusterTimeouts
 {
-    public const string ResponseTimeoutSetting = "Retail:Cluster:ResponseTimeoutSeconds";
-    public const int DefaultResponseTimeoutSeconds = 5;
-
-    public static TimeSpan ResponseTimeout(IConfiguration configuration) => Seconds(configuration, ResponseTimeoutSetting, DefaultResponseTimeoutSeconds);
-
-    public const string ProbeTimeoutSetting = "Retail:Cluster:ProbeTimeoutSeconds";
-
-    /// <summary>
-    /// One second: a killed silo is suspected after its next two probes, so receipts are back within about
-    /// 2 s of a kill (measured, README "Reliability"). The test suite's clusters use 2 s: there hundreds of
-    /// tests share two cores and a probe of a healthy silo can go unanswered for a second.
-    /// </summary>
-    public const double DefaultProbeTimeoutSeconds = 1;
-
-    public static TimeSpan ProbeTimeout(IConfiguration configuration) => Seconds(configuration, ProbeTimeoutSetting, DefaultProbeTimeoutSeconds);
-
-    /// <summary>A setting in seconds; anything but a number from 0.1 to 300 stops start-up with a line that names it.</summary>
-    private static TimeSpan Seconds(IConfiguration configuration, string key, double fallback)
+    public static ISiloBuilder UseRetailTimeouts(this ISiloBuilder silo)
     {
-        var text = configuration[key];
-        if (text is null)
-            return TimeSpan.FromSeconds(fallback);
-        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds is < 0.1 or > 300)
-            throw new InvalidOperationException($"{key.Replace(":", "__")} is '{text}'; it is a number of seconds from 0.1 to 300.");
-        return TimeSpan.FromSeconds(seconds);
-    }
-
-    public static ISiloBuilder UseRetailTimeouts(this ISiloBuilder silo, IConfiguration configuration)
-    {
-        var responseTimeout = ResponseTimeout(configuration);
-        var probeTimeout = ProbeTimeout(configuration);
-        silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = responseTimeout);
-        silo.Configure<ClusterMembershipOptions>(options =>
+        silo.Services.AddSettings<RetailClusterOptions>();
+        silo.Services.AddOptions<SiloMessagingOptions>()
+            .Configure<IOptions<RetailClusterOptions>>((options, cluster) => options.ResponseTimeout = cluster.Value.ResponseTimeout);
+        silo.Services.AddOptions<ClusterMembershipOptions>().Configure<IOptions<RetailClusterOptions>>((options, cluster) =>
         {
+            var probeTimeout = cluster.Value.ProbeTimeout;
             // A probe answers in milliseconds; a killed silo refuses at once. Suspected after two misses
             // (within two probe periods), and the adaptive timeout never stretches a probe past twice the setting.
             options.ProbeTimeout = probeTimeout;
@@ -62,10 +36,11 @@ public static class ClusterTimeouts
         return silo;
     }
 
-    public static IClientBuilder UseRetailTimeouts(this IClientBuilder client, IConfiguration configuration)
+    public static IClientBuilder UseRetailTimeouts(this IClientBuilder client)
     {
-        var responseTimeout = ResponseTimeout(configuration);
-        client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = responseTimeout);
+        client.Services.AddSettings<RetailClusterOptions>();
+        client.Services.AddOptions<ClientMessagingOptions>()
+            .Configure<IOptions<RetailClusterOptions>>((options, cluster) => options.ResponseTimeout = cluster.Value.ResponseTimeout);
         // The client drops a gateway whose connection fails; this re-reads the live list from the membership table.
         client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         return client;

@@ -9,11 +9,6 @@ namespace Retail.Hosting;
 /// </summary>
 public static class DatabaseConnection
 {
-    public const string MaxPoolSizeSetting = "Retail:Database:MaxPoolSize";
-
-    /// <summary>Each process has two pools (the data source and the Orleans providers): ten processes at 2 x 4 fit PostgreSQL's default max_connections of 100, with room for maintenance.</summary>
-    public const int DefaultMaxPoolSize = 4;
-
     /// <summary>Opening a connection to a server that is away fails within this, rather than Npgsql's 15 s.</summary>
     public const int ConnectTimeoutSeconds = 3;
 
@@ -28,9 +23,21 @@ public static class DatabaseConnection
             return null;
         return new NpgsqlConnectionStringBuilder(configured)
         {
-            MaxPoolSize = configuration.GetValue(MaxPoolSizeSetting, DefaultMaxPoolSize),
+            MaxPoolSize = configuration.ReadSettings<DatabaseOptions>().MaxPoolSize,
             Timeout = ConnectTimeoutSeconds,
             CommandTimeout = CommandTimeoutSeconds,
         }.ConnectionString;
     }
+}
+
+/// <summary>The PostgreSQL pools of a process (<c>Retail:Database:*</c>).</summary>
+public sealed class DatabaseOptions : ISettingsSection<DatabaseOptions>
+{
+    public static string Section => "Retail:Database";
+
+    /// <summary>Each process has two pools (the data source and the Orleans providers): ten processes at 2 x 4 fit PostgreSQL's default max_connections of 100, with room for maintenance.</summary>
+    public int MaxPoolSize { get; set; } = 4;
+
+    public static IReadOnlyList<SettingRule<DatabaseOptions>> Rules { get; } =
+        [new(nameof(MaxPoolSize), o => o.MaxPoolSize > 0, "a number of connections, at least 1")];
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -28,7 +27,7 @@ public static class RetailSilo
     public static IHostApplicationBuilder AddRetailSilo(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configure = null)
     {
         var connectionString = DatabaseConnection.ConnectionString(builder.Configuration);
-        var cluster = ClusterSettings.From(builder.Configuration);
+        var cluster = builder.Configuration.ReadSettings<RetailClusterOptions>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -39,7 +38,7 @@ public static class RetailSilo
             {
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
                 silo.AddInMemoryProviders();
-                silo.AddRetailFaultHandling(builder.Configuration);
+                silo.AddRetailFaultHandling();
                 silo.StartWebhookFeed();
                 configure?.Invoke(silo);
             });
@@ -62,14 +61,14 @@ public static class RetailSilo
                 options.ClusterId = cluster.ClusterId;
                 options.ServiceId = cluster.ServiceId;
             });
-            silo.ConfigureEndpoints(cluster.AdvertisedAddress ?? Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? IPAddress.Loopback,
+            silo.ConfigureEndpoints(cluster.Advertised ?? Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? IPAddress.Loopback,
                 cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
             silo.UsePostgresClustering(connectionString);
             foreach (var storage in StorageNames.All)
                 silo.AddPostgresGrainStorage(storage, connectionString);
             silo.UsePostgresReminders(connectionString);
             silo.AddMemoryStreams(StreamProvider);
-            silo.AddRetailFaultHandling(builder.Configuration);
+            silo.AddRetailFaultHandling();
             silo.StartWebhookFeed();
             configure?.Invoke(silo);
         });
@@ -88,9 +87,9 @@ public static class RetailSilo
     }
 
     /// <summary>Short call timeouts, fast failure detection, and faults that can cross the wire: in every mode.</summary>
-    public static ISiloBuilder AddRetailFaultHandling(this ISiloBuilder silo, IConfiguration configuration)
+    public static ISiloBuilder AddRetailFaultHandling(this ISiloBuilder silo)
     {
-        silo.UseRetailTimeouts(configuration);
+        silo.UseRetailTimeouts();
         silo.AddIncomingGrainCallFilter<DependencyFaultFilter>();
         return silo;
     }
@@ -101,17 +100,9 @@ public static class RetailSilo
     /// </summary>
     public static IServiceCollection AddIntegrations(this IServiceCollection services)
     {
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
-            .Validate(o => o.Timeout > TimeSpan.Zero && o.GiveUpAfter > TimeSpan.Zero, $"{WebhookOptions.Section}: Timeout and GiveUpAfter must be positive.")
-            .ValidateOnStart();
-        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section)
-            .Validate(o => o.Port is > 0 and < 65536, $"{MailOptions.Section}:Port must be 1 to 65535.")
-            .Validate(o => MailOptions.IsValidSecurity(o.Security), $"{MailOptions.Section}:Security must be auto, none, starttls or tls.")
-            .Validate(o => MimeKit.MailboxAddress.TryParse(o.From, out _), $"{MailOptions.Section}:From must be an e-mail address.")
-            .ValidateOnStart();
-        services.AddOptions<CloudRegisterOptions>().BindConfiguration(CloudRegisterOptions.Section)
-            .Validate(o => o.OfdInn is { Length: 10 } && o.OfdInn.All(char.IsAsciiDigit), $"{CloudRegisterOptions.Section}:OfdInn must be 10 digits.")
-            .ValidateOnStart();
+        services.AddSettings<WebhookOptions>();
+        services.AddSettings<MailOptions>();
+        services.AddSettings<CloudRegisterOptions>();
         services.TryAddSingleton<IWebhookStore, InMemoryWebhookStore>();
         services.TryAddSingleton<WebhookSender>();
         services.TryAddSingleton<EReceiptMail>();
@@ -172,21 +163,5 @@ public static class RetailSilo
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-}
-
-/// <summary>Cluster identity and ports (<c>Retail:Cluster:*</c>).</summary>
-public sealed record ClusterSettings(string ClusterId, string ServiceId, int SiloPort, int GatewayPort, IPAddress? AdvertisedAddress)
-{
-    public static ClusterSettings From(IConfiguration configuration)
-    {
-        var section = configuration.GetSection("Retail:Cluster");
-        var advertised = section["AdvertisedAddress"];
-        return new ClusterSettings(
-            section["ClusterId"] ?? "retail",
-            section["ServiceId"] ?? "retail",
-            section.GetValue("SiloPort", 11111),
-            section.GetValue("GatewayPort", 30000),
-            string.IsNullOrEmpty(advertised) ? null : IPAddress.Parse(advertised));
     }
 }

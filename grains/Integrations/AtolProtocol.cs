@@ -2,14 +2,15 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Retail.Common;
+using Retail.Hosting;
 using Retail.Registers.Fiscal;
 
 namespace Retail.Integrations;
 
 /// <summary>What the cloud register answers that is not in the receipt: the operator's INN and where a buyer sees the receipt.</summary>
-public sealed class CloudRegisterOptions
+public sealed class CloudRegisterOptions : ISettingsSection<CloudRegisterOptions>
 {
-    public const string Section = "Retail:CloudRegister";
+    public static string Section => "Retail:CloudRegister";
 
     /// <summary>The INN of the fiscal data operator the registers send to (payload <c>ofd_inn</c>).</summary>
     public string OfdInn { get; set; } = "0000000000";
@@ -19,6 +20,9 @@ public sealed class CloudRegisterOptions
 
     /// <summary>The receipt's page at the operator: <c>{fn}</c>, <c>{fd}</c>, <c>{fp}</c> and <c>{qr}</c> are filled in.</summary>
     public string ReceiptUrl { get; set; } = "https://check.nalog.ru/?{qr}";
+
+    public static IReadOnlyList<SettingRule<CloudRegisterOptions>> Rules { get; } =
+        [new(nameof(OfdInn), o => o.OfdInn is { Length: 10 } && o.OfdInn.All(char.IsAsciiDigit), "10 digits")];
 }
 
 /// <summary>

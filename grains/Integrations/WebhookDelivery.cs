@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Retail.Common;
+using Retail.Hosting;
 
 namespace Retail.Integrations;
 
@@ -88,9 +89,9 @@ public static class WebhookTargets
 }
 
 /// <summary>Webhook settings (<c>Retail:Webhooks:*</c>).</summary>
-public sealed class WebhookOptions
+public sealed class WebhookOptions : ISettingsSection<WebhookOptions>
 {
-    public const string Section = "Retail:Webhooks";
+    public static string Section => "Retail:Webhooks";
 
     /// <summary>Lets webhooks go to private and loopback addresses (tests, and receivers inside one network).</summary>
     public bool AllowPrivateTargets { get; set; }
@@ -100,4 +101,10 @@ public sealed class WebhookOptions
 
     /// <summary>How long an event is retried before it is parked.</summary>
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(72);
+
+    public static IReadOnlyList<SettingRule<WebhookOptions>> Rules { get; } =
+    [
+        new(nameof(Timeout), o => o.Timeout > TimeSpan.Zero, "a positive time span (d.hh:mm:ss)"),
+        new(nameof(GiveUpAfter), o => o.GiveUpAfter > TimeSpan.Zero, "a positive time span (d.hh:mm:ss)"),
+    ];
 }

@@ -6,14 +6,15 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Retail.Catalog;
 using Retail.Common;
+using Retail.Hosting;
 using Retail.Registers.Fiscal;
 
 namespace Retail.Registers;
 
 /// <summary>Where e-receipts are mailed from (<c>Retail:Mail:*</c>). Without a host, e-mails stay queued.</summary>
-public sealed class MailOptions
+public sealed class MailOptions : ISettingsSection<MailOptions>
 {
-    public const string Section = "Retail:Mail";
+    public static string Section => "Retail:Mail";
 
     public string? Host { get; set; }
     public int Port { get; set; } = 25;
@@ -28,7 +29,12 @@ public sealed class MailOptions
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Host);
 
-    public static bool IsValidSecurity(string value) => value is "auto" or "none" or "starttls" or "tls";
+    public static IReadOnlyList<SettingRule<MailOptions>> Rules { get; } =
+    [
+        new(nameof(Port), o => o.Port is > 0 and < 65536, "a port from 1 to 65535"),
+        new(nameof(Security), o => o.Security is "auto" or "none" or "starttls" or "tls", "auto, none, starttls or tls"),
+        new(nameof(From), o => MailboxAddress.TryParse(o.From, out _), "an e-mail address"),
+    ];
 }
 
 /// <summary>

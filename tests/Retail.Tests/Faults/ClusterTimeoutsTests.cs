@@ -1,19 +1,19 @@
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Retail.Hosting;
+using Retail.Tests.Settings;
 
 namespace Retail.Tests.Faults;
 
 public sealed class ClusterTimeoutsTests
 {
-    private static IConfiguration Settings(string key, string? value) =>
-        new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create(key, value)]).Build();
-
     [Fact]
-    public void A_killed_silo_is_probed_every_second_unless_set_otherwise()
+    public async Task A_killed_silo_is_probed_every_second_unless_set_otherwise()
     {
-        Assert.Equal(TimeSpan.FromSeconds(1), ClusterTimeouts.ProbeTimeout(Settings("other", "x")));
-        Assert.Equal(TimeSpan.FromSeconds(2.5), ClusterTimeouts.ProbeTimeout(Settings(ClusterTimeouts.ProbeTimeoutSetting, "2.5")));
-        Assert.Equal(TimeSpan.FromSeconds(5), ClusterTimeouts.ResponseTimeout(Settings("other", "x")));
+        Assert.Equal(TimeSpan.FromSeconds(1), (await StartUp.OptionsAsync<RetailClusterOptions>("other", "x")).ProbeTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), (await StartUp.OptionsAsync<RetailClusterOptions>("Retail:Cluster:ProbeTimeoutSeconds", "2.5")).ProbeTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), (await StartUp.OptionsAsync<RetailClusterOptions>("other", "x")).ResponseTimeout);
     }
 
     [Theory]
@@ -22,12 +22,27 @@ public sealed class ClusterTimeoutsTests
     [InlineData("1,5")]
     [InlineData("soon")]
     [InlineData("301")]
-    public void A_wrong_timeout_stops_start_up_with_a_line_that_names_the_setting(string value)
+    public async Task A_wrong_timeout_stops_start_up_with_a_line_that_names_the_setting(string value)
     {
-        var probe = Assert.Throws<InvalidOperationException>(() => ClusterTimeouts.ProbeTimeout(Settings(ClusterTimeouts.ProbeTimeoutSetting, value)));
-        var response = Assert.Throws<InvalidOperationException>(() => ClusterTimeouts.ResponseTimeout(Settings(ClusterTimeouts.ResponseTimeoutSetting, value)));
+        var probe = await StartUp.FailureAsync<RetailClusterOptions>("Retail:Cluster:ProbeTimeoutSeconds", value);
+        var response = await StartUp.FailureAsync<RetailClusterOptions>("Retail:Cluster:ResponseTimeoutSeconds", value);
 
-        Assert.StartsWith("Retail__Cluster__ProbeTimeoutSeconds is", probe.Message);
-        Assert.StartsWith("Retail__Cluster__ResponseTimeoutSeconds is", response.Message);
+        Assert.Equal($"Retail__Cluster__ProbeTimeoutSeconds is '{value}'; it is a number of seconds from 0.1 to 300.", probe);
+        Assert.Equal($"Retail__Cluster__ResponseTimeoutSeconds is '{value}'; it is a number of seconds from 0.1 to 300.", response);
+    }
+}
+
+[Collection(Http.ApiCollection.Name)]
+public sealed class ClusterTimeoutsWiringTests(Http.ApiFactory api)
+{
+    [Fact]
+    public void The_co_hosted_silo_takes_its_timeouts_from_the_cluster_settings()
+    {
+        var membership = api.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
+        var messaging = api.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromSeconds(double.Parse(Http.ApiFactory.ProbeTimeoutSeconds, System.Globalization.CultureInfo.InvariantCulture)), membership.ProbeTimeout);
+        Assert.Equal(2 * membership.ProbeTimeout, membership.MaxProbeTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), messaging.ResponseTimeout);
     }
 }

@@ -23,7 +23,7 @@ public sealed class DatabaseConnectionTests
     public void The_configured_pool_size_overrides_the_connection_strings_own()
     {
         var built = DatabaseConnection.ConnectionString(Configuration(
-            ("ConnectionStrings:Retail", "Host=db;Maximum Pool Size=100"), (DatabaseConnection.MaxPoolSizeSetting, "6")));
+            ("ConnectionStrings:Retail", "Host=db;Maximum Pool Size=100"), ("Retail:Database:MaxPoolSize", "6")));
 
         Assert.Equal(6, new NpgsqlConnectionStringBuilder(built).MaxPoolSize);
     }

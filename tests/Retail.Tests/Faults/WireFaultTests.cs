@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using Retail.Common;
 using Retail.Hosting;
@@ -22,7 +21,7 @@ public sealed class WireFaultTests : IAsyncLifetime
 
     private sealed class Silo : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder silo) => silo.AddRetailFaultHandling(new ConfigurationBuilder().Build());
+        public void Configure(ISiloBuilder silo) => silo.AddRetailFaultHandling();
     }
 
     private IFaultyGrain Grain(string key) => cluster.Client.GetGrain<IFaultyGrain>(key);

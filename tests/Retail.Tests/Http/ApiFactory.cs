@@ -32,7 +32,7 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Retail:Auth:AdminToken", AdminToken);
         builder.UseSetting("Retail:Cluster:SiloPort", FreePort().ToString());
         builder.UseSetting("Retail:Cluster:GatewayPort", FreePort().ToString());
-        builder.UseSetting(Hosting.ClusterTimeouts.ProbeTimeoutSetting, ProbeTimeoutSeconds);
+        builder.UseSetting("Retail:Cluster:ProbeTimeoutSeconds", ProbeTimeoutSeconds);
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
         builder.ConfigureServices(OwnOrleansMeter.AddTo);

@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Retail.Api.Access;
 using Retail.Common;
 using Retail.Stock;
 
@@ -11,6 +10,7 @@ namespace Retail.Tests.Http;
 public sealed class RateLimitTests(ApiFactory api)
 {
     private const int PermitsPerSecond = 5;
+    private const string Setting = "Retail:RateLimit:PermitsPerSecond";
 
     [Fact]
     public async Task A_key_over_its_limit_gets_429_with_retry_after_other_keys_do_not_and_refused_calls_change_nothing()
@@ -18,14 +18,15 @@ public sealed class RateLimitTests(ApiFactory api)
         var chain = new TestChain(api);
         var store = await chain.StoreAsync();
         var sku = await chain.SkuAsync();
-        var configuration = api.Services.GetRequiredService<IConfiguration>();
-        var previous = configuration[ApiRateLimits.PermitsSetting];
+        var configuration = (IConfigurationRoot)api.Services.GetRequiredService<IConfiguration>();
+        var previous = configuration[Setting];
         HttpResponseMessage[] burst;
         HttpClient manager, other;
         try
         {
-            // Read when a key first calls: these two new keys get the low limit, every earlier one keeps its own.
-            configuration[ApiRateLimits.PermitsSetting] = PermitsPerSecond.ToString();
+            // A reloaded configuration applies when a key first calls: these two new keys get the low limit, every earlier one keeps its own.
+            configuration[Setting] = PermitsPerSecond.ToString();
+            configuration.Reload();
             (_, _, manager) = await chain.KeyAsync("manager", storeIds: [store]);
             (_, _, other) = await chain.KeyAsync("manager", storeIds: [store]);
             burst = await Task.WhenAll(Enumerable.Range(0, 4 * PermitsPerSecond).Select(i =>
@@ -33,7 +34,8 @@ public sealed class RateLimitTests(ApiFactory api)
         }
         finally
         {
-            configuration[ApiRateLimits.PermitsSetting] = previous;
+            configuration[Setting] = previous;
+            configuration.Reload();
         }
         var neighbour = await other.GetAsync($"/api/v1/stores/{store}/stock/{sku}");
 

@@ -46,7 +46,7 @@ public sealed class ApiKeyDurabilityTests(PostgresServer server)
             ["Retail:Cluster:SiloPort"] = ApiFactory.FreePort().ToString(),
             ["Retail:Cluster:GatewayPort"] = ApiFactory.FreePort().ToString(),
             ["Retail:Cluster:AdvertisedAddress"] = "127.0.0.1",
-            [ClusterTimeouts.ProbeTimeoutSetting] = ApiFactory.ProbeTimeoutSeconds,
+            ["Retail:Cluster:ProbeTimeoutSeconds"] = ApiFactory.ProbeTimeoutSeconds,
         });
         builder.AddRetailSilo();
         return builder.Build();
