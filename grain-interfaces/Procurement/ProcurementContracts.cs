@@ -40,10 +40,15 @@ public sealed record PurchaseOrderView(
 [Alias("IProcurementGrain")]
 public interface IProcurementGrain : IGrainWithStringKey
 {
-    [Alias("Suggestions")]
+    /// <summary>Today's suggestions, computed from sales and stock; changes nothing (the reorder points included).</summary>
+    [Alias("Suggestions"), ReadOnly]
     Task<IReadOnlyList<Suggestion>> SuggestionsAsync();
 
-    /// <summary>Turns today's suggestions into a draft purchase order.</summary>
+    /// <summary>Makes sure the store's reorder points are refreshed hourly, read or not. Repeating it changes nothing.</summary>
+    [Alias("ScheduleRefresh")]
+    Task ScheduleRefreshAsync();
+
+    /// <summary>Turns today's suggestions into a draft purchase order, refreshing the reorder points on the way.</summary>
     [Alias("Draft")]
     Task<Outcome<PurchaseOrderView>> DraftPurchaseOrderAsync(string purchaseOrderId, string supplier);
 }

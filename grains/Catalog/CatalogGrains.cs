@@ -1,4 +1,5 @@
 using Retail.Common;
+using Retail.Procurement;
 
 namespace Retail.Catalog;
 
@@ -23,6 +24,8 @@ public sealed class StoreGrain(
         }
         if (isNew)
             await GrainFactory.Get<IChainGrain>(GrainKeys.Chain).AddStoreAsync(store.StoreId);
+        // Every define, not only the first: a store defined before the refresh was scheduled gets it too.
+        await GrainFactory.Get<IProcurementGrain>(GrainKeys.Store(store.StoreId)).ScheduleRefreshAsync();
         return store;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Retail.Analytics;
 using Retail.Catalog;
 using Retail.Common;
@@ -10,61 +11,87 @@ using Retail.Stock;
 namespace Retail.Procurement;
 
 /// <summary>
-/// A store's replenishment: forecasts each SKU's daily demand from the store's sales, sets reorder
-/// points on the store's stock view (so <c>stock.low</c> fires when a pair falls below), and suggests
-/// what to order. Recomputed on request and hourly while active.
+/// A store's replenishment: forecasts each SKU's daily demand from the store's sales and suggests what to
+/// order; reading the suggestions changes nothing. The reorder points they imply are set on the store's stock
+/// view (so <c>stock.low</c> fires when a pair falls below) by an hourly reminder, and when a purchase order is
+/// drafted from them. The reminder is registered when the store is defined, and made sure of on every
+/// activation, so a store defined before there was one gets it too.
 /// </summary>
-public sealed class ProcurementGrain(TimeProvider clock) : Grain, IProcurementGrain
+public sealed class ProcurementGrain(TimeProvider clock, ILogger<ProcurementGrain> logger) : Grain, IProcurementGrain, IRemindable
 {
     /// <summary>Eight weeks: enough weekly seasons to smooth, recent enough to follow changes.</summary>
     public const int HistoryDays = 56;
 
+    public const string RefreshReminder = "reorder-points";
+    public static readonly TimeSpan RefreshEvery = TimeSpan.FromHours(1);
+
+    private bool scheduled;
+
     private string StoreId => GrainKeys.Id(this.GetPrimaryKeyString());
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private IStoreStockGrain StockView => GrainFactory.Get<IStoreStockGrain>(GrainKeys.Store(StoreId));
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        this.RegisterGrainTimer(async _ => await SuggestionsAsync(), new GrainTimerCreationOptions(TimeSpan.FromHours(1), TimeSpan.FromHours(1)));
-        return Task.CompletedTask;
+        try
+        {
+            await ScheduleRefreshAsync();
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            logger.LogWarning(error, "Procurement {StoreId}: reorder point refresh not scheduled; the next activation or store define tries again", StoreId);
+        }
     }
 
-    public async Task<IReadOnlyList<Suggestion>> SuggestionsAsync()
+    public async Task ScheduleRefreshAsync()
+    {
+        if (scheduled)
+            return;
+        // The first tick one to two hours on (a new store has sold nothing yet), at a point of the hour set by
+        // the key's hash: a chain's stores defined together do not all refresh at once.
+        if (await this.GetReminder(RefreshReminder) is null)
+            await this.RegisterOrUpdateReminder(RefreshReminder, RefreshEvery * (1 + this.GetGrainId().GetUniformHashCode() / (double)uint.MaxValue), RefreshEvery);
+        scheduled = true;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != RefreshReminder)
+            return;
+        scheduled = true;
+        if (await PlanAsync() is { } plan)
+            await StockView.SetReorderPointsAsync(plan.ReorderPoints);
+        else if (await this.GetReminder(RefreshReminder) is { } reminder)
+        {
+            // No such store: nothing to refresh until it is defined, which schedules the refresh again.
+            await this.UnregisterReminder(reminder);
+            scheduled = false;
+        }
+    }
+
+    public async Task<IReadOnlyList<Suggestion>> SuggestionsAsync() => (await PlanAsync())?.Suggestions ?? [];
+
+    /// <summary>Today's plan from the store's sales, stock and SKU terms; null when the store is not defined.</summary>
+    private async Task<StorePlan?> PlanAsync()
     {
         var store = await GrainFactory.Get<IStoreGrain>(GrainKeys.Store(StoreId)).GetAsync();
         if (store is null)
-            return [];
+            return null;
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(store.TimeZone)).DateTime);
-        var demand = (await GrainFactory.Get<IStoreAnalyticsGrain>(GrainKeys.Store(StoreId)).DemandAsync(today.AddDays(-1), HistoryDays))
-            .ToDictionary(d => d.Sku, StringComparer.Ordinal);
-        var stockView = GrainFactory.Get<IStoreStockGrain>(GrainKeys.Store(StoreId));
-        var levels = (await stockView.ListAsync()).ToDictionary(l => l.Sku, StringComparer.Ordinal);
-
-        var suggestions = new List<Suggestion>();
-        var reorderPoints = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        var codes = demand.Keys.Union(levels.Keys).Order(StringComparer.Ordinal).ToList();
+        var demand = await GrainFactory.Get<IStoreAnalyticsGrain>(GrainKeys.Store(StoreId)).DemandAsync(today.AddDays(-1), HistoryDays);
+        var levels = await StockView.ListAsync();
+        var codes = demand.Select(d => d.Sku).Union(levels.Select(l => l.Sku), StringComparer.Ordinal).ToList();
         // One round of SKU reads for the store, side by side, not one after another.
-        var definitions = await Task.WhenAll(codes.Select(code => GrainFactory.Get<ISkuGrain>(GrainKeys.Sku(code)).GetAsync()));
-        foreach (var (sku, definition) in codes.Zip(definitions))
-        {
-            if (definition is null || definition.Kind is SkuKind.Service or SkuKind.Dish)
-                continue;
-            var level = levels.GetValueOrDefault(sku) ?? StockLevel.Empty(StoreId, sku);
-            var history = demand.GetValueOrDefault(sku);
-            var forecast = history is null ? null : DemandForecast.Fit(history.Units, history.FirstDay);
-            var terms = definition.Supply ?? new SupplyTerms();
-            var plan = Replenishment.Plan(forecast?.DailyAverage(terms.LeadTimeDays) ?? 0, forecast?.Sigma ?? 0,
-                level.Available, level.Incoming, terms, today);
-            if (plan.ReorderPoint > 0)
-                reorderPoints[sku] = plan.ReorderPoint;
-            suggestions.Add(new Suggestion(sku, level.Available, level.Incoming, plan.DailyDemand, plan.SafetyStock,
-                plan.ReorderPoint, plan.SuggestedQuantity, plan.DaysOfCover, plan.StockoutDate));
-        }
-        await stockView.SetReorderPointsAsync(reorderPoints);
-        return suggestions;
+        var skus = await Task.WhenAll(codes.Select(code => GrainFactory.Get<ISkuGrain>(GrainKeys.Sku(code)).GetAsync()));
+        return Replenishment.ForStore(StoreId, skus.OfType<Sku>(), demand, levels, today);
     }
 
     public async Task<Outcome<PurchaseOrderView>> DraftPurchaseOrderAsync(string purchaseOrderId, string supplier)
     {
-        var lines = (await SuggestionsAsync()).Where(s => s.SuggestedQuantity > 0)
+        var plan = await PlanAsync();
+        if (plan is not null)
+            await StockView.SetReorderPointsAsync(plan.ReorderPoints);
+        var lines = (plan?.Suggestions ?? []).Where(s => s.SuggestedQuantity > 0)
             .Select(s => new PurchaseOrderLine(s.Sku, s.SuggestedQuantity)).ToList();
         if (lines.Count == 0)
             return new DomainError(ErrorCodes.InvalidState, "Nothing is below its reorder point: there is nothing to order.");

@@ -1,3 +1,7 @@
+using Retail.Analytics;
+using Retail.Catalog;
+using Retail.Stock;
+
 namespace Retail.Procurement;
 
 /// <summary>The replenishment figures of one SKU in one store.</summary>
@@ -9,9 +13,36 @@ public sealed record ReplenishmentPlan(
     decimal? DaysOfCover,
     DateOnly? StockoutDate);
 
+/// <summary>A store's suggestions, and the reorder points they imply for its stock view (positive ones only).</summary>
+public sealed record StorePlan(IReadOnlyList<Suggestion> Suggestions, IReadOnlyDictionary<string, decimal> ReorderPoints);
+
 /// <summary>Reorder point and order quantity (INVENTORY.md, "Replenishment"). Pure arithmetic.</summary>
 public static class Replenishment
 {
+    /// <summary>
+    /// Plans every SKU of <paramref name="skus"/> from its sales history and its level in the store, in code
+    /// order. Services and dishes are skipped: what they use is planned as their components.
+    /// </summary>
+    public static StorePlan ForStore(string storeId, IEnumerable<Sku> skus, IReadOnlyList<DailyDemand> demand, IReadOnlyList<StockLevel> levels, DateOnly today)
+    {
+        var histories = demand.ToDictionary(d => d.Sku, StringComparer.Ordinal);
+        var stock = levels.ToDictionary(l => l.Sku, StringComparer.Ordinal);
+        var suggestions = new List<Suggestion>();
+        var reorderPoints = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var sku in skus.Where(s => s.Kind is not (SkuKind.Service or SkuKind.Dish)).OrderBy(s => s.Code, StringComparer.Ordinal))
+        {
+            var level = stock.GetValueOrDefault(sku.Code) ?? StockLevel.Empty(storeId, sku.Code);
+            var forecast = histories.GetValueOrDefault(sku.Code) is { } history ? DemandForecast.Fit(history.Units, history.FirstDay) : null;
+            var terms = sku.Supply ?? new SupplyTerms();
+            var plan = Plan(forecast?.DailyAverage(terms.LeadTimeDays) ?? 0, forecast?.Sigma ?? 0, level.Available, level.Incoming, terms, today);
+            if (plan.ReorderPoint > 0)
+                reorderPoints[sku.Code] = plan.ReorderPoint;
+            suggestions.Add(new Suggestion(sku.Code, level.Available, level.Incoming, plan.DailyDemand, plan.SafetyStock,
+                plan.ReorderPoint, plan.SuggestedQuantity, plan.DaysOfCover, plan.StockoutDate));
+        }
+        return new StorePlan(suggestions, reorderPoints);
+    }
+
     /// <summary>
     /// Safety stock = z · σ · √lead time; reorder point = demand · lead time + safety stock. Below it
     /// (available + incoming), order up to reorder point + demand · review period, rounded up to the

@@ -118,6 +118,10 @@ public sealed class StoreStockGrain(
 
     public async Task SetReorderPointsAsync(IReadOnlyDictionary<string, decimal> reorderPoints)
     {
+        // Refreshed hourly for every store, mostly to the same figures: an unchanged set is not written again.
+        var current = state.State.ReorderPoints;
+        if (current.Count == reorderPoints.Count && reorderPoints.All(p => current.TryGetValue(p.Key, out var point) && point == p.Value))
+            return;
         state.State.ReorderPoints = new Dictionary<string, decimal>(reorderPoints, StringComparer.Ordinal);
         await state.WriteStateAsync();
     }

@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Retail.Common;
 using Retail.Integrations;
+using Retail.Procurement;
+using Retail.Stock;
 using Retail.Tests.Http;
 using Retail.Tests.Registers;
 
@@ -55,14 +59,9 @@ public sealed class IntegrationEventsTests(WebhookApiFactory api)
         Assert.True(WebhookSignature.Verify("erp-shared-secret-1234", gap.Timestamp, gap.Body, gap.Signature!));
     }
 
-    [Fact]
-    public async Task A_purchase_order_drafted_from_the_suggestions_is_announced()
+    /// <summary>A week of ten a day, one day at a time (the clock moves; each day's shift is closed and a new one opened).</summary>
+    private async Task WeekOfSalesAsync(string register, string sku)
     {
-        var store = await chain.StoreAsync();
-        var sku = await chain.SkuAsync();
-        await chain.ReceiveAsync(store, sku, 75);
-        var register = await chain.RegisterAsync(store);
-        // A week of ten a day, one day at a time (the clock moves; each day's shift is closed and a new one opened).
         for (var day = 0; day < 7; day++)
         {
             (await Admin.PostJson($"/api/v1/registers/{register}/receipts", TestChain.Sale(TestChain.NewId("sale"), sku, quantity: 10))).EnsureSuccessStatusCode();
@@ -70,6 +69,50 @@ public sealed class IntegrationEventsTests(WebhookApiFactory api)
             (await Admin.PostJson($"/api/v1/registers/{register}/shifts/close", new { })).EnsureSuccessStatusCode();
             (await Admin.PostJson($"/api/v1/registers/{register}/shifts/open", new { cashier = new { name = "Ivanova" } })).EnsureSuccessStatusCode();
         }
+    }
+
+    [Fact]
+    public async Task Reading_the_suggestions_sets_no_reorder_point_and_after_the_hourly_refresh_a_sale_below_it_announces_stock_low()
+    {
+        var store = await chain.StoreAsync();
+        var sku = await chain.SkuAsync();
+        await chain.ReceiveAsync(store, sku, 100);
+        var register = await chain.RegisterAsync(store);
+        await WeekOfSalesAsync(register, sku);
+        var grains = api.Services.GetRequiredService<IGrainFactory>();
+        var stockView = grains.GetGrain<IStoreStockGrain>(GrainKeys.Store(store));
+        var (_, _, erp) = await chain.KeyAsync("integration", [store]);
+        await using var receiver = new WebhookReceiver();
+        await receiver.StartAsync();
+        await SubscribeAsync(erp, receiver, WebhookEventTypes.StockLow);
+
+        // Ten a day for the default two days' lead time, no spread: a reorder point of 20, shown but not set.
+        var suggested = await Eventually.Until(
+            async () => (await (await Admin.GetAsync($"/api/v1/procurement/stores/{store}/suggestions?all=true")).ReadOk<JsonElement>())
+                .EnumerateArray().Single(s => s.GetProperty("sku").GetString() == sku),
+            s => s.GetProperty("dailyDemand").GetDecimal() == 10m);
+        Assert.Equal(20m, suggested.GetProperty("reorderPoint").GetDecimal());
+        Assert.Empty(await stockView.ReorderPointsAsync());
+
+        await grains.GetGrain<IProcurementGrain>(GrainKeys.Store(store)).AsReference<IRemindable>().ReceiveReminder(ProcurementGrain.RefreshReminder, default);
+        Assert.Equal(20m, (await stockView.ReorderPointsAsync())[sku]);
+        // 30 left; eleven more take it to 19.
+        (await Admin.PostJson($"/api/v1/registers/{register}/receipts", TestChain.Sale(TestChain.NewId("sale"), sku, quantity: 11))).EnsureSuccessStatusCode();
+
+        var low = await OnlyAsync(receiver, WebhookEventTypes.StockLow);
+        Assert.Equal((store, sku, 19m, 20m), (low.Data.GetProperty("storeId").GetString(), low.Data.GetProperty("sku").GetString(),
+            low.Data.GetProperty("available").GetDecimal(), low.Data.GetProperty("reorderPoint").GetDecimal()));
+        var below = await (await Admin.GetAsync($"/api/v1/stores/{store}/stock?belowReorderPoint=true")).ReadOk<JsonElement>();
+        Assert.Equal(sku, Assert.Single(below.GetProperty("items").EnumerateArray()).GetProperty("sku").GetString());
+    }
+
+    [Fact]
+    public async Task A_purchase_order_drafted_from_the_suggestions_is_announced()
+    {
+        var store = await chain.StoreAsync();
+        var sku = await chain.SkuAsync();
+        await chain.ReceiveAsync(store, sku, 75);
+        await WeekOfSalesAsync(await chain.RegisterAsync(store), sku);
         await Eventually.Until(
             async () => await (await Admin.GetAsync($"/api/v1/procurement/stores/{store}/suggestions")).ReadOk<JsonElement>(),
             s => s.EnumerateArray().Any(x => x.GetProperty("suggestedQuantity").GetDecimal() > 0));

@@ -1,4 +1,8 @@
+using Retail.Analytics;
+using Retail.Catalog;
 using Retail.Procurement;
+using Retail.Registers.Fiscal;
+using Retail.Stock;
 
 namespace Retail.Tests.Procurement;
 
@@ -84,6 +88,26 @@ public sealed class ForecastTests
         var low = Replenishment.Plan(dailyDemand: 10, sigma: 4, available: 30, incoming: 10, terms, today: Start);
         // Up to 53.2 + 70 = 123.2 from 40: 83.2 rounds up to 84 units (pack 1), above the minimum of 50.
         Assert.Equal(84m, low.SuggestedQuantity);
+    }
+
+    [Fact]
+    public void A_stores_plan_covers_its_goods_in_code_order_and_keeps_only_positive_reorder_points()
+    {
+        Sku Define(string code, SkuKind kind) => new(code, code, MeasureUnit.Piece, VatRate.Vat22, 100, kind, false, [], [],
+            new SupplyTerms(LeadTimeDays: 3, ReviewPeriodDays: 7, PackSize: 12, MinimumOrder: 24));
+        var steady = new DailyDemand("rice", Start, Enumerable.Repeat(10m, 28).ToList());
+        var coffee = new DailyDemand("coffee", Start, Enumerable.Repeat(4m, 28).ToList());
+        var levels = new[] { new StockLevel("st-1", "rice", 14, 2, 0, 9), new StockLevel("st-1", "beans", 40, 0, 0, 3) };
+
+        var plan = Replenishment.ForStore("st-1", [Define("rice", SkuKind.Goods), Define("coffee", SkuKind.Dish), Define("beans", SkuKind.Goods)],
+            [steady, coffee], levels, Start.AddDays(28));
+
+        // The dish is sold through its components; beans have no sales: no reorder point, nothing to order.
+        Assert.Equal(["beans", "rice"], plan.Suggestions.Select(s => s.Sku));
+        Assert.Equal((0m, 0m, 40m), (plan.Suggestions[0].ReorderPoint, plan.Suggestions[0].SuggestedQuantity, plan.Suggestions[0].Available));
+        // Rice as in the textbook case above, from 12 available (14 on hand, 2 reserved): order 96.
+        Assert.Equal((30m, 96m, 12m), (plan.Suggestions[1].ReorderPoint, plan.Suggestions[1].SuggestedQuantity, plan.Suggestions[1].Available));
+        Assert.Equal(new Dictionary<string, decimal> { ["rice"] = 30m }, plan.ReorderPoints);
     }
 }
 

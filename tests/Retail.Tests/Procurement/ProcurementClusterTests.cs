@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Retail.Analytics;
 using Retail.Catalog;
 using Retail.Common;
@@ -16,32 +17,22 @@ public sealed class ProcurementClusterTests(TwoSiloCluster fixture)
     [Fact]
     public async Task Falling_below_the_reorder_point_suggests_an_order_raises_stock_low_and_receiving_moves_incoming_to_on_hand()
     {
-        var store = await new RegisterScenario(fixture.Grains).WithStoreAsync();
-        var sku = $"rice-{Guid.NewGuid():N}"[..13];
-        Assert.Null((await fixture.Grains.GetGrain<ISkuGrain>(GrainKeys.Sku(sku))
-            .DefineAsync(new Sku(sku, "Rice", MeasureUnit.Piece, VatRate.Vat10, 120, SkuKind.Goods, false, [], [],
-                new SupplyTerms(LeadTimeDays: 3, ReviewPeriodDays: 7, PackSize: 12, MinimumOrder: 24)))).Error);
-        await store.ReceiveAsync(sku, 200);
-        var register = await store.OpenRegisterAsync();
-
-        // Two weeks of steady demand: ten a day, one day at a time.
-        for (var day = 0; day < 14; day++)
-        {
-            Assert.Null((await register.FiscalizeAsync(RegisterScenario.Sale($"d{day}", sku, 10, 120))).Error);
-            TwoSiloCluster.Clock.Advance(TimeSpan.FromDays(1));
-            Assert.Null((await register.CloseShiftAsync(null)).Error);
-            Assert.Null((await register.OpenShiftAsync(new CashierInfo("Ivanova", null))).Error);
-        }
-        var analytics = fixture.Grains.GetGrain<IStoreAnalyticsGrain>(GrainKeys.Store(store.StoreId));
-        await Eventually.Until(analytics.CountedReceiptsAsync, n => n == 14);
+        // Two weeks of steady demand: ten a day.
+        var (store, sku, register) = await SellingDailyAsync("rice", new SupplyTerms(LeadTimeDays: 3, ReviewPeriodDays: 7, PackSize: 12, MinimumOrder: 24),
+            received: 200, days: 14, perDay: 10);
         var procurement = fixture.Grains.GetGrain<IProcurementGrain>(GrainKeys.Store(store.StoreId));
+
+        var stockView = fixture.Grains.GetGrain<IStoreStockGrain>(GrainKeys.Store(store.StoreId));
 
         var calm = Assert.Single(await procurement.SuggestionsAsync(), s => s.Sku == sku);
         Assert.Equal((10m, 30m, 0m, 60m), (calm.DailyDemand, calm.ReorderPoint, calm.SuggestedQuantity, calm.Available));
         Assert.Equal(6m, calm.DaysOfCover);
+        // Reading the suggestions sets no reorder point: the hourly refresh does.
+        Assert.Empty(await stockView.ReorderPointsAsync());
+        await RefreshAsync(procurement);
+        Assert.Equal(30m, (await stockView.ReorderPointsAsync())[sku]);
 
         Assert.Null((await register.FiscalizeAsync(RegisterScenario.Sale("rush", sku, 35, 120))).Error);
-        var stockView = fixture.Grains.GetGrain<IStoreStockGrain>(GrainKeys.Store(store.StoreId));
         var alerts = await Eventually.Until(stockView.RecentAlertsAsync, a => a.Any(x => x.Type == "stock.low"));
         var low = Assert.Single(alerts, a => a.Type == "stock.low");
         Assert.Equal((sku, 25m, 30m), (low.Level.Sku, low.Level.Available, low.ReorderPoint!.Value));
@@ -71,6 +62,76 @@ public sealed class ProcurementClusterTests(TwoSiloCluster fixture)
         var after = Assert.Single(await procurement.SuggestionsAsync(), s => s.Sku == sku);
         Assert.Equal(0m, after.SuggestedQuantity);
     }
+
+    [Fact]
+    public async Task Defining_a_store_schedules_its_hourly_refresh_and_reading_suggestions_leaves_the_reorder_points_as_they_were()
+    {
+        var (store, sku, register) = await SellingDailyAsync("tea", new SupplyTerms(LeadTimeDays: 2), received: 100, days: 7, perDay: 5);
+        var procurement = fixture.Grains.GetGrain<IProcurementGrain>(GrainKeys.Store(store.StoreId));
+        var stockView = fixture.Grains.GetGrain<IStoreStockGrain>(GrainKeys.Store(store.StoreId));
+        var reminder = await Reminders.ReadRow(procurement.GetGrainId(), ProcurementGrain.RefreshReminder);
+        Assert.Equal(ProcurementGrain.RefreshEvery, reminder?.Period);
+
+        var before = await stockView.ReorderPointsAsync();
+        var suggestions = await procurement.SuggestionsAsync();
+        var again = await procurement.SuggestionsAsync();
+
+        // Five a day for two days' lead time: a reorder point of 10, computed but not set.
+        Assert.Equal(10m, Assert.Single(suggestions, s => s.Sku == sku).ReorderPoint);
+        Assert.Equal(suggestions, again);
+        Assert.Equal(before, await stockView.ReorderPointsAsync());
+        Assert.DoesNotContain(sku, (await stockView.ReorderPointsAsync()).Keys);
+
+        await RefreshAsync(procurement);
+        Assert.Equal(10m, (await stockView.ReorderPointsAsync())[sku]);
+        // 65 left; a sale of 56 takes it to 9, below 10.
+        Assert.Null((await register.FiscalizeAsync(RegisterScenario.Sale("big", sku, 56, 120))).Error);
+        var low = Assert.Single(await Eventually.Until(stockView.RecentAlertsAsync, a => a.Any(x => x.Type == "stock.low")), a => a.Type == "stock.low");
+        Assert.Equal((sku, 9m, 10m), (low.Level.Sku, low.Level.Available, low.ReorderPoint!.Value));
+    }
+
+    [Fact]
+    public async Task A_refresh_before_its_store_is_defined_drops_the_reminder_and_defining_the_store_schedules_it_again()
+    {
+        var store = new RegisterScenario(fixture.Grains);
+        var procurement = fixture.Grains.GetGrain<IProcurementGrain>(GrainKeys.Store(store.StoreId));
+
+        Assert.Empty(await procurement.SuggestionsAsync());
+        Assert.NotNull(await Reminders.ReadRow(procurement.GetGrainId(), ProcurementGrain.RefreshReminder));
+        await RefreshAsync(procurement);
+        Assert.Null(await Reminders.ReadRow(procurement.GetGrainId(), ProcurementGrain.RefreshReminder));
+        await store.WithStoreAsync();
+
+        Assert.NotNull(await Reminders.ReadRow(procurement.GetGrainId(), ProcurementGrain.RefreshReminder));
+    }
+
+    /// <summary>A new store with one SKU received, then sold the same every day, one day at a time, until analytics counted every sale.</summary>
+    private async Task<(RegisterScenario Store, string Sku, IRegisterGrain Register)> SellingDailyAsync(
+        string name, SupplyTerms terms, decimal received, int days, decimal perDay)
+    {
+        var store = await new RegisterScenario(fixture.Grains).WithStoreAsync();
+        var sku = $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)];
+        Assert.Null((await fixture.Grains.GetGrain<ISkuGrain>(GrainKeys.Sku(sku))
+            .DefineAsync(new Sku(sku, name, MeasureUnit.Piece, VatRate.Vat10, 120, SkuKind.Goods, false, [], [], terms))).Error);
+        await store.ReceiveAsync(sku, received);
+        var register = await store.OpenRegisterAsync();
+        for (var day = 0; day < days; day++)
+        {
+            Assert.Null((await register.FiscalizeAsync(RegisterScenario.Sale($"d{day}", sku, perDay, 120))).Error);
+            TwoSiloCluster.Clock.Advance(TimeSpan.FromDays(1));
+            Assert.Null((await register.CloseShiftAsync(null)).Error);
+            Assert.Null((await register.OpenShiftAsync(new CashierInfo("Ivanova", null))).Error);
+        }
+        await Eventually.Until(fixture.Grains.GetGrain<IStoreAnalyticsGrain>(GrainKeys.Store(store.StoreId)).CountedReceiptsAsync, n => n == days);
+        return (store, sku, register);
+    }
+
+    /// <summary>The reminder's tick, as the reminder service delivers it (its first is an hour or more away).</summary>
+    private static Task RefreshAsync(IProcurementGrain procurement) =>
+        procurement.AsReference<IRemindable>().ReceiveReminder(ProcurementGrain.RefreshReminder, default);
+
+    private IReminderTable Reminders =>
+        fixture.Cluster.GetSiloServiceProvider().GetRequiredService<IReminderTable>();
 
     [Fact]
     public async Task A_purchase_order_created_twice_with_one_id_is_placed_once()
