@@ -1,6 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
+using Retail.Access;
+using Retail.Analytics;
 using Retail.Catalog;
 using Retail.Common;
+using Retail.Documents;
+using Retail.Procurement;
+using Retail.Registers;
+using Retail.Stock;
 using Retail.Registers.Fiscal;
 
 namespace Retail.Tests.Postgres;
@@ -44,7 +50,7 @@ public sealed class GrainStateFormatTests(PostgresServer server)
     {
         var connectionString = await server.CreateDatabaseAsync();
         var rows = await File.ReadAllTextAsync(Path.Combine(PostgresServer.RepositoryRoot(), "tests", "Retail.Tests", "Postgres", "Fixtures", "legacy-grain-state.sql"));
-        Assert.Equal(7, await Sql.ExecuteAsync(connectionString, rows));
+        Assert.Equal(28, await Sql.ExecuteAsync(connectionString, rows));
         Assert.Equal((int)'{', await PayloadStartAsync(connectionString, GrainKeys.Sku("latte")));
 
         using var host = await ApiKeyDurabilityTests.StartSiloAsync(connectionString);
@@ -66,6 +72,26 @@ public sealed class GrainStateFormatTests(PostgresServer server)
         Assert.Equal(("Store msk-1", "7707083893", TaxationSystem.Osn), (store!.Name, store.Inn, store.TaxationSystem));
         Assert.Equal(["msk-1", "msk-2", "spb-1"], await grains.GetGrain<IChainGrain>(GrainKeys.Chain).StoreIdsAsync());
         Assert.Equal("milk-1l", await grains.GetGrain<ISkuAliasGrain>(GrainKeys.SkuAlias("barcode", "4600000000017")).GetAsync());
+
+        // Every other kind of state those versions kept.
+        var keys = await grains.GetGrain<IApiKeyDirectoryGrain>(GrainKeys.ApiKeyDirectory).ListAsync();
+        Assert.Equal([(ApiRole.Manager, ""), (ApiRole.Cashier, "till-1")],
+            keys.OrderBy(k => k.Role).Select(k => (k.Role, string.Join(",", k.RegisterIds))));
+        Assert.Equal(["msk-1"], keys.Single(k => k.Role == ApiRole.Manager).StoreIds);
+        var mail = Assert.Single(await grains.GetGrain<IEReceiptOutboxGrain>(GrainKeys.Store("msk-1")).ListAsync());
+        Assert.Equal(("rc1", "till-1", "buyer@example.com"), (mail.ReceiptId, mail.RegisterId, mail.Contact));
+        var transfer = Assert.Single(await grains.GetGrain<ITransferListGrain>(GrainKeys.Store("msk-2")).ListAsync(null, 10));
+        Assert.Equal(("tr1", "msk-1"), (transfer.Id, transfer.FromStoreId));
+        var order = await grains.GetGrain<IPurchaseOrderGrain>(GrainKeys.PurchaseOrder("po1")).GetAsync();
+        Assert.Equal(("msk-1", "Agro", "ordered"), (order!.StoreId, order.Supplier, order.Status));
+        Assert.Equal(["rice"], order.Lines.Select(l => l.Sku));
+        var promotion = await grains.GetGrain<IPromotionGrain>(GrainKeys.Promotion("promo-1")).ReportAsync();
+        Assert.Equal(["rice"], promotion!.Promotion.Skus);
+        Assert.Equal((new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 7)), (promotion.Promotion.From, promotion.Promotion.To));
+        var top = await grains.GetGrain<IStoreAnalyticsGrain>(GrainKeys.Store("msk-1"))
+            .TopAsync(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 12, 31, 0, 0, 0, TimeSpan.Zero), byUnits: true, 10);
+        Assert.Equal([("milk-1l", 2m, 179.80m)], top.Select(t => (t.Sku, t.Units, t.Revenue)));
+        Assert.Empty(await grains.GetGrain<IStoreStockGrain>(GrainKeys.Store("msk-1")).ReorderPointsAsync());
 
         // The next write of a legacy row stores it in today's format, at the next version.
         Assert.Null((await grains.GetGrain<ISkuGrain>(GrainKeys.Sku("latte")).DefineAsync(latte with { Price = 230m })).Error);
