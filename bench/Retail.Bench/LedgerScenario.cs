@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Retail.Hosting;
 using Retail.Ledger;
@@ -33,7 +34,9 @@ public static class LedgerScenario
         var latencies = new Latencies[grains];
         var errors = 0;
         var unexpected = 0;
-        var ledger = new PostgresLedger(dataSource, Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgresLedger>.Instance);
+        await using var metrics = new ServiceCollection().AddGrainMetrics().BuildServiceProvider();
+        var ledger = new PostgresLedger(dataSource, metrics.GetRequiredService<LedgerMetrics>(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgresLedger>.Instance);
         Console.WriteLine($"ledger: {grains} simulated stock grains appending to store {storeId}, " +
                           $"warm-up then {window.Measured.TotalSeconds:0.#} s measured");
         var cpuBefore = Environment.CpuUsage.TotalTime;

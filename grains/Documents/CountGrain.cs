@@ -12,7 +12,8 @@ namespace Retail.Documents;
 /// adjustments on what it read, and journals them in one step; a sale that moved a pair in between makes
 /// the step stale, and it reads again.
 /// </summary>
-public sealed class CountGrain(IRegisterJournal journal, JournaledStep step, TimeProvider clock, ILogger<CountGrain> logger)
+public sealed class CountGrain(IRegisterJournal journal, JournaledStep step, TimeProvider clock, DocumentMetrics metrics,
+    ILogger<CountGrain> logger)
     : Grain, ICountGrain
 {
     /// <summary>How often a count reads again when sales keep moving its pairs between the read and the post.</summary>
@@ -52,7 +53,7 @@ public sealed class CountGrain(IRegisterJournal journal, JournaledStep step, Tim
             last = await document.CommitAsync("post", new CountState(fingerprint, report), stock, [], DeactivateOnIdle);
             if (last is null)
             {
-                DocumentMetrics.Transition("count", "post");
+                metrics.Transition("count", "post");
                 return Outcome<CountReport>.Ok(report);
             }
             if (last.Code != ErrorCodes.StaleQuantity)

@@ -8,11 +8,11 @@ namespace Retail.Documents;
 /// transition. Counters add up across silos and restarts, so what is open is a difference of two:
 /// open orders are created − paid − canceled − expired; transfers in transit, shipped − received.
 /// </summary>
-public static class DocumentMetrics
+public sealed class DocumentMetrics(IMeterFactory meters)
 {
-    private static readonly Counter<long> Transitions = LedgerMetrics.Meter.CreateCounter<long>(
+    private readonly Counter<long> transitions = meters.Create(LedgerMetrics.MeterName).CreateCounter<long>(
         "retail.document.transitions", "{transition}", "Journaled transitions of transfers, counts and online orders");
 
-    public static void Transition(string document, string transition) =>
-        Transitions.Add(1, new KeyValuePair<string, object?>("document", document), new KeyValuePair<string, object?>("transition", transition));
+    public void Transition(string document, string transition) =>
+        transitions.Add(1, new KeyValuePair<string, object?>("document", document), new KeyValuePair<string, object?>("transition", transition));
 }

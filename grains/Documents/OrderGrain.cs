@@ -15,7 +15,8 @@ namespace Retail.Documents;
 /// expiry release it. The expiry is an Orleans reminder, registered before the reservation is journaled,
 /// so no crash leaves a reservation that never expires.
 /// </summary>
-public sealed class OrderGrain(IRegisterJournal journal, JournaledStep step, TimeProvider clock, ILogger<OrderGrain> logger)
+public sealed class OrderGrain(IRegisterJournal journal, JournaledStep step, TimeProvider clock, DocumentMetrics metrics,
+    ILogger<OrderGrain> logger)
     : Grain, IOrderGrain, IRemindable
 {
     public const string ExpiryReminder = "expiry";
@@ -57,7 +58,7 @@ public sealed class OrderGrain(IRegisterJournal journal, JournaledStep step, Tim
             await ForgetReminderAsync();
             return refused;
         }
-        DocumentMetrics.Transition("order", "created");
+        metrics.Transition("order", "created");
         return Outcome<OrderView>.Ok(View());
     }
 
@@ -123,7 +124,7 @@ public sealed class OrderGrain(IRegisterJournal journal, JournaledStep step, Tim
         var refund = new OrderRefundView(refundId, refunded.Select(l => new DocumentLine(l.Sku, l.Quantity)).ToList(), OrderReceipt.Of(receipt.Value!));
         if (await document.CommitAsync("refund", Orders.Refunded(state, refund, clock.GetUtcNow()), [], [], DeactivateOnIdle) is { } failed)
             return failed;
-        DocumentMetrics.Transition("order", "refunded");
+        metrics.Transition("order", "refunded");
         return Outcome<OrderView>.Ok(View());
     }
 
@@ -161,7 +162,7 @@ public sealed class OrderGrain(IRegisterJournal journal, JournaledStep step, Tim
             : Array.Empty<DocumentEvent>();
         if (await document.CommitAsync(status, state with { Status = status, ClosedAt = now }, Orders.Release(OrderId, state.StoreId, held!, now), events, DeactivateOnIdle) is { } failed)
             return failed;
-        DocumentMetrics.Transition("order", status);
+        metrics.Transition("order", status);
         await ForgetReminderAsync();
         await document.PublishAsync(this.GetStreamProvider(RetailSilo.StreamProvider));
         return Outcome<OrderView>.Ok(View());
@@ -175,7 +176,7 @@ public sealed class OrderGrain(IRegisterJournal journal, JournaledStep step, Tim
             new { orderId = OrderId, state.StoreId, state.CrmDealId, total = receipt.Total, receipt = paid });
         if (await document.CommitAsync("pay", state with { Status = OrderStatus.Paid, Receipt = paid, ClosedAt = receipt.DateTime }, [], [paidEvent], DeactivateOnIdle) is { } failed)
             return failed;
-        DocumentMetrics.Transition("order", OrderStatus.Paid);
+        metrics.Transition("order", OrderStatus.Paid);
         await ForgetReminderAsync();
         await document.PublishAsync(this.GetStreamProvider(RetailSilo.StreamProvider));
         return Outcome<OrderView>.Ok(View());

@@ -12,7 +12,8 @@ namespace Retail.Documents;
 /// ends. After a transition, both stores' transfer lists hear of it (again on the next activation, and by
 /// the timer, until they have).
 /// </summary>
-public sealed class TransferGrain(IRegisterJournal journal, JournaledStep step, TimeProvider clock, ILogger<TransferGrain> logger)
+public sealed class TransferGrain(IRegisterJournal journal, JournaledStep step, TimeProvider clock, DocumentMetrics metrics,
+    ILogger<TransferGrain> logger)
     : Grain, ITransferGrain
 {
     private DocumentJournal<TransferState> document = null!;
@@ -75,7 +76,7 @@ public sealed class TransferGrain(IRegisterJournal journal, JournaledStep step, 
     {
         if (await document.CommitAsync(name, next, stock, events ?? [], DeactivateOnIdle) is { } refused)
             return refused;
-        DocumentMetrics.Transition("transfer", name);
+        metrics.Transition("transfer", name);
         listed = false;
         await AfterTransitionAsync();
         return Outcome<TransferView>.Ok(View());

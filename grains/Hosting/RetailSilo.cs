@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
+using Retail.Documents;
 using Retail.Faults;
 using Retail.Integrations;
 using Retail.Ledger;
@@ -52,6 +53,7 @@ public static class RetailSilo
         builder.Services.AddSingleton<JournaledStep>();
         builder.Services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
         builder.Services.AddIntegrations();
+        builder.Services.AddGrainMetrics();
         // Registered before the silo, so the schema exists when the ADO.NET providers read their queries.
         builder.Services.AddHostedService<SchemaMigration>();
         builder.UseOrleans(silo =>
@@ -139,7 +141,23 @@ public static class RetailSilo
         silo.UseInMemoryReminderService();
         silo.AddMemoryStreams(StreamProvider);
         silo.Services.AddIntegrations();
+        silo.Services.AddGrainMetrics();
         return silo;
+    }
+
+    /// <summary>
+    /// The grains' instruments on the <c>Retail</c> meter, from this host's meter factory: each silo counts its own
+    /// grains (two silos in one process as well), and the register gauges age by the silo's <see cref="TimeProvider"/>.
+    /// </summary>
+    public static IServiceCollection AddGrainMetrics(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.TryAddSingleton<LedgerMetrics>();
+        services.TryAddSingleton<RegisterMetrics>();
+        services.TryAddSingleton<StockMetrics>();
+        services.TryAddSingleton<DocumentMetrics>();
+        services.TryAddSingleton<WebhookMetrics>();
+        return services;
     }
 
     private sealed class SchemaMigration(NpgsqlDataSource dataSource, ILogger<SchemaMigration> logger) : IHostedService

@@ -11,7 +11,7 @@ namespace Retail.Integrations;
 /// receiver is waited on); the feed starts it whenever something is due.
 /// </summary>
 public sealed class WebhookGrain(IWebhookStore store, Registers.IRegisterJournal journal, WebhookSender sender, IOptions<WebhookOptions> options, TimeProvider clock,
-    ILogger<WebhookGrain> logger) : Grain, IWebhookGrain
+    WebhookMetrics metrics, ILogger<WebhookGrain> logger) : Grain, IWebhookGrain
 {
     public const int MaxEvents = 20;
     public const int MinSecretLength = 16;
@@ -104,12 +104,12 @@ public sealed class WebhookGrain(IWebhookStore store, Registers.IRegisterJournal
                 if (WebhookSender.Succeeded(attempt))
                 {
                     await store.RecordAsync(head.Id, attempt, WebhookDeliveryStatus.Delivered, null);
-                    WebhookMetrics.Attempt("delivered");
+                    metrics.Attempt("delivered");
                     continue;
                 }
                 var next = WebhookRetries.Next(head.Failures + 1, head.QueuedAt, attempt.At, options.Value.GiveUpAfter, Random.Shared.NextDouble());
                 await store.RecordAsync(head.Id, attempt, next is null ? WebhookDeliveryStatus.Parked : WebhookDeliveryStatus.Pending, next);
-                WebhookMetrics.Attempt(next is null ? "parked" : "failed");
+                metrics.Attempt(next is null ? "parked" : "failed");
                 if (next is null)
                 {
                     logger.LogWarning("Webhook {Id}: event {EventId} parked after {Failures} failed attempts", Id, head.EventId, head.Failures + 1);

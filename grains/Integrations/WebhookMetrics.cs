@@ -4,10 +4,10 @@ using Retail.Ledger;
 namespace Retail.Integrations;
 
 /// <summary>Webhook instruments on the <c>Retail</c> meter: delivery attempts by outcome (<c>delivered</c>, <c>failed</c>, <c>parked</c>).</summary>
-public static class WebhookMetrics
+public sealed class WebhookMetrics(IMeterFactory meters)
 {
-    private static readonly Counter<long> Attempts = LedgerMetrics.Meter.CreateCounter<long>(
+    private readonly Counter<long> attempts = meters.Create(LedgerMetrics.MeterName).CreateCounter<long>(
         "retail.webhook.attempts", "{attempt}", "Webhook delivery attempts, by outcome");
 
-    public static void Attempt(string outcome) => Attempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    public void Attempt(string outcome) => attempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 }

@@ -10,31 +10,32 @@ namespace Retail.Ledger;
 /// (<see cref="AppendGroupAsync"/>) always share one write, so they succeed or fail together.
 /// The queue is bounded and a record waits at most <c>maxWait</c> for its write to start: past
 /// either, it is answered <c>unavailable</c> at once and never written later, so a caller that was
-/// told "no" is never contradicted by a late write.
+/// told "no" is never contradicted by a late write. Each write attempted, committed or not, is
+/// reported to <c>flushed</c> with its record count and duration.
 /// </summary>
 public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
 {
     private readonly Channel<Pending> queue;
     private readonly Func<IReadOnlyList<TRecord>, CancellationToken, Task<IReadOnlyList<TOutcome>>> writeBatch;
     private readonly int maxBatchSize;
-    private readonly string name;
+    private readonly Action<int, TimeSpan> flushed;
     private readonly Task[] flushLoops;
     private readonly CancellationTokenSource stopping = new();
     private readonly TOutcome unavailable;
     private readonly TimeSpan maxWait;
 
     public GroupCommit(
-        string name,
         Func<IReadOnlyList<TRecord>, CancellationToken, Task<IReadOnlyList<TOutcome>>> writeBatch,
         TOutcome unavailable,
+        Action<int, TimeSpan> flushed,
         int maxBatchSize = 1000,
         int flushConcurrency = 2,
         int capacity = 20_000,
         TimeSpan? maxWait = null)
     {
-        this.name = name;
         this.writeBatch = writeBatch;
         this.unavailable = unavailable;
+        this.flushed = flushed;
         this.maxBatchSize = maxBatchSize;
         this.maxWait = maxWait ?? TimeSpan.FromSeconds(3);
         queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
@@ -103,7 +104,7 @@ public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
         }
         finally
         {
-            LedgerMetrics.RecordBatch(name, records.Count, Stopwatch.GetElapsedTime(started));
+            flushed(records.Count, Stopwatch.GetElapsedTime(started));
         }
     }
 

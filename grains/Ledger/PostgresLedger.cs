@@ -57,11 +57,12 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
     private readonly ILogger<PostgresLedger> logger;
     private readonly GroupCommit<LedgerCommit, CommitResult> commits;
 
-    public PostgresLedger(NpgsqlDataSource dataSource, ILogger<PostgresLedger> logger)
+    public PostgresLedger(NpgsqlDataSource dataSource, LedgerMetrics metrics, ILogger<PostgresLedger> logger)
     {
         this.dataSource = dataSource;
         this.logger = logger;
-        commits = new GroupCommit<LedgerCommit, CommitResult>("ledger", WriteBatchAsync, CommitResult.Unavailable);
+        commits = new GroupCommit<LedgerCommit, CommitResult>(WriteBatchAsync, CommitResult.Unavailable,
+            (size, duration) => metrics.RecordBatch("ledger", size, duration));
     }
 
     public Task<CommitResult> CommitAsync(LedgerCommit commit) => commits.AppendAsync(commit);

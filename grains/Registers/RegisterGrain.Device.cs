@@ -63,7 +63,7 @@ public sealed partial class RegisterGrain
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outcome = await AcceptFiscalizedReceiptCoreAsync(input, fiscal);
-        RegisterMetrics.Receipt(input.Operation, outcome.Error?.Code ?? (outcome.Replayed ? "replayed" : "fiscalized"), started);
+        metrics.Receipt(input.Operation, outcome.Error?.Code ?? (outcome.Replayed ? "replayed" : "fiscalized"), started);
         return outcome;
     }
 

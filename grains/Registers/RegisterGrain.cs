@@ -38,7 +38,8 @@ public sealed record JournaledReceipt(ReceiptDocument Receipt, IReadOnlyList<Pla
 /// if this one dies first. An emulated register signs its own documents (this file); a device register
 /// takes those a physical drive signed (RegisterGrain.Device.cs). Both share intake, step and effects.
 /// </summary>
-public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledStep step, TimeProvider clock, ILogger<RegisterGrain> logger)
+public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledStep step, TimeProvider clock, RegisterMetrics metrics,
+    ILogger<RegisterGrain> logger)
     : Grain, IRegisterGrain
 {
     public const string ReceiptsStream = "receipts";
@@ -160,7 +161,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outcome = await FiscalizeCoreAsync(input);
-        RegisterMetrics.Receipt(input.Operation, outcome.Error?.Code ?? (outcome.Replayed ? "replayed" : "fiscalized"), started);
+        metrics.Receipt(input.Operation, outcome.Error?.Code ?? (outcome.Replayed ? "replayed" : "fiscalized"), started);
         return outcome;
     }
 
@@ -356,7 +357,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        RegisterMetrics.Forget(RegisterId);
+        metrics.Forget(RegisterId);
         return Task.CompletedTask;
     }
 
@@ -601,7 +602,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
     private DomainError OtherMode(string mode) =>
         new(ErrorCodes.InvalidState, $"Register {RegisterId} is registered in mode {state!.Mode}, not {mode}.", "mode");
 
-    private void ObserveMetrics() => RegisterMetrics.Observe(RegisterId, View(), clock, state!.Device?.MissingCount ?? 0);
+    private void ObserveMetrics() => metrics.Observe(RegisterId, View(), state!.Device?.MissingCount ?? 0);
 }
 
 /// <summary>What a journal entry holds.</summary>

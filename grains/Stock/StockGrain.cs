@@ -14,7 +14,8 @@ namespace Retail.Stock;
 /// lose or to save. Calls interleave only to queue up and to settle.
 /// </summary>
 [Reentrant]
-public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMembershipService membership, TimeProvider clock, ILogger<StockGrain> logger)
+public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMembershipService membership, TimeProvider clock, StockMetrics metrics,
+    ILogger<StockGrain> logger)
     : Grain, IStockGrain
 {
     /// <summary>Movements kept in memory to answer a retry without a database round trip; older ones are found by the ledger's unique key.</summary>
@@ -63,7 +64,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
         if (head is not null)
             foreach (var record in (await ledger.ReadHistoryAsync(storeId, sku, RecalledOnActivation, null)).Reverse())
                 Remember(record);
-        StockMetrics.Observe(chain.Committed);
+        metrics.Observe(chain.Committed);
     }
 
     public Task<StockLevel> GetAsync() => Task.FromResult(chain.Committed);
@@ -342,7 +343,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
             Remember(record);
             unsettled.Remove(record.MovementId);
             stagedAt.Remove(record.MovementId);
-            StockMetrics.Applied(record);
+            metrics.Applied(record);
             if (StockRules.WentNegative(record))
                 logger.LogInformation("Stock {StoreId}/{Sku} went negative: {OnHand}", record.StoreId, record.Sku, record.OnHandAfter);
         }
@@ -476,7 +477,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        StockMetrics.Deactivated(chain.Committed);
+        metrics.Deactivated(chain.Committed);
         return Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Retail.Ledger;
@@ -5,36 +6,40 @@ using Retail.Ledger;
 namespace Retail.Stock;
 
 /// <summary>Stock instruments on the <c>Retail</c> meter.</summary>
-public static class StockMetrics
+public sealed class StockMetrics
 {
-    private static readonly Counter<long> Movements = LedgerMetrics.Meter.CreateCounter<long>(
-        "retail.stock.movements", "{movement}", "Stock movements applied, by type");
-
     /// <summary>The same words as the API's JSON (<c>goodsReceipt</c>, <c>writeOff</c>), computed once.</summary>
     private static readonly Dictionary<MovementType, string> TypeNames = Enum.GetValues<MovementType>()
         .ToDictionary(type => type, type => JsonNamingPolicy.CamelCase.ConvertName(type.ToString()));
 
+    private readonly Counter<long> movements;
+
     /// <summary>Pairs of this silo whose onHand is below zero, by store.</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string StoreId, string Sku), byte> Negative = new();
+    private readonly ConcurrentDictionary<(string StoreId, string Sku), byte> negative = new();
 
-    private static readonly ObservableGauge<int> NegativePairs = LedgerMetrics.Meter.CreateObservableGauge(
-        "retail.stock.negative_pairs",
-        () => Negative.Keys.GroupBy(k => k.StoreId).Select(g => new Measurement<int>(g.Count(), new KeyValuePair<string, object?>("store", g.Key))),
-        "{pair}", "Store and SKU pairs with negative onHand, active on this silo");
-
-    public static void Applied(StockMovementRecord record)
+    public StockMetrics(IMeterFactory meters)
     {
-        Movements.Add(1, new KeyValuePair<string, object?>("type", TypeNames[record.Type]));
+        var meter = meters.Create(LedgerMetrics.MeterName);
+        movements = meter.CreateCounter<long>("retail.stock.movements", "{movement}", "Stock movements applied, by type");
+        meter.CreateObservableGauge(
+            "retail.stock.negative_pairs",
+            () => negative.Keys.GroupBy(k => k.StoreId).Select(g => new Measurement<int>(g.Count(), new KeyValuePair<string, object?>("store", g.Key))),
+            "{pair}", "Store and SKU pairs with negative onHand, active on this silo");
+    }
+
+    public void Applied(StockMovementRecord record)
+    {
+        movements.Add(1, new KeyValuePair<string, object?>("type", TypeNames[record.Type]));
         Observe(record.LevelAfter);
     }
 
-    public static void Observe(StockLevel level)
+    public void Observe(StockLevel level)
     {
         if (level.OnHand < 0)
-            Negative.TryAdd((level.StoreId, level.Sku), 0);
+            negative.TryAdd((level.StoreId, level.Sku), 0);
         else
-            Negative.TryRemove((level.StoreId, level.Sku), out _);
+            negative.TryRemove((level.StoreId, level.Sku), out _);
     }
 
-    public static void Deactivated(StockLevel level) => Negative.TryRemove((level.StoreId, level.Sku), out _);
+    public void Deactivated(StockLevel level) => negative.TryRemove((level.StoreId, level.Sku), out _);
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Retail.Hosting;
 using Retail.Ledger;
 using Retail.Registers;
 using Retail.Stock;
@@ -9,9 +11,12 @@ namespace Retail.Tests.Postgres;
 
 /// <summary>The one durable step against a real PostgreSQL: journal and stock in one transaction, heads moved by compare-and-set.</summary>
 [Collection(PostgresServer.Collection)]
-public sealed class PostgresLedgerTests(PostgresServer server)
+public sealed class PostgresLedgerTests(PostgresServer server) : IDisposable
 {
     private const string Fn = "9960440300123456";
+
+    /// <summary>This test's own metrics, as a silo's: other ledgers in the process record elsewhere.</summary>
+    private readonly ServiceProvider metrics = new ServiceCollection().AddGrainMetrics().BuildServiceProvider();
 
     private static StagedMovement Row(string store, string sku, long version, string id, string token, string? previous, decimal onHandAfter = 1,
         string? reason = null) =>
@@ -24,8 +29,10 @@ public sealed class PostgresLedgerTests(PostgresServer server)
     private async Task<(NpgsqlDataSource Data, PostgresLedger Ledger)> OpenAsync()
     {
         var data = NpgsqlDataSource.Create(await server.CreateDatabaseAsync());
-        return (data, new PostgresLedger(data, NullLogger<PostgresLedger>.Instance));
+        return (data, new PostgresLedger(data, metrics.GetRequiredService<LedgerMetrics>(), NullLogger<PostgresLedger>.Instance));
     }
+
+    public void Dispose() => metrics.Dispose();
 
     private static async Task<long> CountAsync(NpgsqlDataSource data, string sql)
     {
@@ -43,7 +50,7 @@ public sealed class PostgresLedgerTests(PostgresServer server)
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == LedgerMetrics.MeterName && instrument.Name == "retail.ledger.batch.size")
+            if (ReferenceEquals(instrument.Meter.Scope, metrics.GetRequiredService<IMeterFactory>()) && instrument.Name == "retail.ledger.batch.size")
                 l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<int>((_, size, _, _) => InterlockedMax(ref largestBatch, size));

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Retail.Hosting;
 using Retail.Ledger;
 using Retail.Registers;
 using Retail.Stock;
@@ -30,7 +32,8 @@ public sealed class StoreReceiptsCatchUpTests(PostgresServer server)
     public async Task Postgres_reads_a_stores_receipts_after_each_registers_checkpoint_including_unseen_registers()
     {
         await using var data = NpgsqlDataSource.Create(await server.CreateDatabaseAsync());
-        await using var ledger = new PostgresLedger(data, NullLogger<PostgresLedger>.Instance);
+        await using var metrics = new ServiceCollection().AddGrainMetrics().BuildServiceProvider();
+        await using var ledger = new PostgresLedger(data, metrics.GetRequiredService<LedgerMetrics>(), NullLogger<PostgresLedger>.Instance);
         foreach (var entry in Journal)
             Assert.True((await ledger.CommitAsync(LedgerCommit.Of(entry))).IsCommitted);
         await AssertCatchUpAsync(new PostgresRegisterJournal(data));

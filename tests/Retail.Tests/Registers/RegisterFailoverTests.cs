@@ -43,6 +43,7 @@ public sealed class RegisterFailoverTests : IAsyncLifetime
             silo.UseInMemoryReminderService();
             silo.AddMemoryStreams(RetailSilo.StreamProvider);
             silo.Services.AddInMemoryLedger(Commits);
+            silo.Services.AddGrainMetrics();
             silo.Services.AddSingleton(TimeProvider.System);
             // Notice the dead silo in seconds, not the production defaults' tens of seconds.
             silo.Configure<ClusterMembershipOptions>(options =>
