@@ -18,7 +18,7 @@ namespace Retail.Hosting;
 /// Rows written before this format are JSON (the providers' default: type names of the time in
 /// <c>$type</c>). They are still read, through <see cref="LegacyJsonState"/>, and come back in this
 /// format the next time the grain writes its state. A JSON row starts with <c>{</c>; a row in
-/// the Orleans format never does (its first byte is a version header).
+/// the Orleans format starts with its root value's field header (field id 0), never with <c>{</c>.
 /// </remarks>
 public sealed class GrainStateFormat(Serializer serializer, IOptions<OrleansJsonSerializerOptions> jsonOptions) : IGrainStorageSerializer
 {
