@@ -8,6 +8,7 @@ using Retail.Api.Stock;
 using Retail.Common;
 using Retail.Documents;
 using Retail.Registers;
+using Retail.Registers.Fiscal;
 
 namespace Retail.Api.Documents;
 
@@ -84,11 +85,11 @@ public static class OrdersApi
         for (var i = 0; error is null && i < payments!.Count; i++)
             error = payments[i] is null
                 ? new DomainError(ErrorCodes.ValidationFailed, "A payment is required.", $"payments[{i}]")
-                : Validation.First(Validation.Text(payments[i].Type, $"payments[{i}].type", 32), Validation.Required(payments[i].Amount, $"payments[{i}].amount"),
+                : Validation.First(ReceiptRules.Payment(Validation.Parsed<PaymentType>(payments[i].Type), i), Validation.Required(payments[i].Amount, $"payments[{i}].amount"),
                     Validation.Money(payments[i].Amount, $"payments[{i}].amount"));
         if (error is not null)
             return Problems.Of(error);
-        return await ActAsync(id, grains, context, order => order.PayAsync(payments!.Select(p => new PaymentInput(p.Type!, p.Amount!.Value)).ToList()));
+        return await ActAsync(id, grains, context, order => order.PayAsync(payments!.Select(p => new PaymentInput(Validation.Parsed<PaymentType>(p.Type)!.Value, p.Amount!.Value)).ToList()));
     }
 
     private static Task<Results<Ok<OrderView>, ProblemHttpResult>> Cancel(string id, IGrainFactory grains, HttpContext context) =>

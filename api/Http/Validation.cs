@@ -54,5 +54,8 @@ public static class Validation
         value is { } code && !allowed.Contains(code)
             ? new DomainError(ErrorCodes.ValidationFailed, $"The value is {ApiNames.Listed(allowed)}.", field) : null;
 
+    /// <summary>A code by its API name; null when the name is none of them (the rule that refuses it says why).</summary>
+    public static T? Parsed<T>(string? name) where T : struct, Enum => ApiNames.TryParseApiName<T>(name, out var code) ? code : null;
+
     public static DomainError? First(params DomainError?[] checks) => checks.FirstOrDefault(c => c is not null);
 }

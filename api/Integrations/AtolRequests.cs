@@ -217,19 +217,19 @@ public static class AtolRequests
             var at = $"payments[{i}]";
             var type = list[i] is JsonObject p ? (int?)Number(p["type"]) : null;
             var sum = list[i] is JsonObject q ? Amount(q, "sum", problems, at) : null;
-            string? kind = type switch
+            PaymentType? kind = type switch
             {
-                0 => "cash",
-                1 => "electronic",
-                2 => "prepayment",
-                3 => "credit",
-                >= 4 and <= 9 => "other",
+                0 => PaymentType.Cash,
+                1 => PaymentType.Electronic,
+                2 => PaymentType.Prepayment,
+                3 => PaymentType.Credit,
+                >= 4 and <= 9 => PaymentType.Other,
                 _ => null,
             };
             if (kind is null)
                 problems.Add($"{at}.type");
             else if (sum is not null)
-                payments.Add(new PaymentInput(kind, sum.Value));
+                payments.Add(new PaymentInput(kind.Value, sum.Value));
         }
         return payments;
     }

@@ -338,8 +338,8 @@ public static class RegistersApi
     {
         var error = Validation.First(
             Validation.ClientId(body.Id, "id"),
-            Validation.Text(body.Operation, "operation", 32),
-            ReceiptLimits.Check(body.Items?.Count, body.Payments?.Count),
+            ReceiptRules.Operation(OperationOf(body.Operation)),
+            ReceiptRules.Limits(body.Items?.Count, body.Payments?.Count),
             body.Customer is { } customer && (customer.Email?.Length > FiscalDrive.MaxCustomerContactLength || customer.Phone?.Length > FiscalDrive.MaxCustomerContactLength)
                 ? new DomainError(ErrorCodes.ValidationFailed, $"A buyer's e-mail or phone is at most {FiscalDrive.MaxCustomerContactLength} characters (tag 1008).", "customer") : null);
         for (var i = 0; error is null && i < body.Items!.Count; i++)
@@ -359,15 +359,19 @@ public static class RegistersApi
             error = payment is null
                 ? new DomainError(ErrorCodes.ValidationFailed, "A payment is required.", $"payments[{i}]")
                 : Validation.First(
-                    Validation.Text(payment.Type, $"payments[{i}].type", 32),
+                    ReceiptRules.Payment(Validation.Parsed<PaymentType>(payment.Type), i),
                     Validation.Required(payment.Amount, $"payments[{i}].amount"));
         }
         return error;
     }
 
-    private static ReceiptInput ToInput(ReceiptBody body) => new(body.Id!, body.Operation!,
+    /// <summary>The API's spelling (<c>sellRefund</c>) or ATOL's (<c>sell_refund</c>); null for anything else.</summary>
+    private static FiscalOperation? OperationOf(string? name) => FiscalNames.TryParseOperation(name, out var operation) ? operation : null;
+
+    /// <summary>A receipt body <see cref="ReceiptError"/> has passed.</summary>
+    private static ReceiptInput ToInput(ReceiptBody body) => new(body.Id!, OperationOf(body.Operation)!.Value,
         body.Items!.Select(i => new ReceiptItemInput(i.Sku!, i.Quantity!.Value, i.Price!.Value, i.MarkingCode)).ToList(),
-        body.Payments!.Select(p => new PaymentInput(p.Type!, p.Amount!.Value)).ToList(),
+        body.Payments!.Select(p => new PaymentInput(Validation.Parsed<PaymentType>(p.Type)!.Value, p.Amount!.Value)).ToList(),
         body.Customer is null ? null : new CustomerInput(body.Customer.Email, body.Customer.Phone));
 
     private static async Task<Results<Ok<ReceiptDocument>, ProblemHttpResult>> GetReceipt(string registerId, string receiptId, IGrainFactory grains) =>

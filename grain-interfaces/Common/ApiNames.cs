@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -14,6 +15,10 @@ public static class ApiNames
     public static string ToApiName<T>(this T value) where T : struct, Enum =>
         Names<T>.ByValue.TryGetValue(value, out var name) ? name
             : throw new ArgumentOutOfRangeException(nameof(value), value, $"Not a {typeof(T).Name} member.");
+
+    /// <summary>The API name, or the number of a value that is no member (a refused input's, for a log, a tag or a fingerprint).</summary>
+    public static string ToApiNameOrNumber<T>(this T value) where T : struct, Enum =>
+        Names<T>.ByValue.TryGetValue(value, out var name) ? name : Convert.ToInt64(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A member by its API name (exact, case-sensitive); no numbers, no combinations.</summary>
     public static bool TryParseApiName<T>(string? name, out T value) where T : struct, Enum =>

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Retail.Registers.Fiscal;
+
 namespace Retail.Registers;
 
 /// <summary>A register as the API shows it (API.md, "Registers").</summary>
@@ -105,7 +108,8 @@ public sealed record ReceiptLineTerms(
 
 [GenerateSerializer, Immutable, Alias("PaymentInput")]
 public sealed record PaymentInput(
-    [property: Id(0)] string Type,
+    // Its API name in JSON too (a cloud receipt's journaled request holds these), whatever the options.
+    [property: Id(0), JsonConverter(typeof(JsonStringEnumConverter<PaymentType>))] PaymentType Type,
     [property: Id(1)] decimal Amount);
 
 [GenerateSerializer, Immutable, Alias("CustomerInput")]
@@ -120,16 +124,26 @@ public sealed record CorrectionInput(
     [property: Id(1)] DateOnly SettlementDate,
     [property: Id(2)] string? OrderNumber = null);
 
-/// <summary>How many lines and payments a receipt holds: checked where a receipt is taken, with one message.</summary>
-public static class ReceiptLimits
+/// <summary>The rules of a receipt's shape, with one message each, wherever a receipt is taken (the API, the register).</summary>
+public static class ReceiptRules
 {
     public const int MaxItems = 1000;
     public const int MaxPayments = 10;
 
-    public static Common.DomainError? Check(int? items, int? payments) =>
+    public static Common.DomainError? Limits(int? items, int? payments) =>
         items is not (> 0 and <= MaxItems) ? new(Common.ErrorCodes.ValidationFailed, $"A receipt has 1 to {MaxItems} items.", "items")
         : payments is not (> 0 and <= MaxPayments) ? new(Common.ErrorCodes.ValidationFailed, $"A receipt has 1 to {MaxPayments} payments.", "payments")
         : null;
+
+    /// <summary>A till sells and refunds (null: a name that is not an operation).</summary>
+    public static Common.DomainError? Operation(FiscalOperation? operation) =>
+        operation is FiscalOperation.Sell or FiscalOperation.SellRefund ? null
+            : new(Common.ErrorCodes.ValidationFailed, "The operation is sell or sellRefund.", "operation");
+
+    /// <summary>One of the five payment kinds (null: a name that is not one).</summary>
+    public static Common.DomainError? Payment(PaymentType? type, int index) =>
+        type is { } known && Enum.IsDefined(known) ? null
+            : new(Common.ErrorCodes.ValidationFailed, "A payment type is cash, electronic, prepayment, credit or other.", $"payments[{index}].type");
 }
 
 /// <summary>
@@ -139,7 +153,7 @@ public static class ReceiptLimits
 [GenerateSerializer, Immutable, Alias("ReceiptInput")]
 public sealed record ReceiptInput(
     [property: Id(0)] string Id,
-    [property: Id(1)] string Operation,
+    [property: Id(1), JsonConverter(typeof(JsonStringEnumConverter<FiscalOperation>))] FiscalOperation Operation,
     [property: Id(2)] IReadOnlyList<ReceiptItemInput> Items,
     [property: Id(3)] IReadOnlyList<PaymentInput> Payments,
     [property: Id(4)] CustomerInput? Customer = null,

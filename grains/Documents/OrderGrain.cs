@@ -80,7 +80,7 @@ public sealed class OrderGrain(IRegisterJournal journal, JournaledStep step, Tim
         var (register, noRegister) = await OnlineRegisterAsync(state.StoreId);
         if (noRegister is not null)
             return noRegister;
-        var input = new ReceiptInput(Orders.PaymentReceiptId(OrderId), FiscalOperation.Sell.ToApiName(),
+        var input = new ReceiptInput(Orders.PaymentReceiptId(OrderId), FiscalOperation.Sell,
             state.Lines.Select(l => new ReceiptItemInput(l.Sku, l.Quantity, l.Price)).ToList(), payments, state.Customer, ReservedByOrder: OrderId);
         var receipt = await OnlineRegisters.FiscalizeAsync(register!, input);
         if (receipt.Error is { } refused)
@@ -116,8 +116,8 @@ public sealed class OrderGrain(IRegisterJournal journal, JournaledStep step, Tim
         if (noRegister is not null)
             return noRegister;
         var total = Orders.Total(refunded);
-        var input = new ReceiptInput(Orders.RefundReceiptId(OrderId, refundId), FiscalOperation.SellRefund.ToApiName(),
-            refunded.Select(l => new ReceiptItemInput(l.Sku, l.Quantity, l.Price)).ToList(), [new PaymentInput("electronic", total)], state.Customer);
+        var input = new ReceiptInput(Orders.RefundReceiptId(OrderId, refundId), FiscalOperation.SellRefund,
+            refunded.Select(l => new ReceiptItemInput(l.Sku, l.Quantity, l.Price)).ToList(), [new PaymentInput(PaymentType.Electronic, total)], state.Customer);
         var receipt = await OnlineRegisters.FiscalizeAsync(register!, input);
         if (receipt.Error is { } refused)
             return refused;

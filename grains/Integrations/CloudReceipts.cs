@@ -4,6 +4,7 @@ using System.Text.Json;
 using Retail.Catalog;
 using Retail.Common;
 using Retail.Registers;
+using Retail.Registers.Fiscal;
 
 namespace Retail.Integrations;
 
@@ -88,7 +89,8 @@ public static class CloudReceipts
 
     /// <summary>The receipt the register fiscalizes: each item's own terms, and the SKU it matched ("" for none).</summary>
     public static ReceiptInput ToReceipt(string uuid, CloudReceiptRequest request, IReadOnlyList<string> skus) => new(
-        ReceiptId(uuid), request.Operation,
+        // The request's operation was checked when it was taken; a name that is none is refused by the register.
+        ReceiptId(uuid), FiscalNames.TryParseOperation(request.Operation, out var operation) ? operation : default,
         request.Items.Select((item, i) => new ReceiptItemInput(skus[i], item.Quantity, item.Price, item.MarkingCode,
             new ReceiptLineTerms(item.Name, item.Vat, item.Unit, item.PaymentObject, item.PaymentMethod, item.Sum))).ToList(),
         request.Payments, request.Customer, request.Correction);

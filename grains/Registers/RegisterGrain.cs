@@ -209,10 +209,10 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
     /// </summary>
     private async Task<(ReceiptRequest? Request, Dictionary<string, Sku>? Skus, DomainError? Error)> PrepareAsync(ReceiptInput input)
     {
-        if (!FiscalNames.TryParseOperation(input.Operation, out var operation) || operation is not (FiscalOperation.Sell or FiscalOperation.SellRefund))
-            return Refuse(new DomainError(ErrorCodes.ValidationFailed, "The operation is sell or sellRefund.", "operation"));
+        if (ReceiptRules.Operation(input.Operation) is { } operationError)
+            return Refuse(operationError);
         // A null list (a caller's malformed message) is refused as an empty one.
-        if (ReceiptLimits.Check(input.Items?.Count, input.Payments?.Count) is { } shape)
+        if (ReceiptRules.Limits(input.Items?.Count, input.Payments?.Count) is { } shape)
             return Refuse(shape);
 
         for (var i = 0; i < input.Items!.Count; i++)
@@ -249,13 +249,13 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         var payments = ImmutableArray.CreateBuilder<ReceiptPayment>(input.Payments!.Count);
         for (var i = 0; i < input.Payments.Count; i++)
         {
-            if (!ApiNames.TryParseApiName<PaymentType>(input.Payments[i].Type, out var type))
-                return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A payment type is cash, electronic, prepayment, credit or other.", $"payments[{i}].type"));
-            payments.Add(new ReceiptPayment(type, input.Payments[i].Amount));
+            if (ReceiptRules.Payment(input.Payments[i].Type, i) is { } paymentError)
+                return Refuse(paymentError);
+            payments.Add(new ReceiptPayment(input.Payments[i].Type, input.Payments[i].Amount));
         }
         // The drive checks the contact (tag 1008) with the rest of the receipt.
         var contact = input.Customer is null ? null : (input.Customer.Email ?? input.Customer.Phone);
-        return (new ReceiptRequest(operation, items.ToImmutable(), payments.ToImmutable(), contact), skus, null);
+        return (new ReceiptRequest(input.Operation, items.ToImmutable(), payments.ToImmutable(), contact), skus, null);
 
         static (ReceiptRequest?, Dictionary<string, Sku>?, DomainError?) Refuse(DomainError error) => (null, null, error);
     }
@@ -576,11 +576,12 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
     private static string Fingerprint(ReceiptInput input)
     {
         static string N(decimal value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+        // The API names, as when these were strings: a retry of a receipt taken before keeps its fingerprint.
         var text = string.Join('|',
-            input.Operation,
+            input.Operation.ToApiNameOrNumber(),
             string.Join(';', input.Items.Select(i => $"{i.Sku},{N(i.Quantity)},{N(i.Price)},{i.MarkingCode}" +
                 (i.Terms is { } t ? $",{t.Name.Length}:{t.Name},{t.Vat},{t.Unit},{t.PaymentObject},{t.PaymentMethod},{N(t.Sum)}" : ""))),
-            string.Join(';', input.Payments.Select(p => $"{p.Type},{N(p.Amount)}")),
+            string.Join(';', input.Payments.Select(p => $"{p.Type.ToApiNameOrNumber()},{N(p.Amount)}")),
             input.Customer?.Email, input.Customer?.Phone,
             input.Correction is { } c ? $"{c.Type},{c.SettlementDate:yyyy-MM-dd},{c.OrderNumber}" : "");
         // Only a receipt that pays an order says so: every other receipt keeps the fingerprint it always had.

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Retail.Common;
 using Retail.Ledger;
+using Retail.Registers.Fiscal;
 
 namespace Retail.Registers;
 
@@ -54,9 +56,9 @@ public sealed class RegisterMetrics
 
     public void Forget(string registerId) => registers.TryRemove(registerId, out _);
 
-    public void Receipt(string operation, string outcome, long startedTimestamp)
+    public void Receipt(FiscalOperation operation, string outcome, long startedTimestamp)
     {
-        var tags = new TagList { { "operation", operation }, { "outcome", outcome } };
+        var tags = new TagList { { "operation", operation.ToApiNameOrNumber() }, { "outcome", outcome } };
         receipts.Add(1, tags);
         latency.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, tags);
     }

@@ -86,8 +86,8 @@ public sealed class OrderGrainTests(TwoSiloCluster fixture)
         Assert.Null((await Order(id).CreateAsync(Request(scenario.StoreId, lines: [new OrderLine(milk, 2, 90), new OrderLine(kefir, 1, 120)]))).Error);
         var before = (await online.GetAsync())!.LastFiscalDocumentNumber;
 
-        var paid = await Order(id).PayAsync([new PaymentInput("electronic", 300)]);
-        var again = await Order(id).PayAsync([new PaymentInput("electronic", 300)]);
+        var paid = await Order(id).PayAsync([new PaymentInput(PaymentType.Electronic, 300)]);
+        var again = await Order(id).PayAsync([new PaymentInput(PaymentType.Electronic, 300)]);
         var tillSale = await online.FiscalizeAsync(RegisterScenario.Sale(NewOrder(), milk, 1, 90));
 
         Assert.Null(paid.Error);
@@ -111,7 +111,7 @@ public sealed class OrderGrainTests(TwoSiloCluster fixture)
         var id = NewOrder();
         await Order(id).CreateAsync(Request(scenario.StoreId, lines: new OrderLine(milk, 2, 90)));
 
-        var outcome = await Order(id).PayAsync([new PaymentInput("electronic", 100)]);
+        var outcome = await Order(id).PayAsync([new PaymentInput(PaymentType.Electronic, 100)]);
 
         Assert.Equal(ErrorCodes.PaymentMismatch, outcome.Error?.Code);
         Assert.Equal(OrderStatus.Reserved, (await Order(id).GetAsync())!.Status);
@@ -131,7 +131,7 @@ public sealed class OrderGrainTests(TwoSiloCluster fixture)
         TwoSiloCluster.Clock.Advance(TimeSpan.FromMinutes(31));
         await reminder.ReceiveReminder(OrderGrain.ExpiryReminder, default);
         await reminder.ReceiveReminder(OrderGrain.ExpiryReminder, default);
-        var paid = await Order(id).PayAsync([new PaymentInput("electronic", 360)]);
+        var paid = await Order(id).PayAsync([new PaymentInput(PaymentType.Electronic, 360)]);
 
         Assert.Equal(OrderStatus.Expired, (await Order(id).GetAsync())!.Status);
         Assert.Equal(ErrorCodes.InvalidState, paid.Error?.Code);
@@ -148,8 +148,8 @@ public sealed class OrderGrainTests(TwoSiloCluster fixture)
         var id = NewOrder();
         await Order(id).CreateAsync(Request(scenario.StoreId, lines: new OrderLine(milk, 3, 90)));
         // The order died after the register journaled its receipt: the register has it, the order does not.
-        var receipt = await online.FiscalizeAsync(new ReceiptInput(Orders.PaymentReceiptId(id), "sell", [new ReceiptItemInput(milk, 3, 90)],
-            [new PaymentInput("electronic", 270)], Buyer, ReservedByOrder: id));
+        var receipt = await online.FiscalizeAsync(new ReceiptInput(Orders.PaymentReceiptId(id), FiscalOperation.Sell, [new ReceiptItemInput(milk, 3, 90)],
+            [new PaymentInput(PaymentType.Electronic, 270)], Buyer, ReservedByOrder: id));
         Assert.Null(receipt.Error);
 
         Assert.Null((await Order(id).CancelAsync()).Error);
@@ -170,8 +170,8 @@ public sealed class OrderGrainTests(TwoSiloCluster fixture)
         await Order(paid).CreateAsync(Request(scenario.StoreId, lines: [new OrderLine(milk, 2, 90), new OrderLine(kefir, 2, 120)]));
 
         Assert.Equal(OrderStatus.Canceled, (await Order(canceled).CancelAsync()).Value!.Status);
-        Assert.Equal(ErrorCodes.InvalidState, (await Order(canceled).PayAsync([new PaymentInput("electronic", 450)])).Error?.Code);
-        Assert.Null((await Order(paid).PayAsync([new PaymentInput("electronic", 420)])).Error);
+        Assert.Equal(ErrorCodes.InvalidState, (await Order(canceled).PayAsync([new PaymentInput(PaymentType.Electronic, 450)])).Error?.Code);
+        Assert.Null((await Order(paid).PayAsync([new PaymentInput(PaymentType.Electronic, 420)])).Error);
         Assert.Equal(ErrorCodes.InvalidState, (await Order(paid).CancelAsync()).Error?.Code);
         var first = await Order(paid).RefundAsync("r1", [new DocumentLine(kefir, 1)]);
         var retried = await Order(paid).RefundAsync("r1", [new DocumentLine(kefir, 1)]);

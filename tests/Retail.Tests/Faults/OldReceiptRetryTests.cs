@@ -1,5 +1,6 @@
 using Retail.Common;
 using Retail.Registers;
+using Retail.Registers.Fiscal;
 using Retail.Tests.Cluster;
 using Retail.Tests.Registers;
 
@@ -25,7 +26,7 @@ public sealed class OldReceiptRetryTests(TwoSiloCluster fixture)
         var retried = await register.FiscalizeAsync(RegisterScenario.Sale("old-1", "water", 1, 50));
         var conflicting = await register.FiscalizeAsync(RegisterScenario.Sale("old-1", "water", 2, 50) with
         {
-            Payments = [new PaymentInput("cash", 100)],
+            Payments = [new PaymentInput(PaymentType.Cash, 100)],
         });
 
         Assert.Null(retried.Error);

@@ -5,6 +5,7 @@ using Retail.Common;
 using Retail.Hosting;
 using Retail.Ledger;
 using Retail.Registers;
+using Retail.Registers.Fiscal;
 using Retail.Stock;
 using Retail.Tests.Cluster;
 using Retail.Tests.Registers;
@@ -118,7 +119,7 @@ public sealed class ReceiptStepFaultTests : IAsyncLifetime
         var sale = RegisterScenario.Sale("r-1", "milk", 2, 90) with
         {
             Items = [new ReceiptItemInput("milk", 2, 90), new ReceiptItemInput("shoes", 1, 100, code)],
-            Payments = [new PaymentInput("cash", 280)],
+            Payments = [new PaymentInput(PaymentType.Cash, 280)],
         };
 
         FaultyLedger.Next = fault;

@@ -54,13 +54,13 @@ public sealed class CloudReceiptsTests
     public void The_receipt_keeps_each_items_own_terms_and_the_sku_it_matched()
     {
         var request = new CloudReceiptRequest("online-1", "order-42", "sell", [Item("Kefir 1l"), Item("Gift wrap")],
-            [new PaymentInput("electronic", 200m)], new CustomerInput("buyer@example.ru", null), null, null, "v4");
+            [new PaymentInput(PaymentType.Electronic, 200m)], new CustomerInput("buyer@example.ru", null), null, null, "v4");
         var receipt = CloudReceipts.ToReceipt("u-1", request, ["KEF-1", ""]);
         Assert.Equal("cloud-u-1", receipt.Id);
         Assert.Equal(["KEF-1", ""], receipt.Items.Select(i => i.Sku));
         Assert.Equal(new ReceiptLineTerms("Gift wrap", "vat22", 0, 1, 4, 100m), receipt.Items[1].Terms);
         // The fingerprint ignores where the report is sent and the protocol version, not the content.
         Assert.Equal(CloudReceipts.Fingerprint(request), CloudReceipts.Fingerprint(request with { CallbackUrl = "https://shop.example/cb", ApiVersion = "v5" }));
-        Assert.NotEqual(CloudReceipts.Fingerprint(request), CloudReceipts.Fingerprint(request with { Payments = [new PaymentInput("cash", 200m)] }));
+        Assert.NotEqual(CloudReceipts.Fingerprint(request), CloudReceipts.Fingerprint(request with { Payments = [new PaymentInput(PaymentType.Cash, 200m)] }));
     }
 }

@@ -97,7 +97,7 @@ public sealed class DocumentDurabilityTests(PostgresServer server)
         await order.AsReference<IRemindable>().ReceiveReminder(OrderGrain.ExpiryReminder, default);
 
         Assert.Equal(OrderStatus.Expired, (await order.GetAsync())!.Status);
-        Assert.Equal(ErrorCodes.InvalidState, (await order.PayAsync([new PaymentInput("electronic", 360)])).Error?.Code);
+        Assert.Equal(ErrorCodes.InvalidState, (await order.PayAsync([new PaymentInput(PaymentType.Electronic, 360)])).Error?.Code);
         Assert.Equal((10m, 0m), ((await after.GetGrain<IStockGrain>(GrainKeys.Stock("shop", "milk")).GetAsync()).OnHand,
             (await after.GetGrain<IStockGrain>(GrainKeys.Stock("shop", "milk")).GetAsync()).Reserved));
         Assert.Equal(1L, await RowsAsync(database, "shop", MovementType.Release));

@@ -169,7 +169,7 @@ public sealed class DeviceRegisterClusterTests(TwoSiloCluster fixture)
 
         var refusals = new[]
         {
-            await register.AcceptFiscalizedReceiptAsync(sale.Receipt with { Items = [new ReceiptItemInput("tea", 3, 150)], Payments = [new PaymentInput("cash", 450)] }, sale.Fiscal),
+            await register.AcceptFiscalizedReceiptAsync(sale.Receipt with { Items = [new ReceiptItemInput("tea", 3, 150)], Payments = [new PaymentInput(PaymentType.Cash, 450)] }, sale.Fiscal),
             await register.AcceptFiscalizedReceiptAsync(sale.Receipt with { Id = "sale-9" }, sale.Fiscal),
             await register.AcceptFiscalizedReceiptAsync(sale.Receipt with { Id = "sale-9" }, other.Fiscal),
             await register.AcceptFiscalizedReceiptAsync(sale.Receipt, sale.Fiscal with { FiscalDocumentNumber = 10, ReceiptNumber = 7, Qr = null }),
@@ -316,7 +316,7 @@ public sealed class DeviceRegisterClusterTests(TwoSiloCluster fixture)
             RegisterScenario.Sale("s3", "cup", 1, 5, operation: "sellRefund"),
         };
         till.OpenShift();
-        var printed = sales.Select(s => till.Sell(s.Id, s.Items, s.Operation)).ToList();
+        var printed = sales.Select(s => till.Sell(s.Id, s.Items, s.Operation.ToApiName())).ToList();
 
         var viaEmulated = new List<ReceiptDocument>();
         foreach (var sale in sales)

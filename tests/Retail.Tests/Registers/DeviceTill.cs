@@ -83,7 +83,7 @@ public sealed class DeviceTill(string fnSerial, DateTimeOffset startsAt, long ne
             ? $"t={TimeZoneInfo.ConvertTime(at, Moscow):yyyyMMdd'T'HHmmss}&s={total.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}&fn={fnSerial}&i={fd}&fp={sign}&n={(operation == "sell" ? 1 : 2)}"
             : null;
         return Print(new TillReceipt(
-            new ReceiptInput(id, operation, items, [new PaymentInput("electronic", total)]),
+            new ReceiptInput(id, FiscalNames.TryParseOperation(operation, out var parsed) ? parsed : default, items, [new PaymentInput(PaymentType.Electronic, total)]),
             new DeviceFiscalData(fnSerial, fd, sign, shift, receiptsInShift, at, qr)));
     }
 

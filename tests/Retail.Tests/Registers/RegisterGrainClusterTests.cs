@@ -1,6 +1,7 @@
 using Retail.Catalog;
 using Retail.Common;
 using Retail.Registers;
+using Retail.Registers.Fiscal;
 using Retail.Tests.Cluster;
 
 namespace Retail.Tests.Registers;
@@ -71,7 +72,7 @@ public sealed class RegisterGrainClusterTests(TwoSiloCluster fixture)
         var sale = RegisterScenario.Sale("receipt-1", "tea", 2, 150);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => register.FiscalizeAsync(sale))));
-        var conflict = await register.FiscalizeAsync(sale with { Items = [new ReceiptItemInput("tea", 3, 150)], Payments = [new PaymentInput("cash", 450)] });
+        var conflict = await register.FiscalizeAsync(sale with { Items = [new ReceiptItemInput("tea", 3, 150)], Payments = [new PaymentInput(PaymentType.Cash, 450)] });
 
         Assert.All(outcomes, o => Assert.Equal((3L, outcomes[0].Value!.FiscalSign, outcomes[0].Value!.Qr), (o.Value!.FiscalDocumentNumber, o.Value.FiscalSign, o.Value.Qr)));
         Assert.Single(outcomes, o => !o.Replayed);
@@ -192,10 +193,10 @@ public sealed class RegisterGrainClusterTests(TwoSiloCluster fixture)
             await register.FiscalizeAsync(RegisterScenario.Sale("a", "nope", 1, 10)),
             await register.FiscalizeAsync(RegisterScenario.Sale("b", "oil", 0, 10)),
             await register.FiscalizeAsync(RegisterScenario.Sale("c", "oil", 1.0001m, 10)),
-            await register.FiscalizeAsync(RegisterScenario.Sale("d", "oil", 1, 10) with { Payments = [new PaymentInput("cash", 9.99m)] }),
-            await register.FiscalizeAsync(RegisterScenario.Sale("e", "oil", 1, 10) with { Payments = [new PaymentInput("electronic", 11)] }),
+            await register.FiscalizeAsync(RegisterScenario.Sale("d", "oil", 1, 10) with { Payments = [new PaymentInput(PaymentType.Cash, 9.99m)] }),
+            await register.FiscalizeAsync(RegisterScenario.Sale("e", "oil", 1, 10) with { Payments = [new PaymentInput(PaymentType.Electronic, 11)] }),
             await register.FiscalizeAsync(RegisterScenario.Sale("f", "oil", 1, 10, operation: "buy")),
-            await register.FiscalizeAsync(RegisterScenario.Sale("g", "oil", 1, 10) with { Payments = [new PaymentInput("barter", 10)] }),
+            await register.FiscalizeAsync(RegisterScenario.Sale("g", "oil", 1, 10) with { Payments = [new PaymentInput((PaymentType)99, 10)] }),
         };
 
         Assert.Equal([ErrorCodes.UnknownSku, ErrorCodes.ValidationFailed, ErrorCodes.ValidationFailed, ErrorCodes.PaymentMismatch,

@@ -42,6 +42,6 @@ public sealed class RegisterScenario(IGrainFactory grains)
     }
 
     public static ReceiptInput Sale(string id, string sku, decimal quantity, decimal price, string operation = "sell", string? markingCode = null) =>
-        new(id, operation, [new ReceiptItemInput(sku, quantity, price, markingCode)],
-            [new PaymentInput("electronic", Money.RoundToKopecks(quantity * price))]);
+        new(id, FiscalNames.TryParseOperation(operation, out var parsed) ? parsed : default, [new ReceiptItemInput(sku, quantity, price, markingCode)],
+            [new PaymentInput(PaymentType.Electronic, Money.RoundToKopecks(quantity * price))]);
 }
