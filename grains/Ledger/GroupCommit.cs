@@ -104,7 +104,14 @@ public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
         }
         finally
         {
-            flushed(records.Count, Stopwatch.GetElapsedTime(started));
+            try
+            {
+                flushed(records.Count, Stopwatch.GetElapsedTime(started));
+            }
+            catch (Exception)
+            {
+                // A report that fails must not end the flush loop: the records behind would never be written.
+            }
         }
     }
 

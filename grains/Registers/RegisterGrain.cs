@@ -573,7 +573,8 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         }
     }
 
-    private static string Fingerprint(ReceiptInput input)
+    /// <summary>What makes a retry the same receipt: its content, hashed (the journal keeps it with the receipt).</summary>
+    public static string Fingerprint(ReceiptInput input)
     {
         static string N(decimal value) => value.ToString("0.###", CultureInfo.InvariantCulture);
         // The API names, as when these were strings: a retry of a receipt taken before keeps its fingerprint.
