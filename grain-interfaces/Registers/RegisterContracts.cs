@@ -138,12 +138,12 @@ public static class ReceiptRules
     /// <summary>A till sells and refunds (null: a name that is not an operation).</summary>
     public static Common.DomainError? Operation(FiscalOperation? operation) =>
         operation is FiscalOperation.Sell or FiscalOperation.SellRefund ? null
-            : new(Common.ErrorCodes.ValidationFailed, "The operation is sell or sellRefund.", "operation");
+            : new(Common.ErrorCodes.ValidationFailed, $"The operation is {Common.ApiNames.Listed([FiscalOperation.Sell, FiscalOperation.SellRefund])}.", "operation");
 
     /// <summary>One of the five payment kinds (null: a name that is not one).</summary>
     public static Common.DomainError? Payment(PaymentType? type, int index) =>
         type is { } known && Enum.IsDefined(known) ? null
-            : new(Common.ErrorCodes.ValidationFailed, "A payment type is cash, electronic, prepayment, credit or other.", $"payments[{index}].type");
+            : new(Common.ErrorCodes.ValidationFailed, $"A payment type is {Common.ApiNames.Listed(Enum.GetValues<PaymentType>())}.", $"payments[{index}].type");
 }
 
 /// <summary>

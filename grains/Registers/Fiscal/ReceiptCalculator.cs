@@ -219,7 +219,7 @@ public static class ReceiptCalculator
                 case PaymentType.Prepayment: prepayment += p.Amount; break;
                 case PaymentType.Credit: credit += p.Amount; break;
                 case PaymentType.Other: other += p.Amount; break;
-                default: return (null, new DomainError(ErrorCodes.ValidationFailed, "A payment type is cash, electronic, prepayment, credit or other.", $"payments[{i}].type"));
+                default: return (null, ReceiptRules.Payment(p.Type, i));
             }
         }
         return (new PaymentTotals(Money.WithKopecks(cash), Money.WithKopecks(electronic), Money.WithKopecks(prepayment),
