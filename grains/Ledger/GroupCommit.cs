@@ -87,31 +87,35 @@ public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
     {
         var started = Stopwatch.GetTimestamp();
         var records = batch.SelectMany(p => p.Records).ToList();
+        IReadOnlyList<TOutcome>? outcomes = null;
+        Exception? failure = null;
         try
         {
-            var outcomes = await writeBatch(records, stopping.Token);
-            var offset = 0;
-            foreach (var pending in batch)
-            {
-                pending.Done.TrySetResult(outcomes.Skip(offset).Take(pending.Records.Count).ToList());
-                offset += pending.Records.Count;
-            }
+            outcomes = await writeBatch(records, stopping.Token);
+            if (outcomes.Count != records.Count)
+                throw new InvalidOperationException($"A batch of {records.Count} records was answered with {outcomes.Count} outcomes.");
         }
         catch (Exception error)
         {
-            foreach (var pending in batch)
-                pending.Done.TrySetException(error);
+            failure = error;
         }
-        finally
+        // Reported before anyone is answered: a caller that reads the metrics after its answer finds its write in them.
+        try
         {
-            try
-            {
-                flushed(records.Count, Stopwatch.GetElapsedTime(started));
-            }
-            catch (Exception)
-            {
-                // A report that fails must not end the flush loop: the records behind would never be written.
-            }
+            flushed(records.Count, Stopwatch.GetElapsedTime(started));
+        }
+        catch (Exception)
+        {
+            // A report that fails must not end the flush loop: the records behind would never be written.
+        }
+        var offset = 0;
+        foreach (var pending in batch)
+        {
+            if (failure is not null)
+                pending.Done.TrySetException(failure);
+            else
+                pending.Done.TrySetResult([.. Enumerable.Range(offset, pending.Records.Count).Select(i => outcomes![i])]);
+            offset += pending.Records.Count;
         }
     }
 
