@@ -37,7 +37,7 @@ public static class ReplayScenario
         async Task<(string Register, List<object> Receipts)> FreshRegisterAsync(string kind)
         {
             var register = $"{store}-{kind}-{run}";
-            var fn = "99604403" + random.NextInt64(0, 100_000_000).ToString("D8", CultureInfo.InvariantCulture);
+            var fn = "99604403" + Random.Shared.NextInt64(0, 100_000_000).ToString("D8", CultureInfo.InvariantCulture);
             if ((await client.PutDeviceRegisterAsync(register, store, fn)).Item1 != Outcome.Applied
                 || (await client.PostShiftOpenedAsync(register, fn, at)).Item1 != Outcome.Applied)
                 throw new InvalidOperationException($"Register {register} could not be set up: {string.Join(", ", client.Errors.Keys)}");

@@ -21,9 +21,12 @@ public interface IStockGrain : IGrainWithStringKey
     [Alias("Stage")]
     Task<IReadOnlyList<StageResult>> StageAsync(IReadOnlyList<StockMovement> movements, SiloAddress committer);
 
-    /// <summary>The row staged now for a movement (computed again if an earlier staged row failed meanwhile).</summary>
-    [Alias("Restage")]
-    Task<StageResult> RestageAsync(string movementId);
+    /// <summary>
+    /// The rows staged now for one document's movements on this pair, in the order they were staged
+    /// (computed again if an earlier staged row failed meanwhile), once the rows below the first of them have settled.
+    /// </summary>
+    [Alias("RestageRows")]
+    Task<IReadOnlyList<StageResult>> RestageAsync(IReadOnlyList<string> movementIds);
 
     [Alias("Settle")]
     Task SettleAsync(SettledMovement settled);

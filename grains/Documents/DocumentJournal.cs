@@ -52,7 +52,7 @@ public sealed class DocumentJournal<TState>(string journalId, IRegisterJournal j
         var document = new DocumentEntry(transition, stock, events);
         var entry = new JournalEntry(journalId, Sequence + 1, Kind, null, null, null,
             JsonSerializer.Serialize(document, RegisterGrain.Json), JsonSerializer.Serialize(next, RegisterGrain.Json), clock.GetUtcNow());
-        var result = await step.CommitAsync(entry, stock);
+        var result = await step.CommitAsync([entry], stock);
         switch (result.Outcome)
         {
             case CommitOutcome.Committed:

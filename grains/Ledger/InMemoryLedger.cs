@@ -16,12 +16,12 @@ public sealed class InMemoryLedger(InMemoryStockLedger stock, InMemoryRegisterJo
     {
         lock (sync)
         {
-            if (commit.Entry is { } entry && journal.Check(entry) is { } refused)
+            if (journal.Check(commit.Entries) is { } refused)
                 return Task.FromResult(refused);
             if (stock.Check(commit.Stock) is { } conflict)
                 return Task.FromResult(conflict);
-            if (commit.Entry is not null)
-                journal.Append(commit.Entry);
+            foreach (var entry in commit.Entries)
+                journal.Append(entry);
             stock.Append(commit.Stock);
             return Task.FromResult(CommitResult.Committed);
         }

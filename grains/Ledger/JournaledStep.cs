@@ -8,7 +8,8 @@ namespace Retail.Ledger;
 /// <summary>
 /// The one durable step of a document that moves stock: its movements are staged on their stock
 /// grains (each computed on its pair's head), then the journal entry and every staged row commit in
-/// one transaction, then each stock grain is told how it ended. A crash anywhere leaves all of it or
+/// one transaction, then each stock grain is told how it ended. A run of a register's consecutive
+/// entries (a batch of device receipts) goes the same way as one: all of them, or none. A crash anywhere leaves all of it or
 /// none of it: rows staged by a committer that died are looked up in the ledger by their grain.
 /// </summary>
 public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILocalSiloDetails silo, ILogger<JournaledStep> logger)
@@ -19,7 +20,7 @@ public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILocalSi
     /// <summary>The outcome of the commit, and the refusal of a movement when a stock grain refused to stage one.</summary>
     public sealed record Result(CommitOutcome Outcome, DomainError? Refusal = null);
 
-    public async Task<Result> CommitAsync(JournalEntry entry, IReadOnlyList<PlannedMovement> movements)
+    public async Task<Result> CommitAsync(IReadOnlyList<JournalEntry> entries, IReadOnlyList<PlannedMovement> movements)
     {
 
         // One call per pair: a document's movements on one pair are staged together and in order.
@@ -58,12 +59,13 @@ public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILocalSi
             CommitResult result;
             try
             {
-                result = await ledger.CommitAsync(new LedgerCommit(entry, rows.Select(r => r.Row).ToList()));
+                result = await ledger.CommitAsync(new LedgerCommit(entries, rows.Select(r => r.Row).ToList()));
             }
             catch (Exception error) when (error is not OutOfMemoryException)
             {
                 // Whether it was written is not known: the journal and the stock grains' lookups decide.
-                logger.LogWarning(error, "The ledger failed a commit of {RegisterId} sequence {Sequence}", entry.RegisterId, entry.Sequence);
+                logger.LogWarning(error, "The ledger failed a commit of {RegisterId} sequence {Sequence} ({Count} entries)",
+                    entries[0].RegisterId, entries[0].Sequence, entries.Count);
                 result = new CommitResult(CommitOutcome.Unknown);
             }
             switch (result.Outcome)
@@ -102,11 +104,18 @@ public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILocalSi
 
     private IStockGrain Grain(PlannedMovement movement) => grains.Get<IStockGrain>(GrainKeys.Stock(movement.StoreId, movement.Sku));
 
+    /// <summary>The rows as their stock grains hold them now, asked once per pair (a document's rows on one pair sit on each other).</summary>
     private async Task<List<(PlannedMovement Planned, StagedMovement Row)>?> RestageAsync(List<(PlannedMovement Planned, StagedMovement Row)> rows)
     {
         try
         {
-            var current = await Task.WhenAll(rows.Select(r => Grain(r.Planned).RestageAsync(r.Row.Record.MovementId)));
+            var byPair = rows.Select((r, i) => (r, i)).GroupBy(x => (x.r.Planned.StoreId, x.r.Planned.Sku)).ToList();
+            var current = new StageResult[rows.Count];
+            var answers = await Task.WhenAll(byPair.Select(pair =>
+                Grain(pair.First().r.Planned).RestageAsync(pair.Select(x => x.r.Row.Record.MovementId).ToList())));
+            for (var p = 0; p < byPair.Count; p++)
+                foreach (var ((_, i), k) in byPair[p].Select((x, k) => (x, k)))
+                    current[i] = answers[p][k];
             if (current.Any(c => c.Staged is null))
                 return null;
             return rows.Select((r, i) => (r.Planned, current[i].Staged!)).ToList();

@@ -4,14 +4,15 @@ using Retail.Stock;
 namespace Retail.Ledger;
 
 /// <summary>
-/// What one command makes durable, all or nothing, in one transaction: a register's journal entry
-/// (if any) and the stock movements it causes (a receipt's lines, a grain's queued movements).
+/// What one command makes durable, all or nothing, in one transaction: a register's journal entries
+/// (none, one, or a run of consecutive ones: a batch of device receipts) and the stock movements they
+/// cause (a receipt's lines, a grain's queued movements).
 /// </summary>
-public sealed record LedgerCommit(JournalEntry? Entry, IReadOnlyList<StagedMovement> Stock)
+public sealed record LedgerCommit(IReadOnlyList<JournalEntry> Entries, IReadOnlyList<StagedMovement> Stock)
 {
-    public static LedgerCommit Of(JournalEntry entry) => new(entry, []);
+    public static LedgerCommit Of(JournalEntry entry, IReadOnlyList<StagedMovement>? stock = null) => new([entry], stock ?? []);
 
-    public static LedgerCommit Of(IReadOnlyList<StagedMovement> stock) => new(null, stock);
+    public static LedgerCommit Of(IReadOnlyList<StagedMovement> stock) => new([], stock);
 }
 
 public enum CommitOutcome

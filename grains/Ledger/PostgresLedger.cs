@@ -137,7 +137,7 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
     /// <summary>Writes the pass in one transaction; commits it when every row went in, else rolls back and says which commits failed.</summary>
     private async Task<IReadOnlyDictionary<int, CommitResult>> TryWriteAsync(IReadOnlyList<LedgerCommit> batch, List<int> pass, CancellationToken cancellationToken)
     {
-        var entries = pass.Where(i => batch[i].Entry is not null).Select(i => (Commit: i, Entry: batch[i].Entry!)).ToList();
+        var entries = pass.SelectMany(i => batch[i].Entries.Select(entry => (Commit: i, Entry: entry))).ToList();
         var rows = pass.SelectMany(i => batch[i].Stock.Select(s => (Commit: i, s.Record))).ToList();
         var unchained = CommitPlan.Unchained(batch, pass);
         if (unchained.Count > 0)
@@ -209,10 +209,15 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
         }
         await transaction.RollbackAsync(cancellationToken);
 
-        foreach (var (i, entry) in missingEntries)
-            failed[i] = await IsJournaledAsync(connection, entry, cancellationToken)
-                ? new CommitResult(CommitOutcome.DuplicateEntry)
-                : new CommitResult(CommitOutcome.JournalConflict);
+        foreach (var commit in missingEntries.GroupBy(e => e.Commit))
+        {
+            // A commit of several entries is a duplicate when any of them is journaled already, or repeats another of them.
+            var siblings = batch[commit.Key].Entries;
+            var duplicate = commit.Any(m => siblings.Any(e => !ReferenceEquals(e, m.Entry) && SameDocument(e, m.Entry)));
+            foreach (var (_, entry) in commit)
+                duplicate = duplicate || await IsJournaledAsync(connection, entry, cancellationToken);
+            failed[commit.Key] = new CommitResult(duplicate ? CommitOutcome.DuplicateEntry : CommitOutcome.JournalConflict);
+        }
         foreach (var group in duplicates.GroupBy(d => d.Commit))
         {
             if (failed.ContainsKey(group.Key))
@@ -296,6 +301,10 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
         insert.AddArray("fingerprint", NpgsqlDbType.Text, batch.Select(r => r.Fingerprint));
         return insert;
     }
+
+    private static bool SameDocument(JournalEntry a, JournalEntry b) =>
+        a.RegisterId == b.RegisterId && ((a.ClientId is not null && a.ClientId == b.ClientId)
+                                         || (a.FnSerial is not null && a.FnSerial == b.FnSerial && a.FiscalDocumentNumber is not null && a.FiscalDocumentNumber == b.FiscalDocumentNumber));
 
     private static async Task<bool> IsJournaledAsync(NpgsqlConnection connection, JournalEntry entry, CancellationToken cancellationToken)
     {

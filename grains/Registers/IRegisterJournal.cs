@@ -71,19 +71,25 @@ public sealed class InMemoryRegisterJournal : IRegisterJournal
     /// <summary>Receipts and document transitions in commit order (appends are made under the ledger's lock).</summary>
     private readonly List<JournalEntry> feed = [];
 
-    /// <summary>Why the entry cannot be appended (null: it can), by the database's rules.</summary>
-    internal CommitResult? Check(JournalEntry entry)
+    /// <summary>Why the entries (a register's next ones, in order) cannot be appended (null: they can), by the database's rules.</summary>
+    internal CommitResult? Check(IReadOnlyList<JournalEntry> entries)
     {
         lock (sync)
         {
-            if (!registers.TryGetValue(entry.RegisterId, out var entries))
-                return entry.Sequence == 1 ? null : new CommitResult(CommitOutcome.JournalConflict);
-            if (entry.ClientId is not null && byClientId.ContainsKey((entry.RegisterId, entry.ClientId)))
-                return new CommitResult(CommitOutcome.DuplicateEntry);
-            if (entry is { FnSerial: { } fn, FiscalDocumentNumber: { } number } && byDocument.ContainsKey((entry.RegisterId, fn, number)))
-                return new CommitResult(CommitOutcome.DuplicateEntry);
-            if (entries.Count > 0 && entries[^1].Sequence >= entry.Sequence)
-                return new CommitResult(CommitOutcome.JournalConflict);
+            for (var k = 0; k < entries.Count; k++)
+            {
+                var entry = entries[k];
+                var before = entries.Take(k).Where(e => e.RegisterId == entry.RegisterId).ToList();
+                if (entry.ClientId is not null && (byClientId.ContainsKey((entry.RegisterId, entry.ClientId)) || before.Any(e => e.ClientId == entry.ClientId)))
+                    return new CommitResult(CommitOutcome.DuplicateEntry);
+                if (entry is { FnSerial: { } fn, FiscalDocumentNumber: { } number }
+                    && (byDocument.ContainsKey((entry.RegisterId, fn, number)) || before.Any(e => e.FnSerial == fn && e.FiscalDocumentNumber == number)))
+                    return new CommitResult(CommitOutcome.DuplicateEntry);
+                long? last = before.Count > 0 ? before[^1].Sequence
+                    : registers.TryGetValue(entry.RegisterId, out var journaled) ? (journaled.Count > 0 ? journaled[^1].Sequence : 0) : null;
+                if (last is null ? entry.Sequence != 1 : last >= entry.Sequence)
+                    return new CommitResult(CommitOutcome.JournalConflict);
+            }
             return null;
         }
     }

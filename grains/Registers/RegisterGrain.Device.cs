@@ -8,6 +8,7 @@ using Orleans.Streams;
 using Retail.Catalog;
 using Retail.Common;
 using Retail.Hosting;
+using Retail.Ledger;
 using Retail.Registers.Fiscal;
 
 namespace Retail.Registers;
@@ -59,6 +60,62 @@ public sealed partial class RegisterGrain
         return Outcome<RegisterView>.Ok(View());
     }
 
+    /// <summary>
+    /// A burst of device receipts: each run of new receipts is checked one after another on the state the
+    /// ones before it leave, then journaled in one step (one transaction for the run's entries and stock);
+    /// any other receipt (a repeat, a refusal) and a run whose step did not commit are answered one by one,
+    /// exactly as if each had been posted alone.
+    /// </summary>
+    public async Task<IReadOnlyList<Outcome<ReceiptDocument>>> AcceptFiscalizedReceiptsAsync(IReadOnlyList<FiscalizedReceipt> receipts)
+    {
+        var outcomes = new Outcome<ReceiptDocument>[receipts.Count];
+        var run = new List<(int Index, DeviceReceipt Receipt, long Started)>();
+        for (var i = 0; i < receipts.Count; i++)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var (input, fiscal) = (receipts[i].Receipt, receipts[i].Fiscal);
+            var (ready, _) = run.Any(r => r.Receipt.Id == input.Id)
+                ? (null, null)
+                : await CheckDeviceReceiptAsync(input, fiscal, run.Count == 0 ? state : run[^1].Receipt.Next);
+            if (ready is not null)
+            {
+                run.Add((i, ready, started));
+                continue;
+            }
+            await JournalRunAsync(run, receipts, outcomes);
+            outcomes[i] = await AcceptFiscalizedReceiptAsync(input, fiscal);
+        }
+        await JournalRunAsync(run, receipts, outcomes);
+        return outcomes;
+    }
+
+    /// <summary>The run's receipts in one journaled step; one by one when it did not commit and answering each alone may tell them more.</summary>
+    private async Task JournalRunAsync(List<(int Index, DeviceReceipt Receipt, long Started)> run, IReadOnlyList<FiscalizedReceipt> receipts,
+        Outcome<ReceiptDocument>[] outcomes)
+    {
+        if (run.Count == 0)
+            return;
+        var (committed, result) = run.Count == 1 ? (null, null) : await CommitDeviceReceiptsAsync(run.Select(r => r.Receipt).ToList());
+        foreach (var (index, receipt, started) in run)
+        {
+            if (committed is not null)
+            {
+                outcomes[index] = committed[receipt.Id];
+                metrics.Receipt(receipts[index].Receipt.Operation, "fiscalized", started);
+            }
+            // The register reloads (its journal knows better), or the database is away: each alone would end the same.
+            // A stock grain that could not stage is one pair's trouble: the receipts not on it go through alone.
+            else if (result is { Outcome: CommitOutcome.Unknown or CommitOutcome.JournalConflict } or { Outcome: CommitOutcome.Unavailable, Refusal: null })
+            {
+                outcomes[index] = Refusal(result)!;
+                metrics.Receipt(receipts[index].Receipt.Operation, ErrorCodes.Unavailable, started);
+            }
+            else
+                outcomes[index] = await AcceptFiscalizedReceiptAsync(receipts[index].Receipt, receipts[index].Fiscal);
+        }
+        run.Clear();
+    }
+
     public async Task<Outcome<ReceiptDocument>> AcceptFiscalizedReceiptAsync(ReceiptInput input, DeviceFiscalData fiscal)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -67,53 +124,91 @@ public sealed partial class RegisterGrain
         return outcome;
     }
 
-    public async Task<IReadOnlyList<Outcome<ReceiptDocument>>> AcceptFiscalizedReceiptsAsync(IReadOnlyList<FiscalizedReceipt> receipts)
-    {
-        var outcomes = new List<Outcome<ReceiptDocument>>(receipts.Count);
-        foreach (var receipt in receipts)
-            outcomes.Add(await AcceptFiscalizedReceiptAsync(receipt.Receipt, receipt.Fiscal));
-        return outcomes;
-    }
-
     private async Task<Outcome<ReceiptDocument>> AcceptFiscalizedReceiptCoreAsync(ReceiptInput input, DeviceFiscalData fiscal)
     {
-        if (state is null)
-            return NotRegistered();
-        if (state.Device is not { } device)
-            return new DomainError(ErrorCodes.InvalidState,
-                $"Register {RegisterId} fiscalizes its receipts itself (an emulated drive); post them to receipts.");
+        var (ready, refused) = await CheckDeviceReceiptAsync(input, fiscal, state);
+        if (refused is not null)
+            return refused;
+        if (ready is null)
+        {
+            // A receipt the register has: its first answer.
+            var fingerprint = DeviceFingerprint(input, fiscal);
+            return recent.TryGetValue(input.Id, out var earlier)
+                ? await ReplayAsync(earlier, recentFingerprints[input.Id], fingerprint)
+                : await ReceivedReceiptAsync(input.Id, fiscal, fingerprint);
+        }
+        var outcome = await CommitReceiptAsync(ready.Id, ready.Fingerprint, ready.Fiscal, ready.Skus, ready.Next, ready.MovementKey,
+            signedByDevice: true, gap: ready.Gap);
+        if (outcome is { Error: null, Replayed: false } && ready.Gap is not null)
+            await PublishGapAsync(ready.Gap);
+        return outcome;
+    }
+
+    /// <summary>A device receipt checked on a register state, ready to journal, with the state after it.</summary>
+    private sealed record DeviceReceipt(string Id, string Fingerprint, FiscalReceipt Fiscal, Dictionary<string, Sku> Skus, RegisterState Next,
+        string MovementKey, RegisterGapDetected? Gap);
+
+    /// <summary>
+    /// Checks a device receipt on the register state <paramref name="on"/>: ready to journal, or refused, or
+    /// neither (null, null) when the register has it already (by id, or by FN and FD number).
+    /// </summary>
+    private async Task<(DeviceReceipt? Ready, DomainError? Refused)> CheckDeviceReceiptAsync(ReceiptInput input, DeviceFiscalData fiscal, RegisterState? on)
+    {
+        if (on is null)
+            return (null, NotRegistered());
+        if (on.Device is not { } device)
+            return (null, new DomainError(ErrorCodes.InvalidState,
+                $"Register {RegisterId} fiscalizes its receipts itself (an emulated drive); post them to receipts."));
         if (!Identifiers.IsValidClientId(input.Id))
-            return new DomainError(ErrorCodes.ValidationFailed, "A receipt id is 1 to 128 printable characters.", "id");
+            return (null, new DomainError(ErrorCodes.ValidationFailed, "A receipt id is 1 to 128 printable characters.", "id"));
         var (drive, vat, invalid) = CheckFiscalData(device, fiscal);
         if (invalid is not null)
-            return invalid;
-
-        var fingerprint = DeviceFingerprint(input, fiscal);
-        if (recent.TryGetValue(input.Id, out var earlier))
-            return await ReplayAsync(earlier, recentFingerprints[input.Id], fingerprint);
-        if (drive!.Received.Contains(fiscal.FiscalDocumentNumber))
-            return await ReceivedReceiptAsync(input.Id, fiscal, fingerprint);
+            return (null, invalid);
+        if (recent.ContainsKey(input.Id) || drive!.Received.Contains(fiscal.FiscalDocumentNumber))
+            return (null, null);
 
         var document = new DeviceDocument(FiscalDocumentForm.Receipt, fiscal.FiscalDocumentNumber, fiscal.ShiftNumber, fiscal.DateTime,
             ReceiptNumber: fiscal.ReceiptNumber);
         var (accepted, gap, refused) = DeviceDrive.Accept(drive, document, "fiscal.");
         if (refused is not null)
-            return refused;
+            return (null, refused);
         var (request, skus, unusable) = await PrepareAsync(input);
         if (unusable is not null)
-            return unusable;
+            return (null, unusable);
         var facts = new DeviceReceiptFacts(fiscal.FnSerial, drive.RegistrationNumber, fiscal.FiscalDocumentNumber, (uint)fiscal.FiscalSign,
             fiscal.ShiftNumber, fiscal.ReceiptNumber, fiscal.DateTime, fiscal.Qr, fiscal.Total, vat);
         var (receipt, error) = DeviceDrive.Receipt(facts, request!, device.TaxationSystem, device.TimeZoneId);
         if (error is not null)
-            return error;
+            return (null, error);
+        return (new DeviceReceipt(input.Id, DeviceFingerprint(input, fiscal), receipt!, skus!, on with { Device = device.With(accepted) },
+            $"fd:{fiscal.FnSerial}:{fiscal.FiscalDocumentNumber}", gap is null ? null : GapOf(fiscal.FnSerial, gap)), null);
+    }
 
-        var detected = gap is null ? null : GapOf(fiscal.FnSerial, gap);
-        var outcome = await CommitReceiptAsync(input.Id, fingerprint, receipt!, skus!, state with { Device = device.With(accepted) },
-            $"fd:{fiscal.FnSerial}:{fiscal.FiscalDocumentNumber}", signedByDevice: true, gap: detected);
-        if (outcome is { Error: null, Replayed: false } && detected is not null)
-            await PublishGapAsync(detected);
-        return outcome;
+    /// <summary>
+    /// Consecutive device receipts in one journaled step: their entries and stock in one transaction. Null
+    /// answers (with the step's result) when it did not commit; nothing of it then is the register's.
+    /// </summary>
+    private async Task<(Dictionary<string, Outcome<ReceiptDocument>>? Committed, JournaledStep.Result Result)> CommitDeviceReceiptsAsync(
+        IReadOnlyList<DeviceReceipt> run)
+    {
+        var journaled = run.Select(r => new JournaledReceipt(RegisterMapping.ToDocument(r.Fiscal, r.Id, RegisterId, r.Next.StoreId),
+            PlanStock(r.Fiscal, r.Skus, r.Id, r.Next.StoreId, r.MovementKey, reservedByOrder: null), r.Gap)).ToList();
+        var result = await JournalAsync(
+            run.Select((r, k) => new Journaling(JournalKinds.Receipt, r.Id, r.Fingerprint, r.Fiscal.Header.FiscalDocumentNumber, journaled[k], r.Next,
+                r.Fiscal.Header.FnSerial)).ToList(),
+            journaled.SelectMany(j => j.Stock).ToList());
+        if (result.Outcome != CommitOutcome.Committed)
+            return (null, result);
+        var first = sequence - run.Count + 1;
+        for (var k = 0; k < run.Count; k++)
+        {
+            Remember(run[k].Id, run[k].Fingerprint, journaled[k]);
+            effectsDue[first + k] = journaled[k];
+        }
+        await RunDueEffectsAsync();
+        foreach (var gap in run.Select(r => r.Gap).OfType<RegisterGapDetected>())
+            await PublishGapAsync(gap);
+        return (run.Select((r, k) => (r.Id, Outcome<ReceiptDocument>.Ok(journaled[k].Receipt))).ToDictionary(x => x.Id, x => x.Item2), result);
     }
 
     public async Task<Outcome<FiscalizedReport>> AcceptFiscalizedReportAsync(FiscalizedReport report)

@@ -382,26 +382,41 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
             drive.TaxationSystems, drive.UserInn, FiscalDrive.FfdVersion);
     }
 
+    /// <summary>A document to journal, with the register state after it.</summary>
+    private sealed record Journaling(string Kind, string? ClientId, string? Fingerprint, long? FiscalDocumentNumber, object Document,
+        RegisterState Next, string? FnSerial = null);
+
     /// <summary>The journaled step: the entry (with the state after it) and the stock it moves, all or nothing.</summary>
-    private async Task<JournaledStep.Result> JournalAsync(string kind, string? clientId, string? fingerprint, long? fiscalDocumentNumber, object document,
-        RegisterState next, string? fnSerial = null, IReadOnlyList<PlannedMovement>? stock = null)
+    private Task<JournaledStep.Result> JournalAsync(string kind, string? clientId, string? fingerprint, long? fiscalDocumentNumber, object document,
+        RegisterState next, string? fnSerial = null, IReadOnlyList<PlannedMovement>? stock = null) =>
+        JournalAsync([new Journaling(kind, clientId, fingerprint, fiscalDocumentNumber, document, next, fnSerial)], stock ?? []);
+
+    /// <summary>The journaled step of consecutive documents, each entry with the state after it: all of them and their stock, or nothing.</summary>
+    private async Task<JournaledStep.Result> JournalAsync(IReadOnlyList<Journaling> documents, IReadOnlyList<PlannedMovement> stock)
     {
-        next = next with { EffectsThrough = effectsDue.Count == 0 ? sequence : effectsDue.Keys.First() - 1 };
-        var entry = new JournalEntry(RegisterId, sequence + 1, kind, clientId, fiscalDocumentNumber, fingerprint,
-            JsonSerializer.Serialize(document, document.GetType(), Json), JsonSerializer.Serialize(next, Json), clock.GetUtcNow(),
-            next.StoreId, fiscalDocumentNumber is null ? null : fnSerial ?? next.Drive?.Identity.FnSerial);
-        var result = await step.CommitAsync(entry, stock ?? []);
+        var effectsThrough = effectsDue.Count == 0 ? sequence : effectsDue.Keys.First() - 1;
+        var entries = new List<JournalEntry>(documents.Count);
+        RegisterState? last = null;
+        foreach (var document in documents)
+        {
+            last = document.Next with { EffectsThrough = effectsThrough };
+            entries.Add(new JournalEntry(RegisterId, sequence + entries.Count + 1, document.Kind, document.ClientId, document.FiscalDocumentNumber,
+                document.Fingerprint, JsonSerializer.Serialize(document.Document, document.Document.GetType(), Json), JsonSerializer.Serialize(last, Json),
+                clock.GetUtcNow(), last.StoreId,
+                document.FiscalDocumentNumber is null ? null : document.FnSerial ?? last.Drive?.Identity.FnSerial));
+        }
+        var result = await step.CommitAsync(entries, stock);
         switch (result.Outcome)
         {
             case CommitOutcome.Committed:
-                sequence++;
-                state = next;
+                sequence += entries.Count;
+                state = last;
                 ObserveMetrics();
                 break;
             case CommitOutcome.JournalConflict or CommitOutcome.Unknown:
                 // Another activation wrote this sequence, or the database went away mid-commit: the journal knows, so reload from it.
                 logger.LogWarning("Register {RegisterId}: journal sequence {Sequence} ended {Outcome}; reloading from the journal",
-                    RegisterId, entry.Sequence, result.Outcome);
+                    RegisterId, entries[0].Sequence, result.Outcome);
                 DeactivateOnIdle();
                 break;
         }

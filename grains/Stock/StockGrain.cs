@@ -145,9 +145,15 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
         return new StageResult(row, null, error);
     }
 
-    public async Task<StageResult> RestageAsync(string movementId)
+    public async Task<IReadOnlyList<StageResult>> RestageAsync(IReadOnlyList<string> movementIds)
     {
-        await UntilBelowSettledAsync(movementId);
+        // The rows of one document sit on each other: only those below its first are others' to settle.
+        await UntilBelowSettledAsync(movementIds[0]);
+        return movementIds.Select(Restaged).ToList();
+    }
+
+    private StageResult Restaged(string movementId)
+    {
         if (chain.Current(movementId) is { } current)
             return new StageResult(current, null, null);
         if (recent.TryGetValue(movementId, out var applied))

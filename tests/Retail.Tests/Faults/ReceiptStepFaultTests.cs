@@ -36,7 +36,7 @@ public sealed class FaultyLedger(ILedger inner) : ILedger
     public async Task<CommitResult> CommitAsync(LedgerCommit commit)
     {
         // Only the commits of receipts (the setup's own stock movements go through untouched), and only the ledger's faults.
-        var fault = commit.Entry is { Kind: JournalKinds.Receipt } && Next is not (Fault.None or Fault.StockGrainThrows)
+        var fault = commit.Entries.Any(e => e.Kind == JournalKinds.Receipt) && Next is not (Fault.None or Fault.StockGrainThrows)
             ? Interlocked.Exchange(ref Next, Fault.None)
             : Fault.None;
         switch (fault)
@@ -99,6 +99,43 @@ public sealed class ReceiptStepFaultTests : IAsyncLifetime
             silo.Services.AddSingleton<ILedger>(new FaultyLedger(Commits));
             silo.AddIncomingGrainCallFilter<FaultyStaging>();
         }
+    }
+
+    [Theory]
+    [InlineData(Fault.ThrowBeforeCommit)]
+    [InlineData(Fault.UnavailableBeforeCommit)]
+    [InlineData(Fault.LostAfterCommit)]
+    [InlineData(Fault.ThrowAfterCommit)]
+    [InlineData(Fault.StockGrainThrows)]
+    public async Task A_batch_of_device_receipts_failed_at_any_step_and_retried_applies_each_exactly_once(Fault fault)
+    {
+        var scenario = await new RegisterScenario(cluster.GrainFactory).WithStoreAsync();
+        await scenario.DefineSkuAsync("milk");
+        await scenario.ReceiveAsync("milk", 100);
+        var till = new DeviceTill(DeviceTill.NewFnSerial(), DateTimeOffset.UtcNow.AddHours(-3));
+        var register = scenario.Register($"kkt-{Guid.NewGuid():N}"[..16]);
+        Assert.Null((await register.RegisterDeviceAsync(new DeviceRegistration(scenario.StoreId, till.FnSerial, DeviceTill.RegistrationNumber))).Error);
+        Assert.Null((await till.OpenShift().SendAsync(register)).Error);
+        for (var i = 0; i < 10; i++)
+            till.Sell($"d-{i}", "milk", 1, 90);
+        var batch = till.Receipts.Select(r => new FiscalizedReceipt(r.Receipt, r.Fiscal)).ToList();
+
+        FaultyLedger.Next = fault;
+        var first = await register.AcceptFiscalizedReceiptsAsync(batch);
+        Assert.Equal(Fault.None, FaultyLedger.Next);
+        // The run's one step failed: the ledger's faults answer the whole run unavailable; a stock grain's goes receipt by receipt.
+        if (fault == Fault.StockGrainThrows)
+            Assert.All(first, o => Assert.Null(o.Error));
+        else
+            Assert.All(first, o => Assert.Equal(ErrorCodes.Unavailable, o.Error?.Code));
+
+        var retried = await Eventually.Until(() => register.AcceptFiscalizedReceiptsAsync(batch), r => r.All(o => o.Error is null));
+        Assert.Equal(till.Receipts.Select(r => r.FiscalDocumentNumber), retried.Select(o => o.Value!.FiscalDocumentNumber));
+        await Eventually.Until(() => scenario.StockAsync("milk"), l => l.OnHand == 90m);
+        Assert.Equal(11, (await scenario.StockAsync("milk")).Version); // the goods receipt and one sale each
+        var journal = await Commits.Journal.ReadAfterAsync(GrainKeys.Id(register.GetPrimaryKeyString()), 0, 100);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"d-{i}"), journal.Where(e => e.Kind == JournalKinds.Receipt).Select(e => e.ClientId));
+        Assert.Equal(Enumerable.Range(1, journal.Count).Select(n => (long)n), journal.Select(e => e.Sequence));
     }
 
     [Theory]

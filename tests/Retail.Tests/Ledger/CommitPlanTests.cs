@@ -12,7 +12,7 @@ public sealed class CommitPlanTests
         new StockMovementRecord("s1", sku, version, $"m-{token}", MovementType.Sale, 1, -1, 0, 0, 100 - version, 0, 0, Now, Now, null, null, "f"),
         token, previous);
 
-    private static LedgerCommit Commit(params StagedMovement[] rows) => new(null, rows);
+    private static LedgerCommit Commit(params StagedMovement[] rows) => new([], rows);
 
     [Fact]
     public void Commits_stacked_on_each_other_go_in_one_pass_and_move_the_head_once()

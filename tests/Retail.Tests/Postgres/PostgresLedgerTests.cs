@@ -18,12 +18,12 @@ public sealed class PostgresLedgerTests(PostgresServer server) : IDisposable
     /// <summary>This test's own metrics, as a silo's: other ledgers in the process record elsewhere.</summary>
     private readonly ServiceProvider metrics = new ServiceCollection().AddGrainMetrics().BuildServiceProvider();
 
-    private static StagedMovement Row(string store, string sku, long version, string id, string token, string? previous, decimal onHandAfter = 1,
+    internal static StagedMovement Row(string store, string sku, long version, string id, string token, string? previous, decimal onHandAfter = 1,
         string? reason = null) =>
         new(new StockMovementRecord(store, sku, version, id, MovementType.GoodsReceipt, 1, 1, 0, 0, onHandAfter, 0, 0,
             DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, reason, new DocumentRef("receipt", "r-1", 17), "fp"), token, previous);
 
-    private static JournalEntry Entry(long sequence, string? clientId, long? fd, string? fn = Fn, string register = "till-1") =>
+    internal static JournalEntry Entry(long sequence, string? clientId, long? fd, string? fn = Fn, string register = "till-1") =>
         new(register, sequence, JournalKinds.Receipt, clientId, fd, "fp", "{}", "{}", DateTimeOffset.UtcNow, "s1", FnSerial: fn);
 
     private async Task<(NpgsqlDataSource Data, PostgresLedger Ledger)> OpenAsync()
@@ -106,18 +106,46 @@ public sealed class PostgresLedgerTests(PostgresServer server) : IDisposable
         var (data, ledger) = await OpenAsync();
         await using var _ = data;
         await using var __ = ledger;
-        Assert.True((await ledger.CommitAsync(new LedgerCommit(Entry(1, "r-1", 1), [Row("s1", "milk", 1, "r-1:0", "t1", null)]))).IsCommitted);
+        Assert.True((await ledger.CommitAsync(LedgerCommit.Of(Entry(1, "r-1", 1), [Row("s1", "milk", 1, "r-1:0", "t1", null)]))).IsCommitted);
 
         // Sequence 1 is taken: its stock row must not land. Then a stock conflict: its journal entry must not land.
-        var journalConflict = await ledger.CommitAsync(new LedgerCommit(Entry(1, "r-2", 2), [Row("s1", "milk", 2, "r-2:0", "t2", "t1")]));
-        var stockConflict = await ledger.CommitAsync(new LedgerCommit(Entry(2, "r-3", 3), [Row("s1", "tea", 2, "r-3:0", "t3", "nope")]));
-        var duplicateReceipt = await ledger.CommitAsync(new LedgerCommit(Entry(2, "r-1", 4), [Row("s1", "milk", 2, "r-1:x", "t4", "t1")]));
+        var journalConflict = await ledger.CommitAsync(LedgerCommit.Of(Entry(1, "r-2", 2), [Row("s1", "milk", 2, "r-2:0", "t2", "t1")]));
+        var stockConflict = await ledger.CommitAsync(LedgerCommit.Of(Entry(2, "r-3", 3), [Row("s1", "tea", 2, "r-3:0", "t3", "nope")]));
+        var duplicateReceipt = await ledger.CommitAsync(LedgerCommit.Of(Entry(2, "r-1", 4), [Row("s1", "milk", 2, "r-1:x", "t4", "t1")]));
 
         Assert.Equal(CommitOutcome.JournalConflict, journalConflict.Outcome);
         Assert.Equal(CommitOutcome.StockConflict, stockConflict.Outcome);
         Assert.Equal(CommitOutcome.DuplicateEntry, duplicateReceipt.Outcome);
         Assert.Equal(1, await CountAsync(data, "SELECT count(*) FROM register_journal"));
         Assert.Equal(1, await CountAsync(data, "SELECT count(*) FROM stock_movements"));
+    }
+
+    [Fact]
+    public async Task A_run_of_journal_entries_commits_whole_or_not_at_all()
+    {
+        var (data, ledger) = await OpenAsync();
+        await using var _ = data;
+        await using var __ = ledger;
+        var stock = new PostgresStockLedger(data);
+        Assert.True((await ledger.CommitAsync(LedgerCommit.Of(Entry(1, "r-1", 1), [Row("s1", "milk", 1, "r-1:0", "t1", null)]))).IsCommitted);
+
+        // Three device receipts in one commit, the last a receipt journaled already: none of them, nor their rows, lands.
+        var withDuplicate = await ledger.CommitAsync(new LedgerCommit([Entry(2, "r-2", 2), Entry(3, "r-3", 3), Entry(4, "r-1", 4)],
+            [Row("s1", "milk", 2, "r-2:0", "t2", "t1"), Row("s1", "milk", 3, "r-3:0", "t3", "t2")]));
+        var repeatedInside = await ledger.CommitAsync(new LedgerCommit([Entry(2, "r-2", 2), Entry(3, "r-2", 3)], []));
+        // The same three with the third one new: all of them land, in order, with both rows.
+        var run = await ledger.CommitAsync(new LedgerCommit([Entry(2, "r-2", 2), Entry(3, "r-3", 3), Entry(4, "r-4", 4)],
+            [Row("s1", "milk", 2, "r-2:0", "t2", "t1"), Row("s1", "milk", 3, "r-3:0", "t3", "t2")]));
+        // A run that starts on a sequence taken: nothing of it lands.
+        var taken = await ledger.CommitAsync(new LedgerCommit([Entry(4, "r-5", 5), Entry(5, "r-6", 6)], []));
+
+        Assert.Equal(CommitOutcome.DuplicateEntry, withDuplicate.Outcome);
+        Assert.Equal(CommitOutcome.DuplicateEntry, repeatedInside.Outcome);
+        Assert.True(run.IsCommitted);
+        Assert.Equal(CommitOutcome.JournalConflict, taken.Outcome);
+        Assert.Equal(4, await CountAsync(data, "SELECT count(*) FROM register_journal"));
+        Assert.Equal(3, await CountAsync(data, "SELECT count(*) FROM stock_movements"));
+        Assert.Equal(new StockHead(new StockLevel("s1", "milk", 1, 0, 0, 3), "t3"), await stock.ReadHeadAsync("s1", "milk"));
     }
 
     [Fact]
@@ -140,12 +168,12 @@ public sealed class PostgresLedgerTests(PostgresServer server) : IDisposable
             }
         }
         var both = await Task.WhenAll(
-            ledger.CommitAsync(new LedgerCommit(Entry(1, "r-1", 1, register: "till-1"), [Row("s1", "hot", 1, "r-1:0", "a", null, 1)])),
-            UntilBelowLandedAsync(new LedgerCommit(Entry(1, "r-2", 1, "9960440300654321", "till-2"), [Row("s1", "hot", 2, "r-2:0", "b", "a", 2)])));
+            ledger.CommitAsync(LedgerCommit.Of(Entry(1, "r-1", 1, register: "till-1"), [Row("s1", "hot", 1, "r-1:0", "a", null, 1)])),
+            UntilBelowLandedAsync(LedgerCommit.Of(Entry(1, "r-2", 1, "9960440300654321", "till-2"), [Row("s1", "hot", 2, "r-2:0", "b", "a", 2)])));
         // The one below fails (its register's sequence is taken): the one staged on it cannot land either.
         var fallen = await Task.WhenAll(
-            ledger.CommitAsync(new LedgerCommit(Entry(1, "r-3", 2, register: "till-1"), [Row("s1", "hot", 3, "r-3:0", "c", "b", 3)])),
-            ledger.CommitAsync(new LedgerCommit(Entry(2, "r-4", 2, "9960440300654321", "till-2"), [Row("s1", "hot", 4, "r-4:0", "d", "c", 4)])));
+            ledger.CommitAsync(LedgerCommit.Of(Entry(1, "r-3", 2, register: "till-1"), [Row("s1", "hot", 3, "r-3:0", "c", "b", 3)])),
+            ledger.CommitAsync(LedgerCommit.Of(Entry(2, "r-4", 2, "9960440300654321", "till-2"), [Row("s1", "hot", 4, "r-4:0", "d", "c", 4)])));
 
         Assert.All(both, r => Assert.Equal(CommitOutcome.Committed, r.Outcome));
         Assert.Equal(CommitOutcome.JournalConflict, fallen[0].Outcome);

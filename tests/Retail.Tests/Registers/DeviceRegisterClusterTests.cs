@@ -114,6 +114,82 @@ public sealed class DeviceRegisterClusterTests(TwoSiloCluster fixture)
     }
 
     [Fact]
+    public async Task A_day_replayed_in_batches_with_repeats_in_and_across_them_applies_each_receipt_once()
+    {
+        var scenario = await ScenarioAsync("water", "milk");
+        var till = new DeviceTill(DeviceTill.NewFnSerial(), Yesterday);
+        var register = await DeviceRegisterAsync(scenario, till);
+        var registerId = (await register.GetAsync())!.RegisterId;
+        var opened = till.OpenShift();
+        for (var i = 0; i < 200; i++)
+            if (i % 4 == 0)
+                till.Sell($"w{i}", [new ReceiptItemInput("water", 2, 45), new ReceiptItemInput("milk", 1, 80)]);
+            else
+                till.Sell($"w{i}", "water", 1, 45);
+        Assert.Null((await opened.SendAsync(register)).Error);
+        // Shuffled, 20 sent twice: some repeats fall in the same batch as their first, some in a later one.
+        var receipts = Shuffled(till.Receipts.Concat(Shuffled(till.Receipts).Take(20))).Select(r => new FiscalizedReceipt(r.Receipt, r.Fiscal)).ToList();
+        var journalBefore = (await TwoSiloCluster.SharedJournal.ReadAfterAsync(registerId, 0, 1000)).Count;
+
+        var outcomes = new List<Outcome<ReceiptDocument>>();
+        foreach (var batch in receipts.Chunk(50))
+            outcomes.AddRange(await register.AcceptFiscalizedReceiptsAsync(batch));
+
+        Assert.All(outcomes, o => Assert.Null(o.Error));
+        Assert.Equal(20, outcomes.Count(o => o.Replayed));
+        Assert.Equal(till.Receipts.Select(r => r.FiscalDocumentNumber).Order(), outcomes.Where(o => !o.Replayed).Select(o => o.Value!.FiscalDocumentNumber).Order());
+        // 150 receipts of 1 water and 50 of 2 water and 1 milk: each line one movement.
+        Assert.Equal((1000m - 250m, 201L), Level(await scenario.StockAsync("water")));
+        Assert.Equal((950m, 51L), Level(await scenario.StockAsync("milk")));
+        var journal = (await TwoSiloCluster.SharedJournal.ReadAfterAsync(registerId, 0, 1000)).ToList();
+        Assert.Equal(Enumerable.Range(1, journal.Count).Select(n => (long)n), journal.Select(e => e.Sequence));
+        var journaled = journal.Skip(journalBefore).Where(e => e.Kind == JournalKinds.Receipt).Select(e => e.ClientId).ToList();
+        Assert.Equal(200, journaled.Count);
+        Assert.Equal(200, journaled.Distinct().Count());
+        var published = await Eventually.Until(() => Task.FromResult(StoreStreamsProbeGrain.ReceiptsOf(scenario.StoreId)), r => r.Count >= 200);
+        Assert.Equal(200, published.Select(e => e.EventId).Distinct().Count());
+        Assert.Equal((0L, 202L), ((await SingleDriveGapsAsync(register)).MissingCount, (await SingleDriveGapsAsync(register)).HighestReceived));
+    }
+
+    [Fact]
+    public async Task Two_tills_batches_and_a_third_tills_sales_on_one_sku_at_once_leave_its_stock_exact()
+    {
+        var scenario = await ScenarioAsync("water");
+        var tills = new[] { new DeviceTill(DeviceTill.NewFnSerial(), Yesterday), new DeviceTill(DeviceTill.NewFnSerial(), Yesterday) };
+        var devices = new List<IRegisterGrain>();
+        foreach (var till in tills)
+        {
+            devices.Add(await DeviceRegisterAsync(scenario, till));
+            Assert.Null((await till.OpenShift().SendAsync(devices[^1])).Error);
+            for (var i = 0; i < 100; i++)
+                till.Sell($"{till.FnSerial}-{i}", "water", 1, 45);
+        }
+        var emulated = await scenario.OpenRegisterAsync();
+
+        // Every batch's rows sit on the other till's and the emulated sales' on the same pair: staged, restaged, committed.
+        var batches = tills.Select((till, t) => Task.Run(async () =>
+        {
+            var outcomes = new List<Outcome<ReceiptDocument>>();
+            foreach (var batch in till.Receipts.Select(r => new FiscalizedReceipt(r.Receipt, r.Fiscal)).Chunk(25))
+                outcomes.AddRange(await devices[t].AcceptFiscalizedReceiptsAsync(batch));
+            return outcomes;
+        })).ToList();
+        var sales = Task.Run(async () =>
+        {
+            var outcomes = new List<Outcome<ReceiptDocument>>();
+            for (var i = 0; i < 30; i++)
+                outcomes.Add(await emulated.FiscalizeAsync(RegisterScenario.Sale($"e-{i}", "water", 1, 45)));
+            return outcomes;
+        });
+        var answered = (await Task.WhenAll(batches)).SelectMany(o => o).Concat(await sales).ToList();
+
+        Assert.All(answered, o => Assert.Null(o.Error));
+        Assert.Equal(230, answered.Count);
+        Assert.Equal((1000m - 230m, 231L), Level(await scenario.StockAsync("water")));
+        Assert.Equal(230, (await TwoSiloCluster.SharedLedger.ReadHistoryAsync(scenario.StoreId, "water", 1000, null)).Count(m => m.Type == MovementType.Sale));
+    }
+
+    [Fact]
     public async Task Three_withheld_receipts_are_exactly_the_gaps_until_they_arrive()
     {
         var scenario = await ScenarioAsync("kefir");
