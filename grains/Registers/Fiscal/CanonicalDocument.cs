@@ -60,27 +60,68 @@ public static class CanonicalDocument
         return w.ToBytes();
     }
 
+    /// <summary>Appends each line straight into one builder, kept per thread: no string a line, no growth a document.</summary>
     private sealed class Writer
     {
-        private readonly StringBuilder _text = new();
+        [ThreadStatic]
+        private static StringBuilder? spare;
 
-        public Writer Text(string key, string? value) =>
-            Line(key, value is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{value.Length}:{value}"));
+        private readonly StringBuilder text;
 
-        public Writer Int(string key, int value) => Line(key, value.ToString(CultureInfo.InvariantCulture));
+        public Writer()
+        {
+            text = spare ?? new StringBuilder(2048);
+            spare = null;
+            text.Clear();
+        }
 
-        public Writer Long(string key, long value) => Line(key, value.ToString(CultureInfo.InvariantCulture));
+        private static CultureInfo Invariant => CultureInfo.InvariantCulture;
+
+        public Writer Text(string key, string? value)
+        {
+            if (value is null)
+                return Line(key, "-");
+            text.Append(Invariant, $"{key}={value.Length}:{value}\n");
+            return this;
+        }
+
+        public Writer Int(string key, int value)
+        {
+            text.Append(Invariant, $"{key}={value}\n");
+            return this;
+        }
+
+        public Writer Long(string key, long value)
+        {
+            text.Append(Invariant, $"{key}={value}\n");
+            return this;
+        }
 
         public Writer Bool(string key, bool value) => Line(key, value ? "1" : "0");
 
-        public Writer Money(string key, decimal value) => Line(key, value.ToString("0.00", CultureInfo.InvariantCulture));
+        public Writer Money(string key, decimal value)
+        {
+            text.Append(Invariant, $"{key}={value:0.00}\n");
+            return this;
+        }
 
-        public Writer Quantity(string key, decimal value) => Line(key, value.ToString("0.000", CultureInfo.InvariantCulture));
+        public Writer Quantity(string key, decimal value)
+        {
+            text.Append(Invariant, $"{key}={value:0.000}\n");
+            return this;
+        }
 
-        public Writer Time(string key, DateTimeOffset value) =>
-            Line(key, value.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
+        public Writer Time(string key, DateTimeOffset value)
+        {
+            text.Append(Invariant, $"{key}={value:yyyy-MM-dd'T'HH:mm:sszzz}\n");
+            return this;
+        }
 
-        public Writer Date(string key, DateOnly value) => Line(key, value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        public Writer Date(string key, DateOnly value)
+        {
+            text.Append(Invariant, $"{key}={value:yyyy-MM-dd}\n");
+            return this;
+        }
 
         public Writer Cashier(Cashier? cashier) => Text("1021", cashier?.Name).Text("1203", cashier?.Inn);
 
@@ -94,11 +135,16 @@ public static class CanonicalDocument
             return b.FirstUnconfirmedAt is { } at ? Time("1098", at) : Line("1098", "-");
         }
 
-        public byte[] ToBytes() => Encoding.UTF8.GetBytes(_text.ToString());
+        public byte[] ToBytes()
+        {
+            var bytes = Encoding.UTF8.GetBytes(text.ToString());
+            spare = text;
+            return bytes;
+        }
 
         private Writer Line(string key, string value)
         {
-            _text.Append(key).Append('=').Append(value).Append('\n');
+            text.Append(key).Append('=').Append(value).Append('\n');
             return this;
         }
     }

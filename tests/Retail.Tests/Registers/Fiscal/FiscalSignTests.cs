@@ -85,3 +85,24 @@ public sealed class FiscalSignTests
         Assert.True(new FiscalDriveIdentity("9251440300046840", "0000000000000001", Convert.ToBase64String(new byte[16])).IsWellFormed());
     }
 }
+
+/// <summary>The bytes a sign is computed over never change: documents signed by an earlier version still verify.</summary>
+public sealed class CanonicalDocumentTests
+{
+    [Fact]
+    public void Every_kind_of_document_signs_as_it_did_before()
+    {
+        var registered = FiscalDriveFixture.Registered();
+        var (open, opened) = FiscalDriveFixture.Open(registered, FiscalDriveFixture.T0.AddMinutes(1));
+        var sale = new ReceiptRequest(FiscalOperation.Sell,
+            [new ReceiptItem("kefir", "Кефир «Простоквашино» 1%", 1.255m, 79.90m, VatRate.Vat10), new ReceiptItem("milk", "Milk 3.2%", 2, 100m, VatRate.Vat22)],
+            [new ReceiptPayment(PaymentType.Cash, 301m)], "buyer@example.com");
+        var (sold, receipt) = FiscalDriveFixture.Fiscalized(open, sale, FiscalDriveFixture.T0.AddMinutes(2));
+        var (_, closed) = FiscalDriveFixture.Close(sold, FiscalDriveFixture.T0.AddMinutes(3));
+
+        var signs = new IFiscalDocument[] { opened, receipt, closed }.Select(d => d.Header.FiscalSign).ToArray();
+
+        // Computed by the version before the canonical form was written without a string a line.
+        Assert.Equal([3089547882u, 270313471u, 1431501178u], signs);
+    }
+}
