@@ -51,7 +51,7 @@ public sealed class DocumentJournal<TState>(string journalId, IRegisterJournal j
     {
         var document = new DocumentEntry(transition, stock, events);
         var entry = new JournalEntry(journalId, Sequence + 1, Kind, null, null, null,
-            JsonSerializer.Serialize(document, RegisterGrain.Json), JsonSerializer.Serialize(next, RegisterGrain.Json), clock.GetUtcNow());
+            JsonSerializer.SerializeToUtf8Bytes(document, RegisterGrain.Json), JsonSerializer.SerializeToUtf8Bytes(next, RegisterGrain.Json), clock.GetUtcNow());
         var result = await step.CommitAsync([entry], stock);
         switch (result.Outcome)
         {
@@ -95,5 +95,5 @@ public sealed class DocumentJournal<TState>(string journalId, IRegisterJournal j
 /// <summary>What a document's journal entry holds besides the state after it: the transition, its movements and its events.</summary>
 public sealed record DocumentEntry(string Transition, IReadOnlyList<PlannedMovement> Stock, IReadOnlyList<DocumentEvent> Events)
 {
-    public static DocumentEntry Read(string json) => JsonSerializer.Deserialize<DocumentEntry>(json, RegisterGrain.Json)!;
+    public static DocumentEntry Read(byte[] json) => JsonSerializer.Deserialize<DocumentEntry>(json, RegisterGrain.Json)!;
 }

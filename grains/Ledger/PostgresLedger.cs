@@ -25,7 +25,7 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
 
     private const string InsertJournalSql =
         $"INSERT INTO register_journal ({JournalColumns}) " +
-        "SELECT r, s, k, c, f, p, d::jsonb, a::jsonb, t, st, n FROM unnest(@register_id, @sequence, @kind, @client_id, " +
+        "SELECT r, s, k, c, f, p, convert_from(d, 'UTF8')::jsonb, convert_from(a, 'UTF8')::jsonb, t, st, n FROM unnest(@register_id, @sequence, @kind, @client_id, " +
         "@fiscal_document_number, @fingerprint, @document, @state_after, @recorded_at, @store_id, @fn_serial) AS x(r, s, k, c, f, p, d, a, t, st, n) " +
         "ON CONFLICT DO NOTHING RETURNING register_id, sequence";
 
@@ -240,8 +240,9 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
         insert.AddArray("client_id", NpgsqlDbType.Text, batch.Select(e => e.ClientId));
         insert.AddArray("fiscal_document_number", NpgsqlDbType.Bigint, batch.Select(e => e.FiscalDocumentNumber));
         insert.AddArray("fingerprint", NpgsqlDbType.Text, batch.Select(e => e.Fingerprint));
-        insert.AddArray("document", NpgsqlDbType.Text, batch.Select(e => e.Document));
-        insert.AddArray("state_after", NpgsqlDbType.Text, batch.Select(e => e.StateAfter));
+        // UTF-8 as written: the database reads the JSON from the bytes, nothing is encoded twice.
+        insert.AddArray("document", NpgsqlDbType.Bytea, batch.Select(e => e.Document));
+        insert.AddArray("state_after", NpgsqlDbType.Bytea, batch.Select(e => e.StateAfter));
         insert.AddArray("recorded_at", NpgsqlDbType.TimestampTz, batch.Select(e => e.RecordedAt.UtcDateTime));
         insert.AddArray("store_id", NpgsqlDbType.Text, batch.Select(e => e.StoreId));
         insert.AddArray("fn_serial", NpgsqlDbType.Text, batch.Select(e => e.FnSerial));

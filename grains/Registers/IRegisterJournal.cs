@@ -5,6 +5,7 @@ namespace Retail.Registers;
 /// <summary>
 /// One entry of a register's journal: a fiscal document or an OFD confirmation, and the drive state after it.
 /// A fiscal document carries its FN serial (1041) and FD number (1040), which name it once per register.
+/// <see cref="Document"/> and <see cref="StateAfter"/> are JSON in UTF-8, as written once and stored.
 /// </summary>
 public sealed record JournalEntry(
     string RegisterId,
@@ -13,8 +14,8 @@ public sealed record JournalEntry(
     string? ClientId,
     long? FiscalDocumentNumber,
     string? Fingerprint,
-    string Document,
-    string StateAfter,
+    byte[] Document,
+    byte[] StateAfter,
     DateTimeOffset RecordedAt,
     string? StoreId = null,
     string? FnSerial = null);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using Retail.Ledger;
@@ -147,7 +148,7 @@ public sealed class PostgresRegisterJournal : IRegisterJournal
         reader.IsDBNull(3) ? null : reader.GetString(3),
         reader.IsDBNull(4) ? null : reader.GetInt64(4),
         reader.IsDBNull(5) ? null : reader.GetString(5),
-        reader.GetString(6), reader.GetString(7),
+        Encoding.UTF8.GetBytes(reader.GetString(6)), Encoding.UTF8.GetBytes(reader.GetString(7)),
         new DateTimeOffset(reader.GetDateTime(8), TimeSpan.Zero),
         StoreId: reader.IsDBNull(9) ? null : reader.GetString(9),
         FnSerial: reader.IsDBNull(10) ? null : reader.GetString(10));

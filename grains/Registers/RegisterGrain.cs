@@ -401,7 +401,7 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
         {
             last = document.Next with { EffectsThrough = effectsThrough };
             entries.Add(new JournalEntry(RegisterId, sequence + entries.Count + 1, document.Kind, document.ClientId, document.FiscalDocumentNumber,
-                document.Fingerprint, JsonSerializer.Serialize(document.Document, document.Document.GetType(), Json), JsonSerializer.Serialize(last, Json),
+                document.Fingerprint, JsonSerializer.SerializeToUtf8Bytes(document.Document, document.Document.GetType(), Json), JsonSerializer.SerializeToUtf8Bytes(last, Json),
                 clock.GetUtcNow(), last.StoreId,
                 document.FiscalDocumentNumber is null ? null : document.FnSerial ?? last.Drive?.Identity.FnSerial));
         }

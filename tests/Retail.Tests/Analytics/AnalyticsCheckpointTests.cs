@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Orleans.Core.Internal;
 using Retail.Analytics;
@@ -113,7 +114,7 @@ public sealed class AnalyticsCheckpointTests(TwoSiloCluster fixture)
 
         private async Task<long> CommitAsync(string kind, string document, string? clientId, long? number)
         {
-            var entry = new JournalEntry(registerId, ++sequence, kind, clientId, number, clientId is null ? null : $"fp-{clientId}", document, "{}",
+            var entry = new JournalEntry(registerId, ++sequence, kind, clientId, number, clientId is null ? null : $"fp-{clientId}", Encoding.UTF8.GetBytes(document), "{}"u8.ToArray(),
                 TwoSiloCluster.Clock.GetUtcNow(), storeId, number is null ? null : fnSerial);
             Assert.True((await TwoSiloCluster.SharedCommits.CommitAsync(LedgerCommit.Of(entry))).IsCommitted);
             return entry.Sequence;

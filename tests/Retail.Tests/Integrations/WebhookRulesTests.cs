@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Retail.Documents;
 using Retail.Integrations;
@@ -87,7 +88,7 @@ public sealed class WebhookRulesTests
             receipt = new { id = "sale-1", registerId = "till-1", storeId = "msk-1", fnSerial = "9999078900001234", fiscalDocumentNumber = 42, total = 560.96m },
             stock = Array.Empty<object>(),
         });
-        var entry = new JournalEntry("till-1", 7, JournalKinds.Receipt, "sale-1", 42, "fp", document, "{}", Now, "msk-1", "9999078900001234");
+        var entry = new JournalEntry("till-1", 7, JournalKinds.Receipt, "sale-1", 42, "fp", Encoding.UTF8.GetBytes(document), "{}"u8.ToArray(), Now, "msk-1", "9999078900001234");
 
         var item = Assert.Single(WebhookEvents.From(entry));
 
@@ -105,7 +106,7 @@ public sealed class WebhookRulesTests
         {
             receipt = new { id = "sale-2", fnSerial = "9999078900001234", fiscalDocumentNumber = 43, total = 10m, customerContact = "+79001234567" },
         });
-        var entry = new JournalEntry("till-1", 8, JournalKinds.Receipt, "sale-2", 43, "fp", document, "{}", Now, "msk-1", "9999078900001234");
+        var entry = new JournalEntry("till-1", 8, JournalKinds.Receipt, "sale-2", 43, "fp", Encoding.UTF8.GetBytes(document), "{}"u8.ToArray(), Now, "msk-1", "9999078900001234");
 
         var events = WebhookEvents.From(entry).ToList();
 
@@ -119,13 +120,13 @@ public sealed class WebhookRulesTests
     {
         var paid = new DocumentEvent("order/o-1:3", DocumentEvents.OrderPaid, Now, "msk-1", "{\"orderId\":\"o-1\",\"crmDealId\":\"deal-7\"}");
         var document = JsonSerializer.Serialize(new DocumentEntry("pay", [], [paid]), RegisterGrain.Json);
-        var entry = new JournalEntry("order/o-1", 3, DocumentJournal<object>.Kind, null, null, null, document, "{}", Now);
+        var entry = new JournalEntry("order/o-1", 3, DocumentJournal<object>.Kind, null, null, null, Encoding.UTF8.GetBytes(document), "{}"u8.ToArray(), Now);
 
         var item = Assert.Single(WebhookEvents.From(entry));
 
         Assert.Equal(("order/o-1:3", WebhookEventTypes.OrderPaid, "msk-1"), (item.Id, item.Type, item.StoreId));
         Assert.Equal("deal-7", JsonDocument.Parse(item.Body).RootElement.GetProperty("data").GetProperty("crmDealId").GetString());
-        Assert.Empty(WebhookEvents.From(entry with { Kind = JournalKinds.ShiftOpen, Document = "{}" }));
+        Assert.Empty(WebhookEvents.From(entry with { Kind = JournalKinds.ShiftOpen, Document = "{}"u8.ToArray() }));
     }
 
     [Fact]

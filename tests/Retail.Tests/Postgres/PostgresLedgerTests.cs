@@ -24,7 +24,7 @@ public sealed class PostgresLedgerTests(PostgresServer server) : IDisposable
             DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, reason, new DocumentRef("receipt", "r-1", 17), "fp"), token, previous);
 
     internal static JournalEntry Entry(long sequence, string? clientId, long? fd, string? fn = Fn, string register = "till-1") =>
-        new(register, sequence, JournalKinds.Receipt, clientId, fd, "fp", "{}", "{}", DateTimeOffset.UtcNow, "s1", FnSerial: fn);
+        new(register, sequence, JournalKinds.Receipt, clientId, fd, "fp", "{}"u8.ToArray(), "{}"u8.ToArray(), DateTimeOffset.UtcNow, "s1", FnSerial: fn);
 
     private async Task<(NpgsqlDataSource Data, PostgresLedger Ledger)> OpenAsync()
     {

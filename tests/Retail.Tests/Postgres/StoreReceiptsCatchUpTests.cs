@@ -25,7 +25,7 @@ public sealed class StoreReceiptsCatchUpTests(PostgresServer server)
     ];
 
     private static JournalEntry Entry(string register, long sequence, string kind, string store = "s1") =>
-        new(register, sequence, kind, kind == JournalKinds.Receipt ? $"{register}-{sequence}" : null, sequence, "fp", "{}", "{}",
+        new(register, sequence, kind, kind == JournalKinds.Receipt ? $"{register}-{sequence}" : null, sequence, "fp", "{}"u8.ToArray(), "{}"u8.ToArray(),
             DateTimeOffset.UtcNow, store, FnSerial: $"99604403001234{register[0] - 'a'}{sequence}");
 
     [Fact]
