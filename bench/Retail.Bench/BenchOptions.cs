@@ -5,7 +5,7 @@ namespace Retail.Bench;
 /// <summary>The command line: a mode, then <c>--name value</c> pairs and bare flags.</summary>
 public sealed class BenchOptions
 {
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "hot", "embedded", "help" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "hot", "embedded", "cold", "help" };
 
     private readonly Dictionary<string, string?> values;
 
@@ -90,8 +90,9 @@ public sealed class BenchOptions
               --hot aims every worker at one SKU (with --stores 1: one store's stock of one SKU).
 
           receipts  --url URL --token TOKEN [--stores 10] [--skus 100] [--workers 96]
-                    [--duration 20] [--warmup 3] [--embedded] [--row-to FILE]
+                    [--duration 20] [--warmup 3] [--embedded] [--cold] [--row-to FILE]
               3-line sale receipts through the registers API, one register per worker, then the same check.
+              --cold labels the row as the first run after the API started (grains activating, code not yet optimized).
 
           replay    --url URL --token TOKEN [--receipts 500] [--skus 100] [--row-to FILE]
               An offline till's device receipts: one request each to one register, then one batch to another.

@@ -17,9 +17,10 @@ public static class ReceiptsScenario
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
-        options.RejectUnknown("url", "token", "stores", "skus", "workers", "duration", "warmup", "embedded", "row-to");
+        options.RejectUnknown("url", "token", "stores", "skus", "workers", "duration", "warmup", "embedded", "cold", "row-to");
         // The API started without a database: the same path with the in-memory ledger, nothing durable.
         var embedded = options.Flag("embedded");
+        var cold = options.Flag("cold");
         var url = options.Url("url");
         var token = options.Required("token");
         var workers = options.Int("workers", 96);
@@ -118,7 +119,7 @@ public static class ReceiptsScenario
         Console.WriteLine($"errors: {errors}{MovementsScenario.Describe(errorKinds)}");
         var mismatches = await BenchChain.VerifyAsync(client, pairs, before, total, uncertain);
 
-        await new ResultRow($"engine: 3-line receipts over HTTP ({workers} registers, {pairs.Count} pairs{(embedded ? "; embedded mode, in memory" : "")})",
+        await new ResultRow($"engine: 3-line receipts over HTTP ({workers} registers, {pairs.Count} pairs{(embedded ? "; embedded mode, in memory" : "")}{(cold ? "; cold: the first run after start" : "")})",
                 string.Create(CultureInfo.InvariantCulture, $"{perSecond:#,0} receipts/s"), perSecond * LinesPerReceipt,
                 summary.P50, summary.P99, MovementsScenario.ErrorsCell(errors, mismatches, uncertain.Count(u => u)), embedded ? "no (embedded mode)" : "yes (201 after commit)")
             .AppendToAsync(rowTo);

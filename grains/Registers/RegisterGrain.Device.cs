@@ -70,13 +70,14 @@ public sealed partial class RegisterGrain
     {
         var outcomes = new Outcome<ReceiptDocument>[receipts.Count];
         var run = new List<(int Index, DeviceReceipt Receipt, long Started)>();
+        var skus = new Dictionary<string, Sku?>(StringComparer.Ordinal);
         for (var i = 0; i < receipts.Count; i++)
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var (input, fiscal) = (receipts[i].Receipt, receipts[i].Fiscal);
             var (ready, _) = run.Any(r => r.Receipt.Id == input.Id)
                 ? (null, null)
-                : await CheckDeviceReceiptAsync(input, fiscal, run.Count == 0 ? state : run[^1].Receipt.Next);
+                : await CheckDeviceReceiptAsync(input, fiscal, run.Count == 0 ? state : run[^1].Receipt.Next, skus);
             if (ready is not null)
             {
                 run.Add((i, ready, started));
@@ -152,7 +153,8 @@ public sealed partial class RegisterGrain
     /// Checks a device receipt on the register state <paramref name="on"/>: ready to journal, or refused, or
     /// neither (null, null) when the register has it already (by id, or by FN and FD number).
     /// </summary>
-    private async Task<(DeviceReceipt? Ready, DomainError? Refused)> CheckDeviceReceiptAsync(ReceiptInput input, DeviceFiscalData fiscal, RegisterState? on)
+    private async Task<(DeviceReceipt? Ready, DomainError? Refused)> CheckDeviceReceiptAsync(ReceiptInput input, DeviceFiscalData fiscal, RegisterState? on,
+        Dictionary<string, Sku?>? skus = null)
     {
         if (on is null)
             return (null, NotRegistered());
@@ -172,7 +174,7 @@ public sealed partial class RegisterGrain
         var (accepted, gap, refused) = DeviceDrive.Accept(drive, document, "fiscal.");
         if (refused is not null)
             return (null, refused);
-        var (request, skus, unusable) = await PrepareAsync(input);
+        var (request, known, unusable) = await PrepareAsync(input, skus);
         if (unusable is not null)
             return (null, unusable);
         var facts = new DeviceReceiptFacts(fiscal.FnSerial, drive.RegistrationNumber, fiscal.FiscalDocumentNumber, (uint)fiscal.FiscalSign,
@@ -180,7 +182,7 @@ public sealed partial class RegisterGrain
         var (receipt, error) = DeviceDrive.Receipt(facts, request!, device.TaxationSystem, device.TimeZoneId);
         if (error is not null)
             return (null, error);
-        return (new DeviceReceipt(input.Id, DeviceFingerprint(input, fiscal), receipt!, skus!, on with { Device = device.With(accepted) },
+        return (new DeviceReceipt(input.Id, DeviceFingerprint(input, fiscal), receipt!, known!, on with { Device = device.With(accepted) },
             $"fd:{fiscal.FnSerial}:{fiscal.FiscalDocumentNumber}", gap is null ? null : GapOf(fiscal.FnSerial, gap)), null);
     }
 

@@ -205,9 +205,11 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
 
     /// <summary>
     /// Checks a receipt as the till sent it and resolves its SKUs: the same checks whoever fiscalizes it.
-    /// The sums are left to <see cref="ReceiptCalculator"/>.
+    /// The sums are left to <see cref="ReceiptCalculator"/>. <paramref name="read"/> keeps the SKU definitions
+    /// read for the receipts of one call (a batch), so each is read once in it.
     /// </summary>
-    private async Task<(ReceiptRequest? Request, Dictionary<string, Sku>? Skus, DomainError? Error)> PrepareAsync(ReceiptInput input)
+    private async Task<(ReceiptRequest? Request, Dictionary<string, Sku>? Skus, DomainError? Error)> PrepareAsync(ReceiptInput input,
+        Dictionary<string, Sku?>? read = null)
     {
         if (ReceiptRules.Operation(input.Operation) is { } operationError)
             return Refuse(operationError);
@@ -219,12 +221,15 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
             if (!Identifiers.IsValidKey(input.Items[i]?.Sku) && !(input.Items[i] is { Sku: "", Terms: not null }))
                 return Refuse(new DomainError(ErrorCodes.ValidationFailed, "A SKU is 1 to 128 letters, digits or ._:- characters.", $"items[{i}].sku"));
         // Every SKU of the receipt in one round of grain calls, not one after another.
-        var codes = input.Items.Where(item => item.Sku != "").Select(item => item.Sku).Distinct(StringComparer.Ordinal).ToList();
+        read ??= new Dictionary<string, Sku?>(StringComparer.Ordinal);
+        var codes = input.Items.Where(item => item.Sku != "" && !read.ContainsKey(item.Sku)).Select(item => item.Sku).Distinct(StringComparer.Ordinal).ToList();
         var definitions = await Task.WhenAll(codes.Select(code => GrainFactory.Get<ISkuGrain>(GrainKeys.Sku(code)).GetAsync()));
-        var skus = new Dictionary<string, Sku>(StringComparer.Ordinal);
         for (var k = 0; k < codes.Count; k++)
-            if (definitions[k] is { } known)
-                skus[codes[k]] = known;
+            read[codes[k]] = definitions[k];
+        var skus = new Dictionary<string, Sku>(StringComparer.Ordinal);
+        foreach (var item in input.Items)
+            if (read.TryGetValue(item.Sku, out var known) && known is not null)
+                skus[item.Sku] = known;
         var items = ImmutableArray.CreateBuilder<ReceiptItem>(input.Items.Count);
         for (var i = 0; i < input.Items.Count; i++)
         {
