@@ -126,7 +126,17 @@ public sealed class PostgresLedgerTests(PostgresServer server) : IDisposable
         var (data, ledger) = await OpenAsync();
         await using var _ = data;
         await using var __ = ledger;
-        var stock = new PostgresStockLedger(data);
+
+        await CommitRunsAsync(ledger);
+
+        Assert.Equal(4, await CountAsync(data, "SELECT count(*) FROM register_journal"));
+        Assert.Equal(3, await CountAsync(data, "SELECT count(*) FROM stock_movements"));
+        Assert.Equal(new StockHead(new StockLevel("s1", "milk", 1, 0, 0, 3), "t3"), await new PostgresStockLedger(data).ReadHeadAsync("s1", "milk"));
+    }
+
+    /// <summary>Runs of a register's entries against a ledger, each answered by the rules both ledgers keep; leaves 4 entries and 3 rows of milk.</summary>
+    internal static async Task CommitRunsAsync(ILedger ledger)
+    {
         Assert.True((await ledger.CommitAsync(LedgerCommit.Of(Entry(1, "r-1", 1), [Row("s1", "milk", 1, "r-1:0", "t1", null)]))).IsCommitted);
 
         // Three device receipts in one commit, the last a receipt journaled already: none of them, nor their rows, lands.
@@ -143,9 +153,6 @@ public sealed class PostgresLedgerTests(PostgresServer server) : IDisposable
         Assert.Equal(CommitOutcome.DuplicateEntry, repeatedInside.Outcome);
         Assert.True(run.IsCommitted);
         Assert.Equal(CommitOutcome.JournalConflict, taken.Outcome);
-        Assert.Equal(4, await CountAsync(data, "SELECT count(*) FROM register_journal"));
-        Assert.Equal(3, await CountAsync(data, "SELECT count(*) FROM stock_movements"));
-        Assert.Equal(new StockHead(new StockLevel("s1", "milk", 1, 0, 0, 3), "t3"), await stock.ReadHeadAsync("s1", "milk"));
     }
 
     [Fact]
