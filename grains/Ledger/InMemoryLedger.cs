@@ -3,10 +3,19 @@ using Retail.Stock;
 
 namespace Retail.Ledger;
 
-/// <summary>The embedded mode's ledger: each commit checked and applied whole under one lock, with the rules of the database's.</summary>
+/// <summary>
+/// The embedded mode's ledger: each commit checked and applied whole under one lock, with the rules of the database's.
+/// Like the database's group commit, it lands commits together whose rows sit on each other's across pairs (two tills'
+/// receipts whose stages reached two stock grains in opposite order): neither can land alone, so a commit refused for a
+/// row below it waits a moment for the commit it may need, and the two land as one.
+/// </summary>
 public sealed class InMemoryLedger(InMemoryStockLedger stock, InMemoryRegisterJournal journal) : ILedger
 {
+    /// <summary>How long a commit refused for a row below it waits for another commit to land with.</summary>
+    public static readonly TimeSpan Waiting = TimeSpan.FromMilliseconds(50);
+
     private readonly Lock sync = new();
+    private readonly List<(LedgerCommit Commit, TaskCompletionSource<CommitResult> Done)> waiting = [];
 
     public InMemoryStockLedger Stock => stock;
 
@@ -16,14 +25,62 @@ public sealed class InMemoryLedger(InMemoryStockLedger stock, InMemoryRegisterJo
     {
         lock (sync)
         {
-            if (journal.Check(commit.Entries) is { } refused)
-                return Task.FromResult(refused);
-            if (stock.Check(commit.Stock) is { } conflict)
-                return Task.FromResult(conflict);
-            foreach (var entry in commit.Entries)
-                journal.Append(entry);
-            stock.Append(commit.Stock);
-            return Task.FromResult(CommitResult.Committed);
+            var alone = TryApply([commit]);
+            if (alone.IsCommitted)
+                LandWaiting();
+            if (alone.Outcome != CommitOutcome.StockConflict)
+                return Task.FromResult(alone);
+            foreach (var other in waiting.ToList())
+                if (TryApply([other.Commit, commit]).IsCommitted)
+                {
+                    waiting.Remove(other);
+                    other.Done.TrySetResult(CommitResult.Committed);
+                    LandWaiting();
+                    return Task.FromResult(CommitResult.Committed);
+                }
+            var done = new TaskCompletionSource<CommitResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var entry = (commit, done);
+            waiting.Add(entry);
+            _ = Task.Delay(Waiting).ContinueWith(_ =>
+            {
+                lock (sync)
+                    if (waiting.Remove(entry))
+                        done.TrySetResult(alone);
+            }, TaskScheduler.Default);
+            return done.Task;
         }
+    }
+
+    /// <summary>Waiting commits that a commit just landed lets land alone.</summary>
+    private void LandWaiting()
+    {
+        for (var landed = true; landed;)
+        {
+            landed = false;
+            foreach (var other in waiting.ToList())
+                if (TryApply([other.Commit]).IsCommitted)
+                {
+                    waiting.Remove(other);
+                    other.Done.TrySetResult(CommitResult.Committed);
+                    landed = true;
+                }
+        }
+    }
+
+    /// <summary>The commits as one: their entries and rows checked together and appended together, or nothing.</summary>
+    private CommitResult TryApply(IReadOnlyList<LedgerCommit> commits)
+    {
+        var entries = commits.SelectMany(c => c.Entries).ToList();
+        var rows = commits.SelectMany(c => c.Stock)
+            .OrderBy(r => r.Record.StoreId, StringComparer.Ordinal).ThenBy(r => r.Record.Sku, StringComparer.Ordinal).ThenBy(r => r.Record.Version)
+            .ToList();
+        if (journal.Check(entries) is { } refused)
+            return refused;
+        if (stock.Check(rows) is { } conflict)
+            return conflict;
+        foreach (var entry in entries)
+            journal.Append(entry);
+        stock.Append(rows);
+        return CommitResult.Committed;
     }
 }

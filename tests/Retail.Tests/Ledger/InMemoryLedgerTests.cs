@@ -19,3 +19,54 @@ public sealed class InMemoryLedgerTests
         Assert.Equal(3, (await ledger.Stock.ReadHistoryAsync("s1", "milk", 10, null)).Count);
     }
 }
+
+/// <summary>Two commits whose rows sit on each other's across two pairs land together, as the database's group commit lands them.</summary>
+public sealed class InMemoryLedgerCrossingTests
+{
+    private static (LedgerCommit A, LedgerCommit B) Crossing() =>
+        // Till 1 staged first on milk, till 2 first on tea: each one's second row sits on the other's first.
+        (LedgerCommit.Of(Entry(1, "a", 1, register: "till-1"), [Row("s1", "milk", 1, "a:milk", "a1", null), Row("s1", "tea", 2, "a:tea", "a2", "b1")]),
+         LedgerCommit.Of(Entry(1, "b", 1, register: "till-2"), [Row("s1", "tea", 1, "b:tea", "b1", null), Row("s1", "milk", 2, "b:milk", "b2", "a1")]));
+
+    [Fact]
+    public async Task Commits_crossing_on_two_pairs_land_together()
+    {
+        var ledger = new InMemoryLedger(new InMemoryStockLedger(), new InMemoryRegisterJournal());
+        var (a, b) = Crossing();
+
+        var outcomes = await Task.WhenAll(ledger.CommitAsync(a), ledger.CommitAsync(b));
+
+        Assert.All(outcomes, o => Assert.True(o.IsCommitted));
+        Assert.Equal([1L, 2], (await ledger.Stock.ReadHistoryAsync("s1", "milk", 10, null)).Select(r => r.Version).Order());
+        Assert.Equal([1L, 2], (await ledger.Stock.ReadHistoryAsync("s1", "tea", 10, null)).Select(r => r.Version).Order());
+        Assert.Single(await ledger.Journal.ReadAfterAsync("till-2", 0, 10));
+    }
+
+    [Fact]
+    public async Task A_commit_whose_row_below_never_comes_is_refused_and_changes_nothing()
+    {
+        var ledger = new InMemoryLedger(new InMemoryStockLedger(), new InMemoryRegisterJournal());
+        var (a, _) = Crossing();
+
+        var alone = await ledger.CommitAsync(a).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(CommitOutcome.StockConflict, alone.Outcome);
+        Assert.Empty(await ledger.Stock.ReadHistoryAsync("s1", "milk", 10, null));
+        Assert.Empty(await ledger.Journal.ReadAfterAsync("till-1", 0, 10));
+    }
+
+    [Fact]
+    public async Task A_waiting_commit_lands_once_the_row_below_it_lands()
+    {
+        var ledger = new InMemoryLedger(new InMemoryStockLedger(), new InMemoryRegisterJournal());
+        var below = LedgerCommit.Of([Row("s1", "milk", 1, "m1", "t1", null)]);
+        var above = LedgerCommit.Of([Row("s1", "milk", 2, "m2", "t2", "t1")]);
+
+        var waiting = ledger.CommitAsync(above);
+        var landed = await ledger.CommitAsync(below);
+
+        Assert.True(landed.IsCommitted);
+        Assert.True((await waiting.WaitAsync(TimeSpan.FromSeconds(10))).IsCommitted);
+        Assert.Equal([1L, 2], (await ledger.Stock.ReadHistoryAsync("s1", "milk", 10, null)).Select(r => r.Version).Order());
+    }
+}
