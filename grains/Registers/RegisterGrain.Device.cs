@@ -97,11 +97,12 @@ public sealed partial class RegisterGrain
         if (run.Count == 0)
             return;
         var (committed, result) = run.Count == 1 ? (null, null) : await CommitDeviceReceiptsAsync(run.Select(r => r.Receipt).ToList());
-        foreach (var (index, receipt, started) in run)
+        for (var k = 0; k < run.Count; k++)
         {
+            var (index, _, started) = run[k];
             if (committed is not null)
             {
-                outcomes[index] = committed[receipt.Id];
+                outcomes[index] = Outcome<ReceiptDocument>.Ok(committed[k]);
                 metrics.Receipt(receipts[index].Receipt.Operation, "fiscalized", started);
             }
             // The register reloads (its journal knows better), or the database is away: each alone would end the same.
@@ -187,10 +188,10 @@ public sealed partial class RegisterGrain
     }
 
     /// <summary>
-    /// Consecutive device receipts in one journaled step: their entries and stock in one transaction. Null
-    /// answers (with the step's result) when it did not commit; nothing of it then is the register's.
+    /// Consecutive device receipts in one journaled step: their entries and stock in one transaction. Their
+    /// documents in order, or null (with the step's result) when it did not commit: nothing of it then is the register's.
     /// </summary>
-    private async Task<(Dictionary<string, Outcome<ReceiptDocument>>? Committed, JournaledStep.Result Result)> CommitDeviceReceiptsAsync(
+    private async Task<(IReadOnlyList<ReceiptDocument>? Committed, JournaledStep.Result Result)> CommitDeviceReceiptsAsync(
         IReadOnlyList<DeviceReceipt> run)
     {
         var journaled = run.Select(r => new JournaledReceipt(RegisterMapping.ToDocument(r.Fiscal, r.Id, RegisterId, r.Next.StoreId),
@@ -201,16 +202,10 @@ public sealed partial class RegisterGrain
             journaled.SelectMany(j => j.Stock).ToList());
         if (result.Outcome != CommitOutcome.Committed)
             return (null, result);
-        var first = sequence - run.Count + 1;
-        for (var k = 0; k < run.Count; k++)
-        {
-            Remember(run[k].Id, run[k].Fingerprint, journaled[k]);
-            effectsDue[first + k] = journaled[k];
-        }
-        await RunDueEffectsAsync();
+        await JournaledAsync(run.Select((r, k) => (r.Id, r.Fingerprint, journaled[k])).ToList());
         foreach (var gap in run.Select(r => r.Gap).OfType<RegisterGapDetected>())
             await PublishGapAsync(gap);
-        return (run.Select((r, k) => (r.Id, Outcome<ReceiptDocument>.Ok(journaled[k].Receipt))).ToDictionary(x => x.Id, x => x.Item2), result);
+        return (journaled.Select(j => j.Receipt).ToList(), result);
     }
 
     public async Task<Outcome<FiscalizedReport>> AcceptFiscalizedReportAsync(FiscalizedReport report)

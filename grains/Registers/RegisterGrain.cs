@@ -313,10 +313,20 @@ public sealed partial class RegisterGrain(IRegisterJournal journal, JournaledSte
                 await ReleaseMarkedUnitsAsync(marked, receiptKey);
             return failed;
         }
-        Remember(receiptId, fingerprint, journaled);
-        effectsDue[sequence] = journaled;
-        await RunDueEffectsAsync();
+        await JournaledAsync([(receiptId, fingerprint, journaled)]);
         return Outcome<ReceiptDocument>.Ok(document);
+    }
+
+    /// <summary>Receipts the journal has just taken, the last at <see cref="sequence"/>: remembered for retries, their effects run.</summary>
+    private async Task JournaledAsync(IReadOnlyList<(string Id, string Fingerprint, JournaledReceipt Receipt)> receipts)
+    {
+        var first = sequence - receipts.Count + 1;
+        for (var k = 0; k < receipts.Count; k++)
+        {
+            Remember(receipts[k].Id, receipts[k].Fingerprint, receipts[k].Receipt);
+            effectsDue[first + k] = receipts[k].Receipt;
+        }
+        await RunDueEffectsAsync();
     }
 
     /// <summary>The first answer to a receipt id found in the journal (or null): a retry of any age is answered, never fiscalized again.</summary>

@@ -138,9 +138,13 @@ public static class CanonicalDocument
         public byte[] ToBytes()
         {
             var bytes = Encoding.UTF8.GetBytes(text.ToString());
-            spare = text;
+            // Kept for the next document unless an unusually long one grew it: a thread holds no more than that.
+            if (text.Capacity <= MaxKept)
+                spare = text;
             return bytes;
         }
+
+        private const int MaxKept = 16 * 1024;
 
         private Writer Line(string key, string value)
         {

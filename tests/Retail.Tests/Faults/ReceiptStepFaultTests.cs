@@ -101,12 +101,12 @@ public sealed class ReceiptStepFaultTests : IAsyncLifetime
         }
     }
 
+    /// <summary>A fault at each step: before, during and after the commit, and in a stock grain.</summary>
+    public static TheoryData<Fault> EveryFault =>
+        [Fault.ThrowBeforeCommit, Fault.UnavailableBeforeCommit, Fault.LostAfterCommit, Fault.ThrowAfterCommit, Fault.StockGrainThrows];
+
     [Theory]
-    [InlineData(Fault.ThrowBeforeCommit)]
-    [InlineData(Fault.UnavailableBeforeCommit)]
-    [InlineData(Fault.LostAfterCommit)]
-    [InlineData(Fault.ThrowAfterCommit)]
-    [InlineData(Fault.StockGrainThrows)]
+    [MemberData(nameof(EveryFault))]
     public async Task A_batch_of_device_receipts_failed_at_any_step_and_retried_applies_each_exactly_once(Fault fault)
     {
         var scenario = await new RegisterScenario(cluster.GrainFactory).WithStoreAsync();
@@ -139,11 +139,7 @@ public sealed class ReceiptStepFaultTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(Fault.ThrowBeforeCommit)]
-    [InlineData(Fault.UnavailableBeforeCommit)]
-    [InlineData(Fault.LostAfterCommit)]
-    [InlineData(Fault.ThrowAfterCommit)]
-    [InlineData(Fault.StockGrainThrows)]
+    [MemberData(nameof(EveryFault))]
     public async Task A_receipt_failed_at_any_step_and_retried_applies_exactly_once(Fault fault)
     {
         var scenario = await new RegisterScenario(cluster.GrainFactory).WithStoreAsync();
