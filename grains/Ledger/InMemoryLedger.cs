@@ -5,9 +5,9 @@ namespace Retail.Ledger;
 
 /// <summary>
 /// The embedded mode's ledger: each commit checked and applied whole under one lock, with the rules of the database's.
-/// Like the database's group commit, it lands commits together whose rows sit on each other's across pairs (two tills'
-/// receipts whose stages reached two stock grains in opposite order): neither can land alone, so a commit refused for a
-/// row below it waits a moment for the commit it may need, and the two land as one.
+/// Like the database's group commit, it lands commits together whose rows sit on each other's across pairs (tills'
+/// receipts whose stages reached their stock grains in different orders): none of them can land alone, so a commit refused
+/// for a row below it waits a moment for the commits it may need, and they land as one.
 /// </summary>
 public sealed class InMemoryLedger(InMemoryStockLedger stock, InMemoryRegisterJournal journal) : ILedger
 {
@@ -30,14 +30,18 @@ public sealed class InMemoryLedger(InMemoryStockLedger stock, InMemoryRegisterJo
                 LandWaiting();
             if (alone.Outcome != CommitOutcome.StockConflict)
                 return Task.FromResult(alone);
-            foreach (var other in waiting.ToList())
-                if (TryApply([other.Commit, commit]).IsCommitted)
+            var candidates = waiting.Select(w => w.Commit).Append(commit).ToList();
+            var landable = stock.Landable(candidates.Select(c => c.Stock).ToList());
+            if (landable.Count > 0 && landable[^1] == candidates.Count - 1 && TryApply(landable.Select(i => candidates[i]).ToList()).IsCommitted)
+            {
+                foreach (var other in landable.SkipLast(1).Select(i => waiting[i]).ToList())
                 {
                     waiting.Remove(other);
                     other.Done.TrySetResult(CommitResult.Committed);
-                    LandWaiting();
-                    return Task.FromResult(CommitResult.Committed);
                 }
+                LandWaiting();
+                return Task.FromResult(CommitResult.Committed);
+            }
             var done = new TaskCompletionSource<CommitResult>(TaskCreationOptions.RunContinuationsAsynchronously);
             var entry = (commit, done);
             waiting.Add(entry);

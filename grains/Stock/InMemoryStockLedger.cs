@@ -32,6 +32,39 @@ public sealed class InMemoryStockLedger : IStockLedger
         }
     }
 
+    /// <summary>
+    /// Which of these commits can land together (indexes, in order): those whose every row continues its pair's head or
+    /// another row of the commits kept. A commit on a row nobody here holds, or on a row another row also sits on, is left out,
+    /// and so is whatever sits on it.
+    /// </summary>
+    public IReadOnlyList<int> Landable(IReadOnlyList<IReadOnlyList<StagedMovement>> commits)
+    {
+        lock (sync)
+        {
+            var kept = Enumerable.Range(0, commits.Count).ToList();
+            while (true)
+            {
+                var above = new Dictionary<(string, string, string?), StagedMovement>();
+                foreach (var row in kept.SelectMany(i => commits[i]))
+                    above.TryAdd((row.Record.StoreId, row.Record.Sku, row.PreviousToken), row);
+                var reachable = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var key in kept.SelectMany(i => commits[i]).Select(r => (r.Record.StoreId, r.Record.Sku)).Distinct())
+                {
+                    var (version, token) = heads.TryGetValue(key, out var head) ? (head.Level.Version, head.Token) : (0L, (string?)null);
+                    while (above.TryGetValue((key.StoreId, key.Sku, token), out var row) && row.Record.Version == version + 1)
+                    {
+                        reachable.Add(row.Token);
+                        (version, token) = (row.Record.Version, row.Token);
+                    }
+                }
+                var left = kept.Where(i => commits[i].All(r => reachable.Contains(r.Token))).ToList();
+                if (left.Count == kept.Count)
+                    return kept;
+                kept = left;
+            }
+        }
+    }
+
     /// <summary>Appends rows that <see cref="Check"/> accepted.</summary>
     internal void Append(IReadOnlyList<StagedMovement> rows)
     {

@@ -30,6 +30,13 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
     /// </summary>
     private static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How long a commit refused for a row below it waits for that row to settle before it is tried again. Short: the row
+    /// below may be waiting on this one (documents whose rows sit on each other's across pairs), and only a commit tried
+    /// again, landing together with the others, breaks that circle.
+    /// </summary>
+    private static readonly TimeSpan BelowSettledPatience = TimeSpan.FromMilliseconds(100);
+
     private readonly Dictionary<string, StockMovementRecord> recent = new(StringComparer.Ordinal);
     private readonly Queue<string> recentOrder = new();
     private readonly List<PendingMovement> waiting = [];
@@ -169,11 +176,11 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
     {
         var started = Stopwatch.GetTimestamp();
         while (chain.Current(movementId) is { } row && row.PreviousToken != chain.CommittedToken
-               && Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(1))
+               && BelowSettledPatience - Stopwatch.GetElapsedTime(started) is { Ticks: > 0 } left)
         {
             try
             {
-                await settling.Task.WaitAsync(TimeSpan.FromMilliseconds(200));
+                await settling.Task.WaitAsync(left);
             }
             catch (TimeoutException)
             {

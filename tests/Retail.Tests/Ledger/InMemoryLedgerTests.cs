@@ -20,7 +20,7 @@ public sealed class InMemoryLedgerTests
     }
 }
 
-/// <summary>Two commits whose rows sit on each other's across two pairs land together, as the database's group commit lands them.</summary>
+/// <summary>Commits whose rows sit on each other's across pairs land together, as the database's group commit lands them.</summary>
 public sealed class InMemoryLedgerCrossingTests
 {
     private static (LedgerCommit A, LedgerCommit B) Crossing() =>
@@ -40,6 +40,37 @@ public sealed class InMemoryLedgerCrossingTests
         Assert.Equal([1L, 2], (await ledger.Stock.ReadHistoryAsync("s1", "milk", 10, null)).Select(r => r.Version).Order());
         Assert.Equal([1L, 2], (await ledger.Stock.ReadHistoryAsync("s1", "tea", 10, null)).Select(r => r.Version).Order());
         Assert.Single(await ledger.Journal.ReadAfterAsync("till-2", 0, 10));
+    }
+
+    [Fact]
+    public async Task Three_commits_in_a_circle_land_together_once_the_last_of_them_comes()
+    {
+        var ledger = new InMemoryLedger(new InMemoryStockLedger(), new InMemoryRegisterJournal());
+        // Each till is first on one pair and second on the next one's: no two of them can land without the third.
+        var a = LedgerCommit.Of(Entry(1, "a", 1, register: "till-1"), [Row("s1", "milk", 1, "a:milk", "a1", null), Row("s1", "tea", 2, "a:tea", "a2", "b1")]);
+        var b = LedgerCommit.Of(Entry(1, "b", 1, register: "till-2"), [Row("s1", "tea", 1, "b:tea", "b1", null), Row("s1", "salt", 2, "b:salt", "b2", "c1")]);
+        var c = LedgerCommit.Of(Entry(1, "c", 1, register: "till-3"), [Row("s1", "salt", 1, "c:salt", "c1", null), Row("s1", "milk", 2, "c:milk", "c2", "a1")]);
+
+        var first = ledger.CommitAsync(a);
+        var second = ledger.CommitAsync(b);
+        Assert.False(first.IsCompleted || second.IsCompleted);
+        var outcomes = await Task.WhenAll(first, second, ledger.CommitAsync(c)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.All(outcomes, o => Assert.True(o.IsCommitted));
+        foreach (var sku in new[] { "milk", "tea", "salt" })
+            Assert.Equal([1L, 2], (await ledger.Stock.ReadHistoryAsync("s1", sku, 10, null)).Select(r => r.Version).Order());
+    }
+
+    [Fact]
+    public void Of_two_commits_on_the_same_row_below_only_the_first_can_land_and_what_sits_on_the_other_stays_out()
+    {
+        var stock = new InMemoryStockLedger();
+        var first = new[] { Row("s1", "milk", 1, "m1", "t1", null) };
+        var fork = new[] { Row("s1", "milk", 1, "m2", "t2", null) };
+        var onFork = new[] { Row("s1", "milk", 2, "m3", "t3", "t2") };
+        var elsewhere = new[] { Row("s1", "tea", 1, "m4", "t4", null) };
+
+        Assert.Equal([0, 3], stock.Landable([first, fork, onFork, elsewhere]));
     }
 
     [Fact]

@@ -64,6 +64,32 @@ public sealed class RegisterGrainClusterTests(TwoSiloCluster fixture)
     }
 
     [Fact]
+    public async Task Ten_registers_selling_the_same_three_skus_in_any_line_order_are_each_answered_and_leave_the_exact_stock()
+    {
+        string[] skus = ["milk", "eggs", "salt"];
+        var scenario = await ScenarioAsync(skus);
+        var registers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => scenario.OpenRegisterAsync()));
+
+        // Every receipt holds all three pairs, its lines shuffled: its rows stack on the others' on each pair.
+        await Task.WhenAll(registers.Select((register, r) => Task.Run(async () =>
+        {
+            var random = new Random(r);
+            for (var i = 0; i < 20; i++)
+            {
+                var lines = skus.OrderBy(_ => random.Next()).Select(sku => new ReceiptItemInput(sku, 1, 100)).ToList();
+                var sale = RegisterScenario.Sale($"r{r}-{i}", skus[0], 1, 100) with { Items = lines, Payments = [new PaymentInput(PaymentType.Electronic, 300)] };
+                Assert.Null((await register.FiscalizeAsync(sale)).Error);
+            }
+        })));
+
+        foreach (var sku in skus)
+        {
+            var stock = await scenario.StockAsync(sku);
+            Assert.Equal((-200m, 200L), (stock.OnHand, stock.Version));
+        }
+    }
+
+    [Fact]
     public async Task A_retried_receipt_returns_the_same_document_and_writes_nothing_off_again_even_when_copies_race()
     {
         var scenario = await ScenarioAsync("tea");
