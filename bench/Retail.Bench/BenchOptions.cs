@@ -90,9 +90,14 @@ public sealed class BenchOptions
               --hot aims every worker at one SKU (with --stores 1: one store's stock of one SKU).
 
           receipts  --url URL --token TOKEN [--stores 10] [--skus 100] [--workers 96]
-                    [--duration 20] [--warmup 3] [--embedded] [--cold] [--row-to FILE]
+                    [--duration 20] [--warmup 3] [--embedded] [--cold] [--hot] [--rate N]
+                    [--reads N] [--chain-reads N] [--chain-stores 500] [--row-to FILE]
               3-line sale receipts through the registers API, one register per worker, then the same check.
               --cold labels the row as the first run after the API started (grains activating, code not yet optimized).
+              --hot: 10 registers (--workers) of one store, every receipt on the same 3 pairs.
+              --rate offers N receipts/s in all instead of sending as fast as answers come; latency counts from
+              each request's planned start. --reads / --chain-reads time reads at N/s during the receipts: one
+              pair's stock, and one SKU's stock across --chain-stores stores (seeded with that SKU first).
 
           replay    --url URL --token TOKEN [--receipts 500] [--skus 100] [--row-to FILE]
               An offline till's device receipts: one request each to one register, then one batch to another.

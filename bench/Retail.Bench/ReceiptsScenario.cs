@@ -17,33 +17,43 @@ public static class ReceiptsScenario
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
-        options.RejectUnknown("url", "token", "stores", "skus", "workers", "duration", "warmup", "embedded", "cold", "row-to");
+        options.RejectUnknown("url", "token", "stores", "skus", "workers", "duration", "warmup", "embedded", "cold", "hot",
+            "rate", "reads", "chain-reads", "chain-stores", "row-to");
         // The API started without a database: the same path with the in-memory ledger, nothing durable.
         var embedded = options.Flag("embedded");
         var cold = options.Flag("cold");
+        // --hot: ten registers of one store, every receipt on the same three pairs (the plain SQL hot rows' case).
+        var hot = options.Flag("hot");
         var url = options.Url("url");
         var token = options.Required("token");
-        var workers = options.Int("workers", 96);
+        var workers = options.Int("workers", hot ? 10 : 96);
         var window = new LoadWindow(options.Seconds("warmup", 3), options.Seconds("duration", 20, min: 1));
-        var chain = new BenchChain(options.Int("stores", 10), options.Int("skus", 100));
+        var chain = hot ? new BenchChain(1, LinesPerReceipt) : new BenchChain(options.Int("stores", 10), options.Int("skus", 100));
         if (chain.Skus.Count < LinesPerReceipt)
             throw new UsageException($"A {LinesPerReceipt}-line receipt needs --skus {LinesPerReceipt} or more.");
+        // Offered load instead of as fast as the registers can go: latency at a given share of the peak.
+        var pacing = options.Text("rate") is null ? null : new Pacing(options.Int("rate", 1), workers);
+        using var reads = new ReadLoad(url, token, options.Int("reads", 0, min: 0), options.Int("chain-reads", 0, min: 0), options.Int("chain-stores", 500));
         var rowTo = options.Text("row-to");
 
         using var client = new RetailClient(url, token, workers);
         Console.WriteLine($"receipts: seeding {chain.StoreIds.Count} stores and {chain.Skus.Count} SKUs at {url}");
         await chain.SeedAsync(client);
+        await reads.SeedAsync(chain.Skus[0]);
 
         // A register id names its store, so a rerun with other --stores never moves a register.
         var registers = Enumerable.Range(0, workers)
             .Select(w => (StoreId: chain.StoreIds[w % chain.StoreIds.Count], Id: string.Create(CultureInfo.InvariantCulture,
                 $"{chain.StoreIds[w % chain.StoreIds.Count]}-r{w / chain.StoreIds.Count:D2}")))
             .ToList();
+        var label = hot
+            ? $"engine: 3-line receipts over HTTP, hot SKUs: every receipt on the same 3 pairs ({workers} registers of one store)"
+            : "engine: 3-line receipts over HTTP";
         var (available, why) = await OpenRegistersAsync(client, registers);
         if (!available)
         {
             Console.WriteLine($"receipts: NOT RUN: {why}");
-            await ResultRow.NotRun("engine: 3-line receipts over HTTP", why).AppendToAsync(rowTo);
+            await ResultRow.NotRun(label, why).AppendToAsync(rowTo);
             return 3;
         }
 
@@ -62,6 +72,7 @@ public static class ReceiptsScenario
         Console.WriteLine($"receipts: {workers} registers in {chain.StoreIds.Count} stores, {chain.Skus.Count} SKUs, " +
                           $"warm-up then {window.Measured.TotalSeconds:0.#} s measured; ids {run}-*");
         window.Start();
+        var reading = reads.RunAsync(window, pairs, chain.Skus[0]);
         await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
             var random = new Random(w);
@@ -69,6 +80,7 @@ public static class ReceiptsScenario
             var mine = sent[w] = new decimal[pairs.Count];
             var times = latencies[w] = new Latencies();
             var unknown = unsettled[w] = [];
+            var slot = pacing?.First(w) ?? 0;
             for (var n = 0; window.Open; n++, issued[w]++)
             {
                 var skus = DistinctSkus(random, chain.Skus.Count);
@@ -77,6 +89,14 @@ public static class ReceiptsScenario
                 var id = string.Create(CultureInfo.InvariantCulture, $"{run}-{w}-{n}");
 
                 var started = Stopwatch.GetTimestamp();
+                if (pacing is not null)
+                {
+                    await Pacing.UntilAsync(slot);
+                    if (!window.Open)
+                        break;
+                    started = slot;
+                    slot = pacing.Next(slot);
+                }
                 var (outcome, _, _) = await client.PostReceiptAsync(registerId, id, lines);
                 if (window.Counts())
                 {
@@ -89,6 +109,7 @@ public static class ReceiptsScenario
                     unknown.Add(new Unsettled(registerId, id, lines, linePairs));
             }
         })));
+        await reading;
 
         var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
         var errors = client.ErrorCount;
@@ -119,11 +140,20 @@ public static class ReceiptsScenario
         Console.WriteLine($"errors: {errors}{MovementsScenario.Describe(errorKinds)}");
         var mismatches = await BenchChain.VerifyAsync(client, pairs, before, total, uncertain);
 
-        await new ResultRow($"engine: 3-line receipts over HTTP ({workers} registers, {pairs.Count} pairs{(embedded ? "; embedded mode, in memory" : "")}{(cold ? "; cold: the first run after start" : "")})",
+        var conditions = string.Join("; ", new[]
+        {
+            hot ? null : $"{workers} registers, {pairs.Count} pairs",
+            embedded ? "embedded mode, in memory" : null,
+            cold ? "cold: the first run after start" : null,
+            pacing is null ? null : string.Create(CultureInfo.InvariantCulture, $"offered {pacing.PerSecond:#,0} receipts/s"),
+            reads.Any ? "with the reads below" : null,
+        }.Where(c => c is not null));
+        await new ResultRow(conditions.Length == 0 ? label : $"{label} ({conditions})",
                 string.Create(CultureInfo.InvariantCulture, $"{perSecond:#,0} receipts/s"), perSecond * LinesPerReceipt,
                 summary.P50, summary.P99, MovementsScenario.ErrorsCell(errors, mismatches, uncertain.Count(u => u)), embedded ? "no (embedded mode)" : "yes (201 after commit)")
             .AppendToAsync(rowTo);
-        return mismatches == 0 ? 0 : 1;
+        var readsWrong = await reads.ReportAsync(window, chain.Skus[0], rowTo);
+        return mismatches == 0 && !readsWrong ? 0 : 1;
     }
 
     /// <summary>Registers every drive and opens its shift; reports whether the registers API exists at all.</summary>

@@ -62,6 +62,18 @@ public sealed class RetailClient : IDisposable
         return level.GetProperty("onHand").GetDecimal();
     }
 
+    /// <summary>A read whose answer is only timed (the body is read whole, as a client would).</summary>
+    public Task<(Outcome, HttpStatusCode?, string?)> GetAsync(string path) => SendAsync(HttpMethod.Get, path, null);
+
+    /// <summary>How many stores the chain-wide stock of a SKU lists.</summary>
+    public async Task<int> GetChainStoreCountAsync(string sku)
+    {
+        using var response = await http.GetAsync($"api/v1/skus/{sku}/stock");
+        response.EnsureSuccessStatusCode();
+        var chain = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
+        return chain.GetProperty("stores").GetArrayLength();
+    }
+
     public Task<(Outcome, HttpStatusCode?, string?)> PostMovementAsync(string storeId, string sku, string id, string type, decimal quantity) =>
         SendAsync(HttpMethod.Post, $"api/v1/stores/{storeId}/stock/{sku}/movements", new { id, type, quantity });
 

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # The side-by-side baseline: a plain SQL system writing each 3-line sale receipt in one durable
 # transaction (receipt.sql), driven by pgbench.
-#   bench/baseline/run.sh [--clients 16] [--seconds 20] [--warmup 3] [--stores 10] [--skus 100] [--row-to FILE]
+#   bench/baseline/run.sh [--clients 16] [--seconds 20] [--warmup 3] [--stores 10] [--skus 100] [--ceiling] [--row-to FILE]
 # Uses the server in $RETAIL_BENCH_POSTGRES (an Npgsql connection string; a fresh database is
 # created there and dropped afterwards), or starts a throwaway PostgreSQL 15 and stops it again.
 # --stores 1 --skus 3 puts every client on the same three balance rows: the hot-SKU case.
+# --ceiling measures the machine instead: one single-row insert per transaction (commit.sql), one client
+# unless --clients says otherwise: how many durable commits a writer gets that does not batch them.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 . "$here/../common.sh"
 
-clients=16 seconds=20 warmup=3 stores=10 skus=100 row_to=""
+clients="" seconds=20 warmup=3 stores=10 skus=100 row_to="" ceiling=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --clients) clients="$2"; shift 2 ;;
@@ -19,9 +21,11 @@ while [ $# -gt 0 ]; do
     --stores) stores="$2"; shift 2 ;;
     --skus) skus="$2"; shift 2 ;;
     --row-to) row_to="$2"; shift 2 ;;
+    --ceiling) ceiling=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+clients="${clients:-$([ -n "$ceiling" ] && echo 1 || echo 16)}"
 if [ "$skus" -lt 3 ]; then echo "--skus is at least 3 (a receipt has 3 distinct lines)" >&2; exit 2; fi
 
 bin=/usr/lib/postgresql/15/bin
@@ -57,7 +61,8 @@ settings="$("$psql" "$target" -Atc "SELECT 'fsync=' || current_setting('fsync') 
 echo "baseline: $where; $settings; $(machine_note)"
 echo "baseline: $clients clients, $stores stores x $skus SKUs, ${warmup}s warm-up then ${seconds}s measured"
 
-run=(-n -M prepared -c "$clients" -j "$(nproc)" -D stores="$stores" -D skus="$skus" -f "$here/receipt.sql")
+script="$here/receipt.sql"; [ -z "$ceiling" ] || script="$here/commit.sql"
+run=(-n -M prepared -c "$clients" -j "$(nproc)" -D stores="$stores" -D skus="$skus" -f "$script")
 "$pgbench" "${run[@]}" -T "$warmup" "$target" >"$work/warmup.out" 2>&1 || { cat "$work/warmup.out" >&2; exit 1; }
 (cd "$work" && "$pgbench" "${run[@]}" -T "$seconds" -l --log-prefix="$work/tx" "$target") >"$work/pgbench.out" 2>&1 || {
   cat "$work/pgbench.out" >&2; exit 1; }
@@ -69,6 +74,20 @@ failed="$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' "$work/pgb
 read -r p50 p99 < <(cat "$work"/tx.* | awk '{print $3}' | sort -n | awk '
   { v[NR] = $1 } END { i50 = int(NR * 0.50 + 0.999); i99 = int(NR * 0.99 + 0.999); printf "%.1f %.1f\n", v[i50] / 1000, v[i99] / 1000 }')
 echo "  latency p50 $p50 ms, p99 $p99 ms"
+
+if [ -n "$ceiling" ]; then
+  # Every acknowledged commit left its row.
+  processed="$(cat "$work/warmup.out" "$work/pgbench.out" | sed -nE 's/^number of transactions actually processed: ([0-9]+).*/\1/p' | awk '{ n += $1 } END { print n + 0 }')"
+  rows="$("$psql" "$target" -Atc "SELECT count(*) FROM baseline_commits")"
+  echo "  check: $rows rows for $processed acknowledged commits"
+  if [ -n "$row_to" ]; then
+    printf '| %s | %s commits/s | %s | %s | %s | %s; rows %s | yes (fsync, synchronous_commit=on) |\n' \
+      "machine: durable single-row commits, $clients client(s), one row per transaction (pgbench)" "$(thousands "$tps")" "$(thousands "$tps")" \
+      "$p50" "$p99" "${failed:-0}" "$([ "$rows" = "$processed" ] && echo exact || echo "$rows for $processed WRONG")" >>"$row_to"
+  fi
+  [ "$rows" = "$processed" ]
+  exit
+fi
 
 # Every receipt line decremented its balance row exactly once: the journal and the balances agree.
 wrong="$("$psql" "$target" -Atc "
