@@ -106,6 +106,12 @@ public sealed class BenchOptions
                     [--row-to FILE]
               The PostgreSQL ledger's group commit alone, in process: one task per simulated stock grain.
 
+          The silo in process, wired as the API wires it (no HTTP; calls go straight to the grains):
+          grains    [--count 1000000] [--stores 1000] [--in-flight 256] [--row-to FILE]
+              Embedded mode: --count distinct stock grains activated by one read each and kept active; heap after a
+              full compacting collection, RSS, and bytes per grain over the silo with no stock grain.
+          Run it as the silo runs, with the workstation collector: DOTNET_gcServer=0.
+
         --row-to appends one markdown table row with the results (used by bench/run.sh).
         """;
 }

@@ -16,6 +16,7 @@ try
         "ledger" => await LedgerScenario.RunAsync(options),
         "forecast" => await ForecastScenario.RunAsync(options),
         "sheet" => await SheetScenario.RunAsync(options),
+        "grains" => await GrainsScenario.RunAsync(options),
         _ => throw new UsageException($"Unknown mode '{options.Mode}'."),
     };
 }
