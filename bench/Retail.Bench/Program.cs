@@ -17,6 +17,7 @@ try
         "forecast" => await ForecastScenario.RunAsync(options),
         "sheet" => await SheetScenario.RunAsync(options),
         "grains" => await GrainsScenario.RunAsync(options),
+        "reactivate" => await ReactivateScenario.RunAsync(options),
         _ => throw new UsageException($"Unknown mode '{options.Mode}'."),
     };
 }
