@@ -18,6 +18,7 @@ try
         "sheet" => await SheetScenario.RunAsync(options),
         "grains" => await GrainsScenario.RunAsync(options),
         "reactivate" => await ReactivateScenario.RunAsync(options),
+        "shutdown" => await ShutdownScenario.RunAsync(options),
         _ => throw new UsageException($"Unknown mode '{options.Mode}'."),
     };
 }
