@@ -111,6 +111,20 @@ public sealed class BenchOptions
                     [--row-to FILE]
               The PostgreSQL ledger's group commit alone, in process: one task per simulated stock grain.
 
+          The silo in process, wired as the API wires it (no HTTP; calls go straight to the grains):
+          grains    [--count 1000000] [--stores 1000] [--in-flight 256] [--row-to FILE]
+              Embedded mode: --count distinct stock grains activated by one read each and kept active; heap after a
+              full compacting collection, RSS, and bytes per grain over the silo with no stock grain.
+          reactivate --connection NPGSQL_CONNECTION_STRING [--records 10000] [--pairs 20] [--in-flight 64]
+                    [--row-to FILE]
+              PostgreSQL mode: --records ledger records per pair through ApplyAsync, every stock grain deactivated,
+              then the first read of each pair timed one at a time; the reloaded onHand must be the acknowledged one.
+          shutdown  --connection NPGSQL_CONNECTION_STRING [--pairs 200000] [--stores 1000] [--in-flight 256]
+                    [--row-to FILE]
+              PostgreSQL mode: --pairs pairs changed once each, then IHost.StopAsync (the SIGTERM path) timed; a fresh
+              silo on the same database reads every pair back, each exactly as acknowledged.
+          Run them as the silo runs, with the workstation collector: DOTNET_gcServer=0.
+
         --row-to appends one markdown table row with the results (used by bench/run.sh).
         """;
 }

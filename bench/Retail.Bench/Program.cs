@@ -16,6 +16,9 @@ try
         "ledger" => await LedgerScenario.RunAsync(options),
         "forecast" => await ForecastScenario.RunAsync(options),
         "sheet" => await SheetScenario.RunAsync(options),
+        "grains" => await GrainsScenario.RunAsync(options),
+        "reactivate" => await ReactivateScenario.RunAsync(options),
+        "shutdown" => await ShutdownScenario.RunAsync(options),
         _ => throw new UsageException($"Unknown mode '{options.Mode}'."),
     };
 }
