@@ -49,3 +49,8 @@ thousands() {
 cpu_seconds() {
   awk -v tck="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / tck }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
+
+# A process's resident memory in MiB (VmRSS now, or another /proc status field such as VmHWM, the peak).
+rss_mib() {
+  awk -v f="${2:-VmRSS}:" '$1 == f { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0
+}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measured performance, side by side: the plain SQL baseline first, then the engine (the ledger's
 # group commit in process, then the API in PostgreSQL mode under movements and receipts).
-#   bench/run.sh [--seconds 20] [--warmup 3] [--out FILE]
+#   bench/run.sh [--seconds 20] [--warmup 3] [--smoke] [--out FILE]
+# --smoke: the short form CI runs (2 s measured after 1 s, the silo scenarios at a small size): it proves every
+# scenario still runs and every balance check is exact; its figures mean little.
 # Prints a markdown table and writes it to bench/results.md (or FILE). Exits non-zero when a scenario
 # fails or a balance check finds stock that disagrees with what clients were told. Loopback only; every phase is bounded
 # by a timeout; everything it starts is stopped on exit. With $RETAIL_BENCH_POSTGRES set (an Npgsql
@@ -14,8 +16,10 @@ cd "$repo"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 seconds=20 warmup=3 out="$here/results.md"
+grains=1000000 records=10000 reactivated=20 stopped=200000
 while [ $# -gt 0 ]; do
   case "$1" in
+    --smoke) seconds=2 warmup=1 grains=20000 records=500 reactivated=5 stopped=2000; shift ;;
     --seconds) seconds="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
@@ -24,9 +28,12 @@ while [ $# -gt 0 ]; do
 done
 # A scenario that overruns its own duration by this much is hung, not slow.
 limit=$((seconds + warmup + 180))
+# The silo scenarios scale with their size, not with --seconds.
+silo_limit=900
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/retail-bench.XXXXXX")"
 rows="$work/rows.md"
+server_notes="$work/server.md"; : >"$server_notes"
 # The server's directory must be reachable by the postgres user, so not inside the private work dir.
 pgdir="$(mktemp -d "${TMPDIR:-/tmp}/retail-bench-pg.XXXXXX")"; rmdir "$pgdir"
 api_pid="" databases=()
@@ -55,6 +62,12 @@ echo "== baseline: plain SQL receipts (pgbench)"
 timeout "$limit" bench/baseline/run.sh --seconds "$seconds" --warmup "$warmup" --row-to "$rows" || status=1
 echo "== baseline: the same, every receipt on the same 3 rows"
 timeout "$limit" bench/baseline/run.sh --seconds "$seconds" --warmup "$warmup" --stores 1 --skus 3 --row-to "$rows" || status=1
+echo "== machine: durable single-row commits, one client"
+timeout "$limit" bench/baseline/run.sh --seconds "$seconds" --warmup "$warmup" --ceiling --row-to "$rows" || status=1
+
+# The silo in process, as the API wires it (no HTTP), with the collector the API runs with.
+echo "== engine: $grains active stock grains in one silo (embedded, in process)"
+DOTNET_gcServer=0 timeout "$silo_limit" "${bench[@]}" grains --count "$grains" --row-to "$rows" || status=1
 
 echo "== engine: PostgreSQL"
 if [ -n "${RETAIL_BENCH_POSTGRES:-}" ]; then
@@ -64,16 +77,23 @@ else
 fi
 admin="$(conninfo_of "$server")"
 suffix="$$"
-for db in "retail_bench_ledger_$suffix" "retail_bench_api_$suffix"; do
+for db in "retail_bench_ledger_$suffix" "retail_bench_api_$suffix" "retail_bench_silo_$suffix"; do
   "$psql" "$admin" -qc "CREATE DATABASE $db" >/dev/null
   databases+=("$db")
 done
 ledger_db="$(with_database "$server" "retail_bench_ledger_$suffix")"
 api_db="$(with_database "$server" "retail_bench_api_$suffix")"
+silo_db="$(with_database "$server" "retail_bench_silo_$suffix")"
 
 echo "== engine: ledger group commit, in process"
 timeout "$limit" "${bench[@]}" ledger --connection "$ledger_db" --grains 256 \
   --duration "$seconds" --warmup "$warmup" --row-to "$rows" || status=1
+
+echo "== engine: stock grains reactivating with $records ledger records each (PostgreSQL, in process)"
+DOTNET_gcServer=0 timeout "$silo_limit" "${bench[@]}" reactivate --connection "$silo_db" --records "$records" --pairs "$reactivated" \
+  --row-to "$rows" || status=1
+echo "== engine: stopping a silo holding $stopped changed pairs, then reading every one back (PostgreSQL, in process)"
+DOTNET_gcServer=0 timeout "$silo_limit" "${bench[@]}" shutdown --connection "$silo_db" --pairs "$stopped" --row-to "$rows" || status=1
 
 # Waits for the API just started ($api_pid at $url) to be ready; false if it died or never was.
 api_ready() {
@@ -107,14 +127,19 @@ if ! api_ready; then
 fi
 echo "API ready at $url"
 
-# Where a scenario's CPU went: the API process (silo included) is the suspect on a small machine.
+# Where a scenario's CPU and memory went: the API process (silo included) is the suspect on a small machine.
+# Each scenario's line goes below the table, named by the row the scenario wrote last.
 api_cpu() {
-  local before after
-  before="$(cpu_seconds "$api_pid")"
+  local before after started result
+  before="$(cpu_seconds "$api_pid")" started="$(date +%s.%N)"
   "$@"
-  local result=$?
+  result=$?
   after="$(cpu_seconds "$api_pid")"
-  echo "API process: $(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.1f", a - b }') CPU-seconds during this scenario (seeding and checks included)"
+  local line
+  line="$(awk -v a="$after" -v b="$before" -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f CPU-seconds in %.0f s (%.2f of 2 cores busy on average, seeding and checks included)", a - b, e - s, (a - b) / (e - s) }')"
+  line+=", RSS $(rss_mib "$api_pid") MiB at the end (peak $(rss_mib "$api_pid" VmHWM) MiB)"
+  echo "API process: $line"
+  echo "- $(tail -1 "$rows" | cut -d'|' -f2 | sed 's/^ *//; s/ *$//'): $line" >>"$server_notes"
   return $result
 }
 
@@ -142,6 +167,15 @@ receipts_status=$?
 set -e
 # 3: the registers API is not there (yet); the row says so.
 if [ "$receipts_status" -ne 0 ] && [ "$receipts_status" -ne 3 ]; then status=1; fi
+# Latency at 70% of the peak just measured, with reads timed meanwhile.
+peak="$(awk -F'|' '$2 ~ /^ engine: 3-line receipts over HTTP \(96 registers, 1000 pairs\) $/ { gsub(/[^0-9]/, "", $3); print $3 }' "$rows" | tail -1)"
+rate=$(( ${peak:-0} * 7 / 10 )); [ "$rate" -gt 0 ] || rate=100
+echo "== engine: 3-line receipts at $rate receipts/s (70% of the peak), with stock reads timed meanwhile"
+api_cpu timeout "$limit" "${bench[@]}" receipts --url "$url" --token "$token" --stores 10 --skus 100 --workers 96 --rate "$rate" \
+  --reads 200 --chain-reads 50 --chain-stores 500 --duration "$seconds" --warmup "$warmup" --row-to "$rows" || status=1
+echo "== engine: 3-line receipts, hot: 10 registers of one store on the same 3 pairs"
+api_cpu timeout "$limit" "${bench[@]}" receipts --url "$url" --token "$token" --hot \
+  --duration "$seconds" --warmup "$warmup" --row-to "$rows" || status=1
 echo "== engine: offline replay, device receipts one by one and in one batch"
 api_cpu timeout "$limit" "${bench[@]}" replay --url "$url" --token "$token" --receipts 500 --row-to "$rows" || status=1
 
@@ -201,6 +235,10 @@ with_ratios() {
   echo "| scenario | throughput | stock lines/s | p50 ms | p99 ms | errors | durable? | vs plain SQL |"
   echo "|---|---|---|---|---|---|---|---|"
   with_ratios "$rows"
+  echo
+  echo "The API process (its silo included) during each scenario over HTTP:"
+  echo
+  cat "$server_notes"
 } >"$work/results.md"
 cp "$work/results.md" "$out"
 echo
