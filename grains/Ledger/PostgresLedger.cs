@@ -11,7 +11,9 @@ namespace Retail.Ledger;
 /// transaction that inserts the journal entries, moves each pair's head by compare-and-set and inserts
 /// the stock rows, in one round trip. A commit that cannot go (a head moved, a duplicate id) is taken out
 /// with the commits staged on it and the rest is written again; a batch the database refuses is split in
-/// halves until the bad commit fails alone.
+/// halves until the bad commit fails alone. Commits whose rows sit on each other's across pairs (tills' receipts whose
+/// stages reached their stock grains in different orders) land only in one batch together: a commit refused for a row
+/// below it is held back and written again with every batch for a moment, as the embedded ledger waits for them.
 /// </summary>
 public sealed class PostgresLedger : ILedger, IAsyncDisposable
 {
@@ -56,16 +58,118 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
     private readonly NpgsqlDataSource dataSource;
     private readonly ILogger<PostgresLedger> logger;
     private readonly GroupCommit<LedgerCommit, CommitResult> commits;
+    /// <summary>What a batch answers for a commit it holds back: its caller waits for the batch that lands it, or for time to run out.</summary>
+    private static readonly CommitResult HeldBack = new(CommitOutcome.StockConflict);
+
+    private readonly Lock heldSync = new();
+    /// <summary>Commits refused for a row below them, each written again with the batches to come until it lands or waited long enough.</summary>
+    private readonly List<Held> held = [];
+    private readonly Dictionary<LedgerCommit, Held> heldFor = new(ReferenceEqualityComparer.Instance);
+
+    private sealed class Held(LedgerCommit commit)
+    {
+        public LedgerCommit Commit => commit;
+        public long Since { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+        public TaskCompletionSource<CommitResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>In a batch being written now: only that batch may answer it.</summary>
+        public bool Writing { get; set; }
+        public bool Expired => System.Diagnostics.Stopwatch.GetElapsedTime(Since) >= InMemoryLedger.Waiting;
+    }
 
     public PostgresLedger(NpgsqlDataSource dataSource, LedgerMetrics metrics, ILogger<PostgresLedger> logger)
     {
         this.dataSource = dataSource;
         this.logger = logger;
-        commits = new GroupCommit<LedgerCommit, CommitResult>(WriteBatchAsync, CommitResult.Unavailable,
+        commits = new GroupCommit<LedgerCommit, CommitResult>(WriteWithHeldAsync, CommitResult.Unavailable,
             (size, duration) => metrics.RecordBatch("ledger", size, duration));
     }
 
-    public Task<CommitResult> CommitAsync(LedgerCommit commit) => commits.AppendAsync(commit);
+    public async Task<CommitResult> CommitAsync(LedgerCommit commit)
+    {
+        var result = await commits.AppendAsync(commit);
+        if (!ReferenceEquals(result, HeldBack))
+            return result;
+        Held waiting;
+        lock (heldSync)
+            heldFor.Remove(commit, out waiting!);
+        return await waiting.Done.Task;
+    }
+
+    /// <summary>The batch with the commits held back before it: each held one is answered once it lands or has waited long enough.</summary>
+    private async Task<IReadOnlyList<CommitResult>> WriteWithHeldAsync(IReadOnlyList<LedgerCommit> batch, CancellationToken cancellationToken)
+    {
+        var (answers, seen) = await WriteTogetherAsync(batch, cancellationToken);
+        // Commits another batch held back while this one was written never met the ones held here: write them all together again.
+        for (var round = 0; round < 3; round++)
+        {
+            bool others;
+            lock (heldSync)
+                others = held.Any(h => !h.Writing && !seen.Contains(h));
+            if (!others)
+                break;
+            (_, seen) = await WriteTogetherAsync([], cancellationToken);
+        }
+        return answers;
+    }
+
+    private async Task<(CommitResult[] Answers, HashSet<Held> Seen)> WriteTogetherAsync(IReadOnlyList<LedgerCommit> batch, CancellationToken cancellationToken)
+    {
+        List<Held> again;
+        lock (heldSync)
+        {
+            again = held.Where(h => !h.Writing).ToList();
+            foreach (var h in again)
+                h.Writing = true;
+        }
+        IReadOnlyList<CommitResult> results;
+        try
+        {
+            var all = again.Count == 0 ? batch : again.Select(h => h.Commit).Concat(batch).ToList();
+            results = all.Count == 0 ? [] : await WriteBatchAsync(all, cancellationToken);
+        }
+        catch
+        {
+            lock (heldSync)
+                foreach (var h in again)
+                {
+                    held.Remove(h);
+                    h.Done.TrySetResult(CommitResult.Unavailable);
+                }
+            throw;
+        }
+        var answers = new CommitResult[batch.Count];
+        var seen = new HashSet<Held>(again);
+        lock (heldSync)
+        {
+            for (var i = 0; i < again.Count; i++)
+            {
+                again[i].Writing = false;
+                if (results[i].Outcome != CommitOutcome.StockConflict || again[i].Expired)
+                {
+                    held.Remove(again[i]);
+                    again[i].Done.TrySetResult(results[i]);
+                }
+            }
+            for (var j = 0; j < batch.Count; j++)
+            {
+                answers[j] = results[again.Count + j];
+                if (answers[j].Outcome != CommitOutcome.StockConflict)
+                    continue;
+                var h = new Held(batch[j]);
+                held.Add(h);
+                seen.Add(h);
+                heldFor[batch[j]] = h;
+                answers[j] = HeldBack;
+                _ = Task.Delay(InMemoryLedger.Waiting).ContinueWith(_ =>
+                {
+                    lock (heldSync)
+                        if (!h.Writing && held.Remove(h))
+                            h.Done.TrySetResult(new CommitResult(CommitOutcome.StockConflict));
+                }, TaskScheduler.Default);
+            }
+        }
+        return (answers, seen);
+    }
 
     private async Task<IReadOnlyList<CommitResult>> WriteBatchAsync(IReadOnlyList<LedgerCommit> batch, CancellationToken cancellationToken)
     {
@@ -333,7 +437,16 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
     private static bool IsRefusalOfData(Exception error) =>
         error is PostgresException { SqlState: var state } && (state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("23", StringComparison.Ordinal));
 
-    public ValueTask DisposeAsync() => commits.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await commits.DisposeAsync();
+        lock (heldSync)
+        {
+            foreach (var h in held)
+                h.Done.TrySetResult(CommitResult.Unavailable);
+            held.Clear();
+        }
+    }
 
     private sealed class CommitUncertainException(Exception inner) : Exception("The commit's outcome is unknown.", inner);
 }

@@ -191,6 +191,30 @@ public sealed class PostgresLedgerTests(PostgresServer server) : IDisposable
     }
 
     [Fact]
+    public async Task Three_commits_in_a_circle_sent_one_after_another_land_together_once_the_last_comes()
+    {
+        var (data, ledger) = await OpenAsync();
+        await using var _ = data;
+        await using var __ = ledger;
+        // Each till is first on one pair and second on the next one's: none can land without the other two, and they
+        // reach the ledger apart, so no single batch holds them unless the refused ones are written again.
+        var a = LedgerCommit.Of(Entry(1, "a", 1, register: "till-1"), [Row("s1", "milk", 1, "a:milk", "a1", null), Row("s1", "tea", 2, "a:tea", "a2", "b1")]);
+        var b = LedgerCommit.Of(Entry(1, "b", 1, "9960440300654321", "till-2"), [Row("s1", "tea", 1, "b:tea", "b1", null), Row("s1", "salt", 2, "b:salt", "b2", "c1")]);
+        var c = LedgerCommit.Of(Entry(1, "c", 1, "9960440300654322", "till-3"), [Row("s1", "salt", 1, "c:salt", "c1", null), Row("s1", "milk", 2, "c:milk", "c2", "a1")]);
+
+        var first = ledger.CommitAsync(a);
+        await Task.Delay(5);
+        var second = ledger.CommitAsync(b);
+        await Task.Delay(5);
+        var outcomes = await Task.WhenAll(first, second, ledger.CommitAsync(c));
+
+        Assert.All(outcomes, r => Assert.Equal(CommitOutcome.Committed, r.Outcome));
+        Assert.Equal(6, await CountAsync(data, "SELECT count(*) FROM stock_movements"));
+        Assert.Equal(6, await CountAsync(data, "SELECT sum(version)::bigint FROM stock_heads"));
+        Assert.Equal(3, await CountAsync(data, "SELECT count(*) FROM register_journal"));
+    }
+
+    [Fact]
     public async Task Two_activations_of_one_pair_writing_at_once_leave_no_hole_and_only_the_committed_rows_acknowledged()
     {
         var (data, ledger) = await OpenAsync();
