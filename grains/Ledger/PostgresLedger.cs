@@ -107,7 +107,16 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
                 others = held.Any(h => !h.Writing && !seen.Contains(h));
             if (!others)
                 break;
-            (_, seen) = await WriteTogetherAsync([], cancellationToken);
+            try
+            {
+                (_, seen) = await WriteTogetherAsync([], cancellationToken);
+            }
+            catch (Exception error)
+            {
+                // The batch's own answers stand (they landed or were refused already); the held ones were answered by the failed round.
+                logger.LogWarning(error, "Ledger: writing the held-back commits again failed");
+                break;
+            }
         }
         return answers;
     }

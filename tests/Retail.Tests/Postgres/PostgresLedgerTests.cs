@@ -215,6 +215,63 @@ public sealed class PostgresLedgerTests(PostgresServer server) : IDisposable
     }
 
     [Fact]
+    public async Task A_commit_held_for_a_row_below_that_never_comes_is_refused_and_writes_nothing()
+    {
+        var (data, ledger) = await OpenAsync();
+        await using var _ = data;
+        await using var __ = ledger;
+        // Its tea row stands on till-2's first tea row, which never reaches the ledger.
+        var orphan = LedgerCommit.Of(Entry(1, "a", 1), [Row("s1", "milk", 1, "a:milk", "a1", null), Row("s1", "tea", 2, "a:tea", "a2", "b1")]);
+        var bystander = LedgerCommit.Of([Row("s1", "salt", 1, "x:salt", "x1", null)]);
+
+        var held = ledger.CommitAsync(orphan);
+        var passing = await ledger.CommitAsync(bystander);
+
+        Assert.Equal(CommitOutcome.Committed, passing.Outcome);
+        Assert.Equal(CommitOutcome.StockConflict, (await held).Outcome);
+        Assert.Equal(1, await CountAsync(data, "SELECT count(*) FROM stock_movements"));
+        Assert.Equal(0, await CountAsync(data, "SELECT count(*) FROM stock_movements WHERE sku IN ('milk', 'tea')"));
+        Assert.Equal(0, await CountAsync(data, "SELECT count(*) FROM register_journal"));
+    }
+
+    [Fact]
+    public async Task Commits_held_when_the_database_refuses_connections_are_answered_unavailable_and_nothing_lands()
+    {
+        // The held commit must still be waiting when the database goes away; on a slow machine it may have waited
+        // out its time first (then it is refused, not held), so the run is tried again with a new database.
+        for (var attempt = 0; ; attempt++)
+        {
+            var connectionString = await server.CreateDatabaseAsync();
+            var database = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+            await using var data = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+            await using var admin = NpgsqlDataSource.Create(server.ServerConnectionString);
+            await using var refuse = admin.CreateCommand($"ALTER DATABASE \"{database}\" WITH ALLOW_CONNECTIONS false");
+            var ledger = new PostgresLedger(data, metrics.GetRequiredService<LedgerMetrics>(), NullLogger<PostgresLedger>.Instance);
+            // a stands on b's first tea row; b comes only once the database refuses connections.
+            var a = LedgerCommit.Of(Entry(1, "a", 1, register: "till-1"), [Row("s1", "tea", 2, "a:tea", "a2", "b1")]);
+            var b = LedgerCommit.Of(Entry(1, "b", 1, "9960440300654321", "till-2"), [Row("s1", "tea", 1, "b:tea", "b1", null)]);
+
+            var held = ledger.CommitAsync(a);
+            await Task.Delay(5);
+            await refuse.ExecuteNonQueryAsync();
+            var late = await ledger.CommitAsync(b);
+            var first = await held;
+            await ledger.DisposeAsync();
+            await using (var allow = admin.CreateCommand($"ALTER DATABASE \"{database}\" WITH ALLOW_CONNECTIONS true"))
+                await allow.ExecuteNonQueryAsync();
+
+            Assert.Equal(CommitOutcome.Unavailable, late.Outcome);
+            Assert.NotEqual(CommitOutcome.Committed, first.Outcome);
+            Assert.Equal(0, await CountAsync(data, "SELECT count(*) FROM stock_movements"));
+            Assert.Equal(0, await CountAsync(data, "SELECT count(*) FROM register_journal"));
+            if (first.Outcome == CommitOutcome.StockConflict && attempt < 4)
+                continue;
+            Assert.Equal(CommitOutcome.Unavailable, first.Outcome);
+            return;
+        }
+    }
+
+    [Fact]
     public async Task Two_activations_of_one_pair_writing_at_once_leave_no_hole_and_only_the_committed_rows_acknowledged()
     {
         var (data, ledger) = await OpenAsync();
