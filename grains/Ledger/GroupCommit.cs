@@ -125,6 +125,10 @@ public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
         // Let queued appends finish; they were promised an answer.
         await Task.WhenAll(flushLoops).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await stopping.CancelAsync();
+        // The writes under way end on the cancellation and answer their callers; what is still queued was never written.
+        await Task.WhenAll(flushLoops).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        while (queue.Reader.TryRead(out var pending))
+            pending.Done.TrySetResult(pending.Records.Select(_ => unavailable).ToList());
         stopping.Dispose();
     }
 

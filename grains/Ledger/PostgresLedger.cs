@@ -73,7 +73,9 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
         public TaskCompletionSource<CommitResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         /// <summary>In a batch being written now: only that batch may answer it.</summary>
         public bool Writing { get; set; }
-        public bool Expired => System.Diagnostics.Stopwatch.GetElapsedTime(Since) >= InMemoryLedger.Waiting;
+        /// <summary>Its time ran out while a batch was writing it: that batch answers it, whatever the clock it reads says.</summary>
+        public bool TimedOut { get; set; }
+        public bool Expired => TimedOut || System.Diagnostics.Stopwatch.GetElapsedTime(Since) >= InMemoryLedger.Waiting;
     }
 
     public PostgresLedger(NpgsqlDataSource dataSource, LedgerMetrics metrics, ILogger<PostgresLedger> logger)
@@ -138,11 +140,12 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
         }
         catch
         {
+            // A pass of the batch may have landed before it failed: the held ones look their outcome up, as the batch's own callers do.
             lock (heldSync)
                 foreach (var h in again)
                 {
                     held.Remove(h);
-                    h.Done.TrySetResult(CommitResult.Unavailable);
+                    h.Done.TrySetResult(new CommitResult(CommitOutcome.Unknown));
                 }
             throw;
         }
@@ -172,8 +175,12 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
                 _ = Task.Delay(InMemoryLedger.Waiting).ContinueWith(_ =>
                 {
                     lock (heldSync)
-                        if (!h.Writing && held.Remove(h))
+                    {
+                        if (h.Writing)
+                            h.TimedOut = true;
+                        else if (held.Remove(h))
                             h.Done.TrySetResult(new CommitResult(CommitOutcome.StockConflict));
+                    }
                 }, TaskScheduler.Default);
             }
         }
@@ -211,6 +218,8 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
             {
                 logger.LogError(error, "Ledger: a commit was refused by the database");
                 failed = new Dictionary<int, CommitResult> { [pass[0]] = new(CommitOutcome.Rejected) };
+                // The unwritable one is out: the others go in passes as large as before.
+                passLimit = batch.Count;
             }
             catch (CommitUncertainException error)
             {
@@ -451,8 +460,9 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
         await commits.DisposeAsync();
         lock (heldSync)
         {
+            // One still in a write that did not finish may have landed: it is looked up, not refused.
             foreach (var h in held)
-                h.Done.TrySetResult(CommitResult.Unavailable);
+                h.Done.TrySetResult(h.Writing ? new CommitResult(CommitOutcome.Unknown) : CommitResult.Unavailable);
             held.Clear();
         }
     }
