@@ -37,26 +37,36 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
     /// </summary>
     private static readonly TimeSpan BelowSettledPatience = TimeSpan.FromMilliseconds(100);
 
-    private readonly Dictionary<string, StockMovementRecord> recent = new(StringComparer.Ordinal);
-    private readonly Queue<string> recentOrder = new();
-    private readonly List<PendingMovement> waiting = [];
-    private readonly Dictionary<string, Task<Outcome<StockMovementRecord>>> inFlight = new(StringComparer.Ordinal);
+    // Each collection is made on first use: most of a million active pairs are only read, and an empty collection costs its bytes too.
+    private Dictionary<string, StockMovementRecord>? recent;
+    private Queue<string>? recentOrder;
+    private List<PendingMovement>? waiting;
+    private Dictionary<string, Task<Outcome<StockMovementRecord>>>? inFlight;
+    private Dictionary<string, DomainError>? dropped;
+    private Dictionary<string, long>? unsettled;
+    private Dictionary<string, Staging>? stagedAt;
+
+    /// <summary>Movements of the idempotency window by id, and their ids oldest first.</summary>
+    private Dictionary<string, StockMovementRecord> Recent => recent ??= new(StringComparer.Ordinal);
+    private Queue<string> RecentOrder => recentOrder ??= new();
+    private List<PendingMovement> Waiting => waiting ??= [];
+    private Dictionary<string, Task<Outcome<StockMovementRecord>>> InFlight => inFlight ??= new(StringComparer.Ordinal);
     /// <summary>Movements of an own group that a recomputation refused (a reservation that no longer fits).</summary>
-    private readonly Dictionary<string, DomainError> dropped = new(StringComparer.Ordinal);
+    private Dictionary<string, DomainError> Dropped => dropped ??= new(StringComparer.Ordinal);
     /// <summary>Rows whose commit ended without an answer: looked up in the ledger by the timer (monotonic timestamps).</summary>
-    private readonly Dictionary<string, long> unsettled = new(StringComparer.Ordinal);
+    private Dictionary<string, long> Unsettled => unsettled ??= new(StringComparer.Ordinal);
     /// <summary>
     /// When each staged row was staged (monotonic timestamps: waiting is measured in real time, whatever the business clock
     /// says), and the silo of the document that staged it (none for the grain's own movements).
     /// </summary>
-    private readonly Dictionary<string, Staging> stagedAt = new(StringComparer.Ordinal);
+    private Dictionary<string, Staging> StagedAt => stagedAt ??= new(StringComparer.Ordinal);
 
     private readonly record struct Staging(long At, SiloAddress? Committer);
     private StockChain chain = null!;
     /// <summary>The settling tick: registered when a row is staged, gone once none is, so an idle pair (most of a million) costs no timer.</summary>
     private IGrainTimer? settlingTimer;
     /// <summary>Completed (and replaced) whenever a staged row settles: who waits on a row below its own wakes up then.</summary>
-    private TaskCompletionSource settling = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? settling;
     private bool flushing;
     private bool broken;
 
@@ -90,9 +100,9 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
             return Outcome<StockMovementRecord>.Refused(Reloading());
 
         var fingerprint = StockRules.Fingerprint(movement);
-        if (recent.TryGetValue(movement.Id, out var earlier))
+        if (Recent.TryGetValue(movement.Id, out var earlier))
             return Replayed(earlier, fingerprint);
-        if (inFlight.TryGetValue(movement.Id, out var first))
+        if (InFlight.TryGetValue(movement.Id, out var first))
         {
             // A copy of a movement still being written: answer as the first copy is answered.
             var result = await first;
@@ -102,8 +112,8 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
             return Outcome<StockMovementRecord>.Refused(new DomainError(ErrorCodes.Unavailable, "This movement id is being committed; retry it.", "id"));
 
         var pending = new PendingMovement(movement, new TaskCompletionSource<Outcome<StockMovementRecord>>(TaskCreationOptions.RunContinuationsAsynchronously));
-        waiting.Add(pending);
-        inFlight[movement.Id] = pending.Done.Task;
+        Waiting.Add(pending);
+        InFlight[movement.Id] = pending.Done.Task;
         if (!flushing)
         {
             flushing = true;
@@ -115,8 +125,8 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
         }
         finally
         {
-            if (inFlight.TryGetValue(movement.Id, out var mine) && mine == pending.Done.Task)
-                inFlight.Remove(movement.Id);
+            if (InFlight.TryGetValue(movement.Id, out var mine) && mine == pending.Done.Task)
+                InFlight.Remove(movement.Id);
         }
     }
 
@@ -130,23 +140,23 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
             return new StageResult(null, null, invalid);
         if (broken)
             return new StageResult(null, null, Reloading());
-        if (recent.TryGetValue(movement.Id, out var earlier))
+        if (Recent.TryGetValue(movement.Id, out var earlier))
             return earlier.Fingerprint == StockRules.Fingerprint(movement)
                 ? new StageResult(null, earlier, null)
                 : new StageResult(null, null, Conflict(earlier));
         if (chain.Current(movement.Id) is { } current)
         {
             // Staged by an earlier attempt whose commit ended without an answer: the same row, now the retry's to settle.
-            unsettled.Remove(movement.Id);
-            stagedAt[movement.Id] = new Staging(Stopwatch.GetTimestamp(), committer);
+            Unsettled.Remove(movement.Id);
+            StagedAt[movement.Id] = new Staging(Stopwatch.GetTimestamp(), committer);
             return new StageResult(current, null, null);
         }
-        if (inFlight.ContainsKey(movement.Id))
+        if (InFlight.ContainsKey(movement.Id))
             return new StageResult(null, null, new DomainError(ErrorCodes.Unavailable, "This movement id is being committed; retry it."));
         var (row, error) = chain.Stage(movement, clock.GetUtcNow());
         if (row is not null)
         {
-            stagedAt[movement.Id] = new Staging(Stopwatch.GetTimestamp(), committer);
+            StagedAt[movement.Id] = new Staging(Stopwatch.GetTimestamp(), committer);
             WatchStaged();
         }
         return new StageResult(row, null, error);
@@ -163,9 +173,9 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
     {
         if (chain.Current(movementId) is { } current)
             return new StageResult(current, null, null);
-        if (recent.TryGetValue(movementId, out var applied))
+        if (Recent.TryGetValue(movementId, out var applied))
             return new StageResult(null, applied, null);
-        return new StageResult(null, null, dropped.Remove(movementId, out var refused) ? refused : Reloading());
+        return new StageResult(null, null, Dropped.Remove(movementId, out var refused) ? refused : Reloading());
     }
 
     /// <summary>
@@ -180,7 +190,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
         {
             try
             {
-                await settling.Task.WaitAsync(left);
+                await (settling ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task.WaitAsync(left);
             }
             catch (TimeoutException)
             {
@@ -194,8 +204,8 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
     private void Settled()
     {
         var settled = settling;
-        settling = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        settled.TrySetResult();
+        settling = null;
+        settled?.TrySetResult();
     }
 
     public Task SettleAsync(SettledMovement settled)
@@ -209,7 +219,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
                 Abort(settled.MovementId);
                 break;
             default:
-                unsettled[settled.MovementId] = Stopwatch.GetTimestamp();
+                Unsettled[settled.MovementId] = Stopwatch.GetTimestamp();
                 break;
         }
         return Task.CompletedTask;
@@ -217,11 +227,11 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
 
     public async Task ConfirmAppliedAsync(string movementId)
     {
-        if (recent.ContainsKey(movementId))
+        if (Recent.ContainsKey(movementId))
             return;
         var level = chain.Committed;
         var found = await ledger.FindAsync(level.StoreId, level.Sku, movementId);
-        if (found is null || recent.ContainsKey(movementId))
+        if (found is null || Recent.ContainsKey(movementId))
             return;
         if (chain.Current(movementId) is { } row && row.Record.Version == found.Version && row.Record.Fingerprint == found.Fingerprint)
             Committed(movementId, row.Token);
@@ -237,11 +247,11 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
     {
         try
         {
-            while (waiting.Count > 0 && !broken)
+            while (Waiting.Count > 0 && !broken)
                 await FlushGroupAsync();
-            foreach (var pending in waiting)
+            foreach (var pending in Waiting)
                 pending.Done.TrySetResult(Outcome<StockMovementRecord>.Refused(Reloading()));
-            waiting.Clear();
+            Waiting.Clear();
         }
         finally
         {
@@ -251,9 +261,9 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
 
     private async Task FlushGroupAsync()
     {
-        var group = new List<PendingMovement>(waiting.Count);
+        var group = new List<PendingMovement>(Waiting.Count);
         var now = clock.GetUtcNow();
-        foreach (var pending in waiting)
+        foreach (var pending in Waiting)
         {
             var (_, error) = chain.Stage(pending.Movement, now);
             if (error is not null)
@@ -261,11 +271,11 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
             else
             {
                 group.Add(pending);
-                stagedAt[pending.Movement.Id] = new Staging(Stopwatch.GetTimestamp(), null);
+                StagedAt[pending.Movement.Id] = new Staging(Stopwatch.GetTimestamp(), null);
                 WatchStaged();
             }
         }
-        waiting.Clear();
+        Waiting.Clear();
 
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 0; group.Count > 0; attempt++)
@@ -278,7 +288,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
                 else
                 {
                     // An earlier row failed and this one no longer fits on the new base.
-                    pending.Done.TrySetResult(Outcome<StockMovementRecord>.Refused(dropped.Remove(pending.Movement.Id, out var refused) ? refused : Reloading()));
+                    pending.Done.TrySetResult(Outcome<StockMovementRecord>.Refused(Dropped.Remove(pending.Movement.Id, out var refused) ? refused : Reloading()));
                     group.Remove(pending);
                 }
             }
@@ -293,7 +303,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
                     foreach (var row in rows)
                         Committed(row.Record.MovementId, row.Token);
                     foreach (var pending in group)
-                        pending.Done.TrySetResult(recent.TryGetValue(pending.Movement.Id, out var record)
+                        pending.Done.TrySetResult(Recent.TryGetValue(pending.Movement.Id, out var record)
                             ? Outcome<StockMovementRecord>.Ok(record)
                             : Outcome<StockMovementRecord>.Refused(Reloading()));
                     return;
@@ -311,7 +321,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
                     {
                         if (!result.Duplicates!.Contains(pending.Movement.Id))
                         {
-                            waiting.Add(pending);
+                            Waiting.Add(pending);
                             continue;
                         }
                         var first = await ledger.FindAsync(chain.Committed.StoreId, chain.Committed.Sku, pending.Movement.Id);
@@ -320,7 +330,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
                     return;
                 case CommitOutcome.Unknown:
                     foreach (var row in rows)
-                        unsettled[row.Record.MovementId] = Stopwatch.GetTimestamp();
+                        Unsettled[row.Record.MovementId] = Stopwatch.GetTimestamp();
                     foreach (var pending in group)
                         pending.Done.TrySetResult(Outcome<StockMovementRecord>.Refused(new DomainError(ErrorCodes.Unavailable,
                             "The database went away while this movement was committed; retry it with the same id.")));
@@ -343,7 +353,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
 
     private void Committed(string movementId, string token)
     {
-        if (recent.ContainsKey(movementId))
+        if (Recent.ContainsKey(movementId))
             return;
         var records = chain.Commit(movementId, token);
         if (records is null)
@@ -354,8 +364,8 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
         foreach (var record in records)
         {
             Remember(record);
-            unsettled.Remove(record.MovementId);
-            stagedAt.Remove(record.MovementId);
+            Unsettled.Remove(record.MovementId);
+            StagedAt.Remove(record.MovementId);
             metrics.Applied(record);
             if (StockRules.WentNegative(record))
                 logger.LogInformation("Stock {StoreId}/{Sku} went negative: {OnHand}", record.StoreId, record.Sku, record.OnHandAfter);
@@ -366,12 +376,12 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
 
     private void Abort(string movementId)
     {
-        unsettled.Remove(movementId);
-        stagedAt.Remove(movementId);
+        Unsettled.Remove(movementId);
+        StagedAt.Remove(movementId);
         foreach (var (id, error) in chain.Abort(movementId))
         {
-            dropped[id] = error;
-            stagedAt.Remove(id);
+            Dropped[id] = error;
+            StagedAt.Remove(id);
         }
         Settled();
     }
@@ -401,9 +411,9 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
     {
         if (chain.StagedIds is not [var movementId, ..] || chain.Current(movementId) is not { } row)
             return false;
-        var stale = !stagedAt.TryGetValue(movementId, out var staging) || Stopwatch.GetElapsedTime(staging.At) > SettleWithin
+        var stale = !StagedAt.TryGetValue(movementId, out var staging) || Stopwatch.GetElapsedTime(staging.At) > SettleWithin
                     || (staging.Committer is { } committer && membership.CurrentSnapshot.GetSiloStatus(committer) == SiloStatus.Dead)
-                    || (unsettled.TryGetValue(movementId, out var lost) && Stopwatch.GetElapsedTime(lost) > TimeSpan.FromSeconds(1));
+                    || (Unsettled.TryGetValue(movementId, out var lost) && Stopwatch.GetElapsedTime(lost) > TimeSpan.FromSeconds(1));
         if (!stale)
             return false;
         var level = chain.Committed;
@@ -417,14 +427,14 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
                     Committed(movementId, still.Token);
                     return true;
                 }
-                if (!recent.ContainsKey(movementId))
+                if (!Recent.ContainsKey(movementId))
                     MarkBroken($"movement {movementId} is in the ledger at another version");
                 return false;
             }
             // While the ledger was asked, a retry of the same document (its register active again elsewhere) may have
             // taken the row over: it is that committer's to settle now, not to fence.
             if (chain.Current(movementId) != row || chain.CommittedToken != row.PreviousToken
-                || !stagedAt.TryGetValue(movementId, out var now) || now != staging)
+                || !StagedAt.TryGetValue(movementId, out var now) || now != staging)
                 return false;
             if (!await ledger.FenceAsync(level.StoreId, level.Sku, level.Version, chain.CommittedToken, fence))
             {
@@ -435,7 +445,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
                     Committed(movementId, current.Token);
                     return true;
                 }
-                if (!recent.ContainsKey(movementId))
+                if (!Recent.ContainsKey(movementId))
                     MarkBroken($"its head moved while movement {movementId} was unsettled");
                 return false;
             }
@@ -446,12 +456,12 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
             return false;
         }
         logger.LogInformation("Stock {Key}: movement {MovementId} was never committed; fenced and left out", this.GetPrimaryKeyString(), movementId);
-        unsettled.Remove(movementId);
-        stagedAt.Remove(movementId);
+        Unsettled.Remove(movementId);
+        StagedAt.Remove(movementId);
         foreach (var (id, error) in chain.Fence(fence, movementId))
         {
-            dropped[id] = error;
-            stagedAt.Remove(id);
+            Dropped[id] = error;
+            StagedAt.Remove(id);
         }
         Settled();
         return true;
@@ -475,10 +485,10 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
 
     private void Remember(StockMovementRecord record)
     {
-        if (recent.TryAdd(record.MovementId, record))
-            recentOrder.Enqueue(record.MovementId);
-        while (recentOrder.Count > IdempotencyWindow)
-            recent.Remove(recentOrder.Dequeue());
+        if (Recent.TryAdd(record.MovementId, record))
+            RecentOrder.Enqueue(record.MovementId);
+        while (RecentOrder.Count > IdempotencyWindow)
+            Recent.Remove(RecentOrder.Dequeue());
     }
 
     private void Publish()
