@@ -28,8 +28,9 @@ public interface IStockGrain : IGrainWithStringKey
     [Alias("RestageRows")]
     Task<IReadOnlyList<StageResult>> RestageAsync(IReadOnlyList<string> movementIds);
 
-    [Alias("Settle")]
-    Task SettleAsync(SettledMovement settled);
+    /// <summary>How a document's rows on this pair ended (its commit landed, failed, or went unanswered), in the order they were staged.</summary>
+    [Alias("SettleRows")]
+    Task SettleAsync(IReadOnlyList<SettledMovement> settled);
 
     /// <summary>
     /// The document holding this movement is journaled (a till's retry was answered from the journal):

@@ -127,12 +127,13 @@ public sealed class JournaledStep(IGrainFactory grains, ILedger ledger, ILocalSi
         }
     }
 
-    /// <summary>Best effort: a grain that does not hear of it looks its row up in the ledger later.</summary>
+    /// <summary>Best effort, one call per pair: a grain that does not hear of it looks its rows up in the ledger later.</summary>
     private async Task SettleAsync(IEnumerable<(PlannedMovement Planned, StagedMovement Row)> rows, Settlement settlement)
     {
         try
         {
-            await Task.WhenAll(rows.Select(r => Grain(r.Planned).SettleAsync(new SettledMovement(r.Row.Record.MovementId, r.Row.Token, settlement))));
+            await Task.WhenAll(rows.GroupBy(r => (r.Planned.StoreId, r.Planned.Sku)).Select(pair => Grain(pair.First().Planned).SettleAsync(
+                pair.Select(r => new SettledMovement(r.Row.Record.MovementId, r.Row.Token, settlement)).ToList())));
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {

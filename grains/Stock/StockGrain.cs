@@ -208,20 +208,21 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
         settled?.TrySetResult();
     }
 
-    public Task SettleAsync(SettledMovement settled)
+    public Task SettleAsync(IReadOnlyList<SettledMovement> settled)
     {
-        switch (settled.Settlement)
-        {
-            case Settlement.Committed:
-                Committed(settled.MovementId, settled.Token);
-                break;
-            case Settlement.Failed:
-                Abort(settled.MovementId);
-                break;
-            default:
-                Unsettled[settled.MovementId] = Stopwatch.GetTimestamp();
-                break;
-        }
+        foreach (var row in settled)
+            switch (row.Settlement)
+            {
+                case Settlement.Committed:
+                    Committed(row.MovementId, row.Token);
+                    break;
+                case Settlement.Failed:
+                    Abort(row.MovementId);
+                    break;
+                default:
+                    Unsettled[row.MovementId] = Stopwatch.GetTimestamp();
+                    break;
+            }
         return Task.CompletedTask;
     }
 

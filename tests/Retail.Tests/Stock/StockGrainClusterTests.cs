@@ -57,7 +57,7 @@ public sealed class StockGrainClusterTests(TwoSiloCluster fixture)
         // Past a settling tick (2 s), which would fence a row whose committer is dead; the row is the live retry's now.
         await Task.Delay(TimeSpan.FromSeconds(3));
         var commit = await TwoSiloCluster.SharedCommits.CommitAsync(LedgerCommit.Of([retried]));
-        await stock.SettleAsync(new SettledMovement(line.Id, retried.Token, Settlement.Committed));
+        await stock.SettleAsync([new SettledMovement(line.Id, retried.Token, Settlement.Committed)]);
 
         Assert.Equal(orphan.Token, retried.Token);
         Assert.Equal(CommitOutcome.Committed, commit.Outcome);
