@@ -19,18 +19,18 @@ public interface IStockGrain : IGrainWithStringKey
     /// is the silo of the grain that commits them: once membership declares it dead, its rows are settled from the ledger at once.
     /// </remarks>
     [Alias("Stage")]
-    Task<IReadOnlyList<StageResult>> StageAsync(IReadOnlyList<StockMovement> movements, SiloAddress committer);
+    Task<IReadOnlyList<StageResult>> StageAsync([Immutable] IReadOnlyList<StockMovement> movements, SiloAddress committer);
 
     /// <summary>
     /// The rows staged now for one document's movements on this pair, in the order they were staged
     /// (computed again if an earlier staged row failed meanwhile), once the rows below the first of them have settled.
     /// </summary>
     [Alias("RestageRows")]
-    Task<IReadOnlyList<StageResult>> RestageAsync(IReadOnlyList<string> movementIds);
+    Task<IReadOnlyList<StageResult>> RestageAsync([Immutable] IReadOnlyList<string> movementIds);
 
     /// <summary>How a document's rows on this pair ended (its commit landed, failed, or went unanswered), in the order they were staged.</summary>
     [Alias("SettleRows")]
-    Task SettleAsync(IReadOnlyList<SettledMovement> settled);
+    Task SettleAsync([Immutable] IReadOnlyList<SettledMovement> settled);
 
     /// <summary>
     /// The document holding this movement is journaled (a till's retry was answered from the journal):
