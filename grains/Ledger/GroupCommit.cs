@@ -129,7 +129,9 @@ public sealed class GroupCommit<TRecord, TOutcome> : IAsyncDisposable
         await Task.WhenAll(flushLoops).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         while (queue.Reader.TryRead(out var pending))
             pending.Done.TrySetResult(pending.Records.Select(_ => unavailable).ToList());
-        stopping.Dispose();
+        // A write that ignored the cancellation still reads the token when it ends.
+        if (Task.WhenAll(flushLoops).IsCompleted)
+            stopping.Dispose();
     }
 
     private sealed record Pending(IReadOnlyList<TRecord> Records, TaskCompletionSource<IReadOnlyList<TOutcome>> Done, long QueuedAt);

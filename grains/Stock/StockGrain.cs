@@ -210,7 +210,8 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
 
     public Task SettleAsync(IReadOnlyList<SettledMovement> settled)
     {
-        foreach (var row in settled)
+        // Failed rows leave from the top down, as an own group's do: the rows above are computed again once, not at each step.
+        foreach (var row in settled.Where(r => r.Settlement != Settlement.Failed).Concat(settled.Where(r => r.Settlement == Settlement.Failed).Reverse()))
             switch (row.Settlement)
             {
                 case Settlement.Committed:
@@ -379,6 +380,8 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
     {
         Unsettled.Remove(movementId);
         StagedAt.Remove(movementId);
+        // Its committer gave it up: nobody asks again why a recomputation refused it.
+        dropped?.Remove(movementId);
         foreach (var (id, error) in chain.Abort(movementId))
         {
             Dropped[id] = error;

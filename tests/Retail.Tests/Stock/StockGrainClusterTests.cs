@@ -42,6 +42,30 @@ public sealed class StockGrainClusterTests(TwoSiloCluster fixture)
     }
 
     [Fact]
+    public async Task A_documents_rows_given_up_together_leave_the_rows_above_them_as_they_fit_without_any_of_them()
+    {
+        var store = NewStore();
+        var stock = fixture.Grains.GetGrain<IStockGrain>(GrainKeys.Stock(store, "milk"));
+        Assert.Null((await stock.ApplyAsync(new StockMovement("in", MovementType.GoodsReceipt, 5m))).Error);
+        var live = fixture.Cluster.Primary!.SiloAddress;
+        // A receipt takes 3 back and sells 5 (5 + 3 - 5 = 3 left); an order reserves those 3 on top of it.
+        var receipt = await stock.StageAsync([new StockMovement("refund", MovementType.SaleRefund, 3m), new StockMovement("sale", MovementType.Sale, 5m)], live);
+        var order = Assert.Single(await stock.StageAsync([new StockMovement("reserve", MovementType.Reserve, 3m)], live)).Staged!;
+
+        // The receipt's commit failed: both its rows go in one settlement. Taken out one at a time from the bottom, the
+        // refund alone would leave the sale on 5 (0 left) and refuse the reservation, which fits once both are gone.
+        await stock.SettleAsync(receipt.Select(r => new SettledMovement(r.Staged!.Record.MovementId, r.Staged.Token, Settlement.Failed)).ToList());
+        var restaged = Assert.Single(await stock.RestageAsync(["reserve"]));
+        var commit = await TwoSiloCluster.SharedCommits.CommitAsync(LedgerCommit.Of([restaged.Staged!]));
+        await stock.SettleAsync([new SettledMovement("reserve", restaged.Staged!.Token, Settlement.Committed)]);
+
+        Assert.NotEqual(order.Token, restaged.Staged.Token);
+        Assert.Null(restaged.Error);
+        Assert.Equal(CommitOutcome.Committed, commit.Outcome);
+        Assert.Equal((5m, 3m, 2L), ((await stock.GetAsync()).OnHand, (await stock.GetAsync()).Reserved, (await stock.GetAsync()).Version));
+    }
+
+    [Fact]
     public async Task A_row_a_retry_took_over_from_a_dead_silo_is_the_retrys_to_commit_not_fenced()
     {
         var store = NewStore();
