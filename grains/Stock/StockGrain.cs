@@ -298,7 +298,18 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
                 return;
 
             var committedBelow = chain.CommittedToken;
-            var result = await commits.CommitAsync(LedgerCommit.Of(rows));
+            CommitResult result;
+            try
+            {
+                result = await commits.CommitAsync(LedgerCommit.Of(rows));
+            }
+            catch (Exception error) when (error is not OutOfMemoryException)
+            {
+                // Whether it was written is not known: the rows are looked up in the ledger, as after an answer lost.
+                logger.LogWarning(error, "Stock {StoreId}/{Sku}: the ledger failed a commit of {Count} movements", chain.Committed.StoreId,
+                    chain.Committed.Sku, rows.Count);
+                result = new CommitResult(CommitOutcome.Unknown);
+            }
             switch (result.Outcome)
             {
                 case CommitOutcome.Committed:

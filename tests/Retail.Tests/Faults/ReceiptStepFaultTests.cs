@@ -32,13 +32,18 @@ public enum Fault
 public sealed class FaultyLedger(ILedger inner) : ILedger
 {
     public static Fault Next;
+    /// <summary>The fault for the next commit of a stock grain's own movements that carries <see cref="OwnMovementId"/>.</summary>
+    public static Fault NextOwn;
+    public static string? OwnMovementId;
 
     public async Task<CommitResult> CommitAsync(LedgerCommit commit)
     {
         // Only the commits of receipts (the setup's own stock movements go through untouched), and only the ledger's faults.
         var fault = commit.Entries.Any(e => e.Kind == JournalKinds.Receipt) && Next is not (Fault.None or Fault.StockGrainThrows)
             ? Interlocked.Exchange(ref Next, Fault.None)
-            : Fault.None;
+            : commit.Entries.Count == 0 && commit.Stock.Any(s => s.Record.MovementId == OwnMovementId)
+                ? Interlocked.Exchange(ref NextOwn, Fault.None)
+                : Fault.None;
         switch (fault)
         {
             case Fault.ThrowBeforeCommit:
@@ -104,6 +109,31 @@ public sealed class ReceiptStepFaultTests : IAsyncLifetime
     /// <summary>A fault at each step: before, during and after the commit, and in a stock grain.</summary>
     public static TheoryData<Fault> EveryFault =>
         [Fault.ThrowBeforeCommit, Fault.UnavailableBeforeCommit, Fault.LostAfterCommit, Fault.ThrowAfterCommit, Fault.StockGrainThrows];
+
+    [Theory]
+    [InlineData(Fault.ThrowBeforeCommit)]
+    [InlineData(Fault.ThrowAfterCommit)]
+    [InlineData(Fault.LostAfterCommit)]
+    public async Task A_movement_whose_commit_throws_or_is_lost_is_refused_at_once_and_its_retry_applies_it_once(Fault fault)
+    {
+        var scenario = await new RegisterScenario(cluster.GrainFactory).WithStoreAsync();
+        await scenario.DefineSkuAsync("milk");
+        await scenario.ReceiveAsync("milk", 100);
+        var stock = cluster.GrainFactory.GetGrain<IStockGrain>(GrainKeys.Stock(scenario.StoreId, "milk"));
+        var id = $"w-{Guid.NewGuid():N}";
+        var writeOff = new StockMovement(id, MovementType.WriteOff, 4m, "damaged");
+
+        FaultyLedger.OwnMovementId = id;
+        FaultyLedger.NextOwn = fault;
+        var first = await stock.ApplyAsync(writeOff).WaitAsync(TimeSpan.FromSeconds(10));
+        var retried = await Eventually.Until(() => stock.ApplyAsync(writeOff), r => r.Error is null);
+
+        Assert.Equal(Fault.None, FaultyLedger.NextOwn);
+        Assert.Equal(ErrorCodes.Unavailable, first.Error?.Code);
+        Assert.Equal((96m, 2L), (retried.Value!.OnHandAfter, retried.Value.Version));
+        Assert.Equal((96m, 2L), ((await stock.GetAsync()).OnHand, (await stock.GetAsync()).Version));
+        Assert.Equal(2, (await Commits.Stock.ReadHistoryAsync(scenario.StoreId, "milk", 10, null)).Count);
+    }
 
     [Theory]
     [MemberData(nameof(EveryFault))]
