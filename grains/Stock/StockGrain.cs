@@ -65,7 +65,7 @@ public sealed class StockGrain(IStockLedger ledger, ILedger commits, IClusterMem
     private StockChain chain = null!;
     /// <summary>The settling tick: registered when a row is staged, gone once none is, so an idle pair (most of a million) costs no timer.</summary>
     private IGrainTimer? settlingTimer;
-    /// <summary>Completed (and replaced) whenever a staged row settles: who waits on a row below its own wakes up then.</summary>
+    /// <summary>Made by the first who waits on a row below its own, completed and dropped when a staged row settles: the waiters wake up then.</summary>
     private TaskCompletionSource? settling;
     private bool flushing;
     private bool broken;
